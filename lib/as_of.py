@@ -1,0 +1,54 @@
+"""The state of records on a given day, derived from their lifecycle dates.
+
+Every layer with a lifecycle stores one date per step (``lib.schema.LayerSpec.status_dates``);
+the status on day *d* is the last step dated on or before *d*. Records whose first dated step
+is after *d* did not exist yet and are dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.schema import LAYERS
+
+
+def status_as_of(layer: str, records: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Status of each record on ``day`` (the record's initial status when no step is reached)."""
+    spec = LAYERS[layer]
+    statuses = spec.field("status").allowed
+    status = pd.Series(statuses[0], index=records.index, dtype="str")
+    for step, column in spec.status_dates.items():
+        reached = records[column].notna() & (records[column] <= day)
+        status = status.where(~reached, step)
+    return status
+
+
+def records_as_of(layer: str, records: pd.DataFrame, day) -> pd.DataFrame:
+    """Records known on ``day`` with ``status`` recomputed for that day.
+
+    A record is known from its earliest dated step; records with no date at all (planned work)
+    are known throughout.
+    """
+    day = pd.Timestamp(day)
+    spec = LAYERS[layer]
+    date_columns = [c for c in spec.status_dates.values() if c in records.columns]
+    if layer == "returns":
+        return records[records["date"] <= day]
+    if not date_columns:
+        return records
+    first_date = records[date_columns].min(axis=1)
+    known = records[first_date.isna() | (first_date <= day)].copy()
+    if "status" in known.columns:
+        known["status"] = status_as_of(layer, known, day)
+    return known
+
+
+def ramp(start: pd.Series, end: pd.Series, day) -> np.ndarray:
+    """Share (0..1) of work done on ``day`` for work that runs linearly from ``start`` to ``end``."""
+    day = pd.Timestamp(day)
+    total = (end - start).dt.days.to_numpy(dtype="float64")
+    done = (day - start).dt.days.to_numpy(dtype="float64")
+    share = np.divide(done, total, out=np.ones_like(done), where=total > 0)
+    share = np.where(start.isna().to_numpy(), 0.0, share)
+    return np.clip(np.nan_to_num(share, nan=0.0), 0.0, 1.0)

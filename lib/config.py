@@ -1,0 +1,98 @@
+"""Every setting of the dashboard, in one place.
+
+Precedence, highest first: keyword arguments to :class:`Settings`, environment variables
+(prefix ``GREAT_RETURN_``), the TOML file named by ``GREAT_RETURN_CONFIG`` (default
+``great_return.toml`` in the project root), then the defaults below. Each setting is
+documented in the README; ``tests/test_config.py`` fails when one is not.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+GEODATA_DIR = PROJECT_ROOT / "geodata"
+STATIC_DIR = PROJECT_ROOT / "static"
+
+# geoBoundaries gbOpen AZE ADM2, pinned to a release commit so every user gets the same file.
+GEOBOUNDARIES_COMMIT = "9469f09"
+GEOBOUNDARIES_URL = (
+    "https://github.com/wmgeolab/geoBoundaries/raw/"
+    f"{GEOBOUNDARIES_COMMIT}/releaseData/gbOpen/AZE/ADM2/geoBoundaries-AZE-ADM2_simplified.geojson"
+)
+
+# Storage and measurement CRSs (DESIGN.md): store in WGS 84, measure in UTM zone 38N.
+STORAGE_CRS = "EPSG:4326"
+METRIC_CRS = "EPSG:32638"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("GREAT_RETURN_CONFIG", PROJECT_ROOT / "great_return.toml"))
+
+
+class Settings(BaseSettings):
+    """Settings of the dashboard; see the README's *Configuration* table."""
+
+    model_config = SettingsConfigDict(env_prefix="GREAT_RETURN_", extra="ignore")
+
+    boundaries_file: Path | None = Field(
+        default=None,
+        description="Local copy of the geoBoundaries AZE ADM2 GeoJSON; when set, nothing is downloaded.",
+    )
+    boundaries_url: str = Field(
+        default=GEOBOUNDARIES_URL,
+        description="Where the district boundaries are downloaded from (a pinned geoBoundaries release).",
+    )
+    cache_dir: Path = Field(
+        default=Path(platformdirs.user_cache_dir("great-return-dashboard")),
+        description="Folder for downloaded reference data.",
+    )
+    store_path: Path = Field(
+        default=GEODATA_DIR / "great_return.gpkg",
+        description="The GeoPackage holding every layer (built on first start if missing).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="PostGIS connection URL; when set, the store is the database instead of the GeoPackage.",
+    )
+    demo_seed: int = Field(default=1, description="Seed of the demonstration-data generator.")
+    demo_scale: float = Field(
+        default=1.0, gt=0, description="Volume multiplier of the demonstration data (10, 100 for benchmarks)."
+    )
+    tiles_url: str | None = Field(
+        default=None,
+        description=(
+            "Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."
+        ),
+    )
+    tiles_attribution: str = Field(
+        default="", description="Attribution text required by the tile provider in tiles_url."
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, _config_file()))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once; tests build their own :class:`Settings`)."""
+    return Settings()

@@ -1,0 +1,49 @@
+"""The project's curated tables of real records (geodata/*.csv), read and typed.
+
+These hold what public sources report — settlements with coordinates, relocation convoys,
+dated figures and programme targets — each row with its source. How they were curated, and
+how conflicts between sources were resolved, is in geodata/FACTS.md and geodata/SETTLEMENTS.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from lib.config import GEODATA_DIR, STORAGE_CRS
+from lib.validation import coerce_to_schema
+
+
+def _read(name: str, geodata: Path) -> pd.DataFrame:
+    return pd.read_csv(geodata / name, dtype=str, keep_default_na=False).replace("", None)
+
+
+def curated_settlements(geodata: Path = GEODATA_DIR) -> gpd.GeoDataFrame:
+    """Real settlements: ids, district codes, names, kind, point and the source of each."""
+    table = _read("settlements.csv", geodata)
+    points = gpd.points_from_xy(table["lon"].astype(float), table["lat"].astype(float), crs=STORAGE_CRS)
+    settlements = gpd.GeoDataFrame(table.rename(columns={"source": "coord_source"}), geometry=points)
+    return settlements.drop(columns=["lat", "lon"])
+
+
+def reported_convoys(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
+    """Relocation convoys as reported, one row per convoy, with sources."""
+    typed, problems = coerce_to_schema("returns", _read("reported_convoys.csv", geodata))
+    assert not problems, problems  # a curated table that does not parse is a bug in the repo
+    return typed
+
+
+def reported_figures(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
+    """Dated figures from public reports (cumulative returns, hectares cleared, houses, jobs)."""
+    typed, problems = coerce_to_schema("reported_figures", _read("reported_figures.csv", geodata))
+    assert not problems, problems
+    return typed
+
+
+def targets(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
+    """Programme targets with the date they were stated and their sources."""
+    typed, problems = coerce_to_schema("targets", _read("targets.csv", geodata))
+    assert not problems, problems
+    return typed

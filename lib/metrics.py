@@ -1,0 +1,123 @@
+"""Figures computed from the layers, as of a day.
+
+Each function takes the (filtered) layer and a day and returns a number; ``headline_figures``
+puts the headline numbers beside the latest publicly reported value of the same measure, so a
+page can show both and say which is which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.as_of import ramp
+from lib.schema import is_demonstration
+
+
+def families_returned(returns: pd.DataFrame, day) -> int:
+    """Families who arrived with convoys on or before ``day``."""
+    return int(returns.loc[returns["date"] <= pd.Timestamp(day), "families"].sum())
+
+
+def persons_returned(returns: pd.DataFrame, day) -> int:
+    """Persons who arrived with convoys on or before ``day``."""
+    return int(returns.loc[returns["date"] <= pd.Timestamp(day), "persons"].sum())
+
+
+def settlements_with_returns(returns: pd.DataFrame, day) -> int:
+    """Settlements that had received at least one convoy by ``day``."""
+    return int(returns.loc[returns["date"] <= pd.Timestamp(day), "settlement_id"].nunique())
+
+
+def dwelling_units_completed(housing: pd.DataFrame, day) -> int:
+    """Dwelling units (houses and flats) in buildings completed by ``day``."""
+    return int(housing.loc[housing["completed_date"] <= pd.Timestamp(day), "units"].sum())
+
+
+def dwelling_units_occupied(housing: pd.DataFrame, day) -> int:
+    """Dwelling units in buildings occupied by ``day``."""
+    return int(housing.loc[housing["occupied_date"] <= pd.Timestamp(day), "units"].sum())
+
+
+def hectares_released(hazard_areas: pd.DataFrame, day) -> float:
+    """Hazardous land released (cancelled, reduced or cleared) by ``day``, in hectares.
+
+    Released areas count whole from their release date; areas in clearance count the share
+    released so far, growing linearly from the start of clearance.
+    """
+    day = pd.Timestamp(day)
+    released = hazard_areas["released_date"] <= day
+    partial = hazard_areas["released_date"].isna() & hazard_areas["in_clearance_date"].notna()
+    clearing = hazard_areas[partial]
+    # partial progress is known as of the data's last day; earlier days scale it down linearly
+    last_day = hazard_areas[["released_date", "in_clearance_date"]].max().max()
+    share = ramp(clearing["in_clearance_date"], pd.Series(last_day, index=clearing.index), day)
+    return float(hazard_areas.loc[released, "area_ha"].sum() + (clearing["released_ha"] * share).sum())
+
+
+def hazard_hectares(hazard_areas: pd.DataFrame) -> float:
+    """Total area of all hazard polygons, released or not (the estimated contamination)."""
+    return float(hazard_areas["area_ha"].sum())
+
+
+def jobs_created(employment_projects: pd.DataFrame, day, data_date) -> int:
+    """Jobs created by ``day``: hiring runs linearly from a project's first jobs to completion."""
+    end = employment_projects["completed_date"].fillna(pd.Timestamp(data_date))
+    share = ramp(employment_projects["active_date"], end, day)
+    return int(round((employment_projects["jobs_created"].to_numpy() * share).sum()))
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure and where it comes from."""
+
+    key: str
+    value: float
+    unit: str
+    demonstration: bool
+    basis: str
+    reported_value: float | None = None
+    reported_date: pd.Timestamp | None = None
+    reported_source: str | None = None
+
+
+def latest_reported(figures: pd.DataFrame, metric: str, day, district_ids=None) -> pd.Series | None:
+    """The latest reported figure of ``metric`` on or before ``day`` for all return areas."""
+    rows = figures[(figures["metric"] == metric) & (figures["date"] <= pd.Timestamp(day))]
+    rows = rows[rows["settlement_id"].isna() & rows["district_id"].isna()]
+    if district_ids is not None or rows.empty:
+        return None
+    return rows.sort_values("date").iloc[-1]
+
+
+def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_ids=None) -> list[Headline]:
+    """The headline figures of the return, as of ``day``, each with its basis and the latest
+    reported value (for the whole return area; none when a district filter is on)."""
+    returns, housing = layers["returns"], layers["housing"]
+    figures = layers["reported_figures"]
+    reported_share = (~returns["source"].map(is_demonstration)).mean() if len(returns) else 0.0
+    convoy_basis = f"{reported_share:.0%} reported convoys, the rest demonstration data calibrated to reported totals"
+    items = [
+        ("families_returned", families_returned(returns, day), "families", convoy_basis, "families_returned"),
+        ("persons_returned", persons_returned(returns, day), "persons", convoy_basis, "persons_returned"),
+        ("dwelling_units_completed", dwelling_units_completed(housing, day), "units",
+         "demonstration data; reported house counts kept per settlement", None),
+        ("hectares_released", hectares_released(layers["hazard_areas"], day), "ha",
+         "demonstration data calibrated to reported hectares cleared", "hectares_cleared"),
+        ("jobs_created", jobs_created(layers["employment_projects"], day, data_date), "jobs",
+         "demonstration data calibrated to the reported jobs for returnees", "jobs_created"),
+    ]
+    headlines = []
+    for key, value, unit, basis, metric in items:
+        reported = latest_reported(figures, metric, day, district_ids) if metric else None
+        headlines.append(
+            Headline(
+                key, value, unit, demonstration=key not in ("families_returned", "persons_returned") or reported_share < 1,
+                basis=basis,
+                reported_value=None if reported is None else float(reported["value"]),
+                reported_date=None if reported is None else reported["date"],
+                reported_source=None if reported is None else reported["source"],
+            )
+        )
+    return headlines
