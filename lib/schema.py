@@ -94,6 +94,7 @@ FIGURE_METRICS = (
     "mine_victims",
 )
 QUALIFIERS = ("exact", "about", "more_than", "up_to")
+COORD_QUALITIES = ("source", "geonames", "district_seat")
 
 _SOURCE = FieldSpec(
     "source",
@@ -153,6 +154,15 @@ LAYERS: dict[str, LayerSpec] = {
                 _date("resettling_date", "First relocation convoy arrived"),
                 _date("resettled_date", "Planned households all returned"),
                 FieldSpec("coord_source", "str", "Source of the name and coordinates"),
+                FieldSpec(
+                    "coord_quality",
+                    "str",
+                    "source: coordinates from the cited source; geonames: from GeoNames; "
+                    "district_seat: not found, placed at the district seat",
+                    allowed=COORD_QUALITIES,
+                ),
+                FieldSpec("reported_district", "str", "District named by the sources, where it differs in name",
+                          required=False),
                 _SOURCE,
             ),
             ("Point",),

@@ -83,8 +83,8 @@ def coerce_to_schema(layer: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[P
             typed = pd.to_datetime(raw.where(~blank, None), errors="coerce", format="mixed").astype("datetime64[ms]")
         elif f.dtype in ("int", "float"):
             typed = pd.to_numeric(raw.where(~blank, None), errors="coerce")
+            fractional = typed.notna() & (typed != typed.round())
             if f.dtype == "int":
-                fractional = typed.notna() & (typed != typed.round())
                 for index in out.index[fractional]:
                     problems.append(_problem(out, spec, index, f.name, f"{raw[index]!r} is not a whole number"))
                 typed = typed.where(~fractional).round().astype("Int64")
@@ -92,9 +92,9 @@ def coerce_to_schema(layer: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[P
             typed = raw.where(~blank, None).map({True: True, False: False, "true": True, "false": False})
             typed = typed.astype("boolean")
         unreadable = typed.isna() & ~blank
+        if f.dtype == "int":
+            unreadable &= ~fractional
         for index in out.index[unreadable]:
-            if f.dtype == "int" and raw[index] != raw[index]:
-                continue
             problems.append(_problem(out, spec, index, f.name, f"{raw[index]!r} is not a valid {f.dtype}"))
         out[f.name] = typed
     return out, problems
@@ -231,7 +231,8 @@ def validate_layer(layer: str, df: pd.DataFrame) -> list[Problem]:
     typed, problems = coerce_to_schema(layer, df)
     if spec.has_geometry:
         problems += _geometry_problems(spec, typed)
-    problems += _pandera_problems(layer, typed)
+    unreadable = {(p.row, p.field) for p in problems}
+    problems += [p for p in _pandera_problems(layer, typed) if (p.row, p.field) not in unreadable]
     problems += _lifecycle_problems(spec, typed)
     return problems
 

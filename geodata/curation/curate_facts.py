@@ -178,6 +178,15 @@ def curate(facts_dir: Path) -> None:
              "settlement_id": sid, "note": row.metric.replace("_", " ") + (f" ({row.settlement})" if isinstance(row.settlement, str) else ""),
              "source": row.source}
         )
+    # Aghali: 200 eco-houses built and 150 more planned in the next stage (same report, 2025-07-19)
+    aghali = milestones[(milestones["settlement"] == "Aghali") & (milestones["date"] == "2025-07-19")
+                        & milestones["metric"].isin(["individual_eco_houses_built", "houses_planned_next_stage"])]
+    figures.append(
+        {"figure_id": "2025-07-19-houses_planned-az-zan-aghali", "date": "2025-07-19", "metric": "houses_planned",
+         "value": float(aghali["value"].astype(float).sum()), "qualifier": "exact", "district_id": "AZ-ZAN",
+         "settlement_id": settlement_id("Aghali"), "note": "houses built plus houses planned for the next stage",
+         "source": " | ".join(aghali["source"].drop_duplicates())}
+    )
     figures = pd.DataFrame(figures).drop_duplicates("figure_id", keep="first")
     figures.to_csv(GEODATA / "reported_figures.csv", index=False)
     print("figures", len(figures))

@@ -18,7 +18,7 @@ import pandas as pd
 
 from lib.demo.hazards import hazard_areas
 from lib.demo.places import housing, settlement_boundaries, settlement_lifecycle
-from lib.demo.returns import calibrate_returns
+from lib.demo.returns import calibrate_returns, convoys_for_listed_settlements
 from lib.demo.works import employment_projects, infrastructure
 
 Progress = Callable[[str, float], None]
@@ -67,6 +67,8 @@ def build_demo(real: RealRecords, seed: int = 1, scale: float = 1.0, progress: P
 
     report("Filling the convoys between reported totals", 0.05)
     returns = calibrate_returns(real.convoys, real.figures, _weights(real.settlements, real.figures), rng)
+    listed = pd.to_datetime(real.settlements.set_index("settlement_id")["returns_listed_date"])
+    returns = convoys_for_listed_settlements(returns, listed, rng)
     report("Dating the settlements' reconstruction", 0.15)
     settlements = settlement_lifecycle(real.settlements, returns, real.figures, data_date, rng)
     report("Drawing settlement outlines", 0.2)
