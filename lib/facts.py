@@ -10,9 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+from shapely.geometry import Point
 
-from lib.config import GEODATA_DIR, STORAGE_CRS
+from lib.config import GEODATA_DIR, METRIC_CRS, STORAGE_CRS
 from lib.validation import coerce_to_schema
 
 
@@ -20,10 +22,33 @@ def _read(name: str, geodata: Path) -> pd.DataFrame:
     return pd.read_csv(geodata / name, dtype=str, keep_default_na=False).replace("", None)
 
 
+PLACEHOLDER_RING_M = 2500
+
+
+def _spread_placeholders(table: pd.DataFrame) -> gpd.GeoSeries:
+    """Points of the settlements; those whose location is unknown (coord_quality
+    ``district_seat``) are set on a ring around their district seat, one bearing each, so that
+    they can be told apart, drawn and clicked. Their position says nothing about where they are,
+    and the map says so."""
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(table["lon"].astype(float), table["lat"].astype(float)), index=table.index, crs=STORAGE_CRS
+    )
+    unknown = table.index[table["coord_quality"] == "district_seat"]
+    if len(unknown) == 0:
+        return points
+    metric = points.to_crs(METRIC_CRS)
+    for seat_xy, members in table.loc[unknown].groupby([table["lat"], table["lon"]]).groups.items():
+        for k, index in enumerate(sorted(members, key=lambda i: table.at[i, "settlement_id"])):
+            bearing = 2 * np.pi * (k + 0.5) / len(members)
+            origin = metric[index]
+            metric[index] = Point(origin.x + PLACEHOLDER_RING_M * np.cos(bearing), origin.y + PLACEHOLDER_RING_M * np.sin(bearing))
+    return metric.to_crs(STORAGE_CRS)
+
+
 def curated_settlements(geodata: Path = GEODATA_DIR) -> gpd.GeoDataFrame:
     """Real settlements: ids, district codes, names, kind, point and the source of each."""
     table = _read("settlements.csv", geodata)
-    points = gpd.points_from_xy(table["lon"].astype(float), table["lat"].astype(float), crs=STORAGE_CRS)
+    points = _spread_placeholders(table)
     settlements = gpd.GeoDataFrame(table.rename(columns={"source": "coord_source"}), geometry=points)
     return settlements.drop(columns=["lat", "lon"])
 

@@ -138,4 +138,14 @@ def hazard_areas(
         hazards[column] = pd.to_datetime(hazards[column]).dt.normalize().astype("datetime64[ms]")
     hazards["hazard_id"] = [f"demo-hazard-{i + 1:06d}" for i in range(n)]
     hazards["source"] = f"{DEMO_SOURCE_PREFIX}: polygon generated; release calibrated to reported hectares cleared"
-    return hazards.to_crs(STORAGE_CRS)
+    hazards = hazards.to_crs(STORAGE_CRS)
+    # reprojection moves edges by millimetres; clip again so polygons stay inside their district
+    district_shapes = districts.set_index("district_id").geometry.reindex(hazards["district_id"])
+    hazards["geometry"] = shapely.make_valid(
+        shapely.intersection(hazards.geometry.to_numpy(), district_shapes.to_numpy())
+    )
+    polygonal = hazards.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
+    hazards.loc[~polygonal, "geometry"] = [
+        shapely.MultiPolygon([g for g in shape.geoms if g.geom_type == "Polygon"]) for shape in hazards.geometry[~polygonal]
+    ]
+    return hazards
