@@ -121,3 +121,20 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
             )
         )
     return headlines
+
+
+def settlement_summary(settlements, returns, housing, day):
+    """One row per settlement: status on ``day``, families and persons returned, dwelling units
+    completed and planned, and how its location is known."""
+    from lib.as_of import status_as_of
+
+    day = pd.Timestamp(day)
+    arrived = returns[returns["date"] <= day].groupby("settlement_id")[["families", "persons"]].sum()
+    completed = housing[housing["completed_date"] <= day].groupby("settlement_id")["units"].sum()
+    summary = settlements.copy()
+    summary["status"] = status_as_of("settlements", summary, day)
+    ids = summary["settlement_id"]
+    summary["families_returned"] = ids.map(arrived["families"]).fillna(0).astype("int64").to_numpy()
+    summary["persons_returned"] = ids.map(arrived["persons"]).fillna(0).astype("int64").to_numpy()
+    summary["units_completed"] = ids.map(completed).fillna(0).astype("int64").to_numpy()
+    return summary

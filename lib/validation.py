@@ -116,7 +116,7 @@ def pandera_schema(layer: str) -> pa.DataFrameSchema:
     """The pandera schema of a layer, built from its declaration."""
     spec = LAYERS[layer]
     columns = {
-        f.name: pa.Column(PANDAS_DTYPES[f.dtype], _checks(f), nullable=not f.required, unique=f.unique)
+        f.name: pa.Column(PANDAS_DTYPES[f.dtype], _checks(f), nullable=not f.required, unique=f.unique, required=f.required)
         for f in spec.fields
     }
     if spec.has_geometry:

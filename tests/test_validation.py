@@ -125,7 +125,8 @@ def test_unknown_district_is_reported_across_layers():
             "settlement_id": ["AZ-XXX-nowhere"], "district_id": ["AZ-XXX"], "name_en": ["Nowhere"],
             "name_az": ["Heç yer"], "name_ru": [None], "kind": ["village"], "status": ["planned"],
             "planned_households": [10], "reconstruction_date": [None], "ready_date": [None],
-            "resettling_date": [None], "resettled_date": [None], "coord_source": ["test"], "source": ["test"],
+            "resettling_date": [None], "resettled_date": [None], "coord_source": ["test"],
+            "coord_quality": ["source"], "source": ["test"],
         },
         geometry=[Point(46.5, 39.5)], crs="EPSG:4326",
     )

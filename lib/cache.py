@@ -1,0 +1,45 @@
+"""The one module of lib/ that knows Streamlit: cached loaders keyed on the data version.
+
+Cached functions take only hashable arguments (paths, ids, the data version, filter values),
+never a GeoDataFrame, and return copies (``st.cache_data``), so a page can change what it gets.
+When the data version changes, the keys change and old entries age out (bounded by max_entries).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.build import build_store
+from lib.config import get_settings
+from lib.store import GeoPackageStore
+
+
+def ensure_store() -> GeoPackageStore:
+    """The store, built on first start (with a progress bar) when it does not exist yet."""
+    settings = get_settings()
+    store = GeoPackageStore(settings.store_path)
+    if not store.exists():
+        bar = st.progress(0.0, text="Building the embedded data (first start, a few seconds)…")
+        build_store(settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=message))
+        bar.empty()
+    return store
+
+
+@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+def load_layer(store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None):
+    """One layer of the store, optionally for some districts only (cached per data version)."""
+    return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids)
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def load_metadata(store_path: str, data_version: str) -> dict:
+    """The store's metadata: sources, data date, generator settings."""
+    return GeoPackageStore(store_path).metadata()
+
+
+def load_layers(store: GeoPackageStore, names: list[str], district_ids=None) -> dict[str, pd.DataFrame]:
+    """Several layers at once, all at the store's current data version."""
+    version = store.data_version()
+    ids = tuple(sorted(district_ids)) if district_ids is not None else None
+    return {name: load_layer(str(store.path), name, version, ids) for name in names}
