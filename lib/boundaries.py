@@ -13,17 +13,17 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pooch
+
+import geopandas as gpd
 import pyogrio
 
 from lib.config import GEODATA_DIR, STORAGE_CRS, Settings
 
 DISTRICT_NAMES_CSV = GEODATA_DIR / "districts.csv"
 BOUNDARIES_SOURCE = (
-    "geoBoundaries gbOpen AZE ADM2 (Runfola et al. 2020, PLOS ONE 15(4): e0231866), "
-    "https://www.geoboundaries.org/"
+    "geoBoundaries gbOpen AZE ADM2 (Runfola et al. 2020, PLOS ONE 15(4): e0231866), https://www.geoboundaries.org/"
 )
 EXPECTED_FEATURES = 79
 

@@ -11,13 +11,26 @@ from lib.demo import Progress, RealRecords, build_demo
 from lib.store import GeoPackageStore
 
 SOURCES = [
-    {"layer": "districts", "source": BOUNDARIES_SOURCE, "licence": "gbOpen (open licence stated in the release metadata)"},
-    {"layer": "settlements", "source": "GeoNames and Wikipedia, per row (geodata/SETTLEMENTS.md)",
-     "licence": "GeoNames CC BY 4.0; Wikipedia CC BY-SA 4.0"},
-    {"layer": "returns, reported_figures, targets",
-     "source": "Public news reports and official statements, per row (geodata/FACTS.md)", "licence": "facts; cited"},
-    {"layer": "all other records", "source": "demonstration data from lib/demo (seeded generator)",
-     "licence": "this project"},
+    {
+        "layer": "districts",
+        "source": BOUNDARIES_SOURCE,
+        "licence": "gbOpen (open licence stated in the release metadata)",
+    },
+    {
+        "layer": "settlements",
+        "source": "GeoNames and Wikipedia, per row (geodata/SETTLEMENTS.md)",
+        "licence": "GeoNames CC BY 4.0; Wikipedia CC BY-SA 4.0",
+    },
+    {
+        "layer": "returns, reported_figures, targets",
+        "source": "Public news reports and official statements, per row (geodata/FACTS.md)",
+        "licence": "facts; cited",
+    },
+    {
+        "layer": "all other records",
+        "source": "demonstration data from lib/demo (seeded generator)",
+        "licence": "this project",
+    },
 ]
 
 
@@ -31,8 +44,14 @@ def real_records(settings: Settings) -> tuple[RealRecords, list]:
     )
 
 
-def build_store(settings: Settings, *, seed: int | None = None, scale: float | None = None,
-                progress: Progress | None = None, store_path=None) -> GeoPackageStore:
+def build_store(
+    settings: Settings,
+    *,
+    seed: int | None = None,
+    scale: float | None = None,
+    progress: Progress | None = None,
+    store_path=None,
+) -> GeoPackageStore:
     """Build every layer and write them to the GeoPackage in one atomic step."""
     seed = settings.demo_seed if seed is None else seed
     scale = settings.demo_scale if scale is None else scale

@@ -34,8 +34,10 @@ def build_demo_command(args) -> int:
         print(f"The generated data failed validation (a bug): {error}", file=sys.stderr)
         return 3
     size_mb = store.path.stat().st_size / 1e6
-    print(f"Wrote {store.path} ({size_mb:.1f} MB) in {time.perf_counter() - started:.1f} s, "
-          f"data version {store.data_version()}")
+    print(
+        f"Wrote {store.path} ({size_mb:.1f} MB) in {time.perf_counter() - started:.1f} s, "
+        f"data version {store.data_version()}"
+    )
     return 0
 
 

@@ -72,9 +72,7 @@ class Settings(BaseSettings):
     )
     tiles_url: str | None = Field(
         default=None,
-        description=(
-            "Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."
-        ),
+        description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
     )
     tiles_attribution: str = Field(
         default="", description="Attribution text required by the tile provider in tiles_url."

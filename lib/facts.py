@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 from shapely.geometry import Point
 
 from lib.config import GEODATA_DIR, METRIC_CRS, STORAGE_CRS
@@ -37,11 +38,13 @@ def _spread_placeholders(table: pd.DataFrame) -> gpd.GeoSeries:
     if len(unknown) == 0:
         return points
     metric = points.to_crs(METRIC_CRS)
-    for seat_xy, members in table.loc[unknown].groupby([table["lat"], table["lon"]]).groups.items():
+    for _seat, members in table.loc[unknown].groupby([table["lat"], table["lon"]]).groups.items():
         for k, index in enumerate(sorted(members, key=lambda i: table.at[i, "settlement_id"])):
             bearing = 2 * np.pi * (k + 0.5) / len(members)
             origin = metric[index]
-            metric[index] = Point(origin.x + PLACEHOLDER_RING_M * np.cos(bearing), origin.y + PLACEHOLDER_RING_M * np.sin(bearing))
+            metric[index] = Point(
+                origin.x + PLACEHOLDER_RING_M * np.cos(bearing), origin.y + PLACEHOLDER_RING_M * np.sin(bearing)
+            )
     return metric.to_crs(STORAGE_CRS)
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import html
 
+import numpy as np
+
 import folium
 import geopandas as gpd
-import numpy as np
 from branca.element import MacroElement, Template
 
 from lib.map_assets import offline_map
@@ -38,7 +39,7 @@ def _rounded(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _circle_radius(families: np.ndarray) -> np.ndarray:
     """Circle radius in pixels with area proportional to the families returned."""
-    return 4 + 1.2 * np.sqrt(families)
+    return 3 + 0.6 * np.sqrt(families)
 
 
 def _legend(title: str, entries: list[tuple[str, str, str]]) -> MacroElement:
@@ -83,9 +84,10 @@ def return_areas_map(
         zoom_start=8,
         tiles_url=tiles_url,
         tiles_attribution=tiles_attribution,
-        prefer_canvas=True,
     )
-    context = _rounded(districts[districts["economic_region"].isna()][["district_id", "name_en", "name_az", "geometry"]])
+    context = _rounded(
+        districts[districts["economic_region"].isna()][["district_id", "name_en", "name_az", "geometry"]]
+    )
     folium.GeoJson(
         context,
         name="Districts",

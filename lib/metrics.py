@@ -96,24 +96,46 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
     reported value (for the whole return area; none when a district filter is on)."""
     returns, housing = layers["returns"], layers["housing"]
     figures = layers["reported_figures"]
-    reported_share = (~returns["source"].map(is_demonstration)).mean() if len(returns) else 0.0
-    convoy_basis = f"{reported_share:.0%} reported convoys, the rest demonstration data calibrated to reported totals"
+    from_reports = returns.loc[~returns["source"].map(is_demonstration), "families"].sum()
+    reported_share = from_reports / returns["families"].sum() if len(returns) else 0.0
+    convoy_basis = (
+        f"{reported_share:.0%} of families from reported convoys, the rest from convoys generated to meet "
+        "reported totals"
+    )
     items = [
         ("families_returned", families_returned(returns, day), "families", convoy_basis, "families_returned"),
         ("persons_returned", persons_returned(returns, day), "persons", convoy_basis, "persons_returned"),
-        ("dwelling_units_completed", dwelling_units_completed(housing, day), "units",
-         "demonstration data; reported house counts kept per settlement", None),
-        ("hectares_released", hectares_released(layers["hazard_areas"], day), "ha",
-         "demonstration data calibrated to reported hectares cleared", "hectares_cleared"),
-        ("jobs_created", jobs_created(layers["employment_projects"], day, data_date), "jobs",
-         "demonstration data calibrated to the reported jobs for returnees", "jobs_created"),
+        (
+            "dwelling_units_completed",
+            dwelling_units_completed(housing, day),
+            "units",
+            "generated houses, with the reported house counts of Aghali, Zabukh, Ballija and Horovlu",
+            None,
+        ),
+        (
+            "hectares_released",
+            hectares_released(layers["hazard_areas"], day),
+            "ha",
+            "generated hazard areas, released in step with the reported hectares cleared",
+            "hectares_cleared",
+        ),
+        (
+            "jobs_created",
+            jobs_created(layers["employment_projects"], day, data_date),
+            "jobs",
+            "generated projects, scaled to the reported jobs for returnees",
+            "jobs_created",
+        ),
     ]
     headlines = []
     for key, value, unit, basis, metric in items:
         reported = latest_reported(figures, metric, day, district_ids) if metric else None
         headlines.append(
             Headline(
-                key, value, unit, demonstration=key not in ("families_returned", "persons_returned") or reported_share < 1,
+                key,
+                value,
+                unit,
+                demonstration=key not in ("families_returned", "persons_returned") or reported_share < 1,
                 basis=basis,
                 reported_value=None if reported is None else float(reported["value"]),
                 reported_date=None if reported is None else reported["date"],

@@ -104,9 +104,7 @@ _SOURCE = FieldSpec(
 _DISTRICT_REF = FieldSpec(
     "district_id", "str", "ISO 3166-2:AZ code of the district", references="districts.district_id"
 )
-_SETTLEMENT_REF = FieldSpec(
-    "settlement_id", "str", "id of the settlement", references="settlements.settlement_id"
-)
+_SETTLEMENT_REF = FieldSpec("settlement_id", "str", "id of the settlement", references="settlements.settlement_id")
 
 
 def _date(name: str, description: str, required: bool = False) -> FieldSpec:
@@ -161,8 +159,12 @@ LAYERS: dict[str, LayerSpec] = {
                     "district_seat: not found, placed at the district seat",
                     allowed=COORD_QUALITIES,
                 ),
-                FieldSpec("reported_district", "str", "District named by the sources, where it differs in name",
-                          required=False),
+                FieldSpec(
+                    "reported_district",
+                    "str",
+                    "District named by the sources, where it differs in name",
+                    required=False,
+                ),
                 _SOURCE,
             ),
             ("Point",),
@@ -177,8 +179,12 @@ LAYERS: dict[str, LayerSpec] = {
             "settlement_boundaries",
             "Built-up boundary of each settlement.",
             "settlement_id",
-            (FieldSpec("settlement_id", "str", "id of the settlement", unique=True,
-                       references="settlements.settlement_id"), _SOURCE),
+            (
+                FieldSpec(
+                    "settlement_id", "str", "id of the settlement", unique=True, references="settlements.settlement_id"
+                ),
+                _SOURCE,
+            ),
             ("Polygon", "MultiPolygon"),
         ),
         LayerSpec(
@@ -210,8 +216,13 @@ LAYERS: dict[str, LayerSpec] = {
             "asset_id",
             (
                 FieldSpec("asset_id", "str", "Stable id", unique=True),
-                FieldSpec("settlement_id", "str", "Settlement served (empty for district-level assets)",
-                          required=False, references="settlements.settlement_id"),
+                FieldSpec(
+                    "settlement_id",
+                    "str",
+                    "Settlement served (empty for district-level assets)",
+                    required=False,
+                    references="settlements.settlement_id",
+                ),
                 _DISTRICT_REF,
                 FieldSpec("category", "str", "Kind of asset", allowed=INFRASTRUCTURE_CATEGORIES),
                 FieldSpec("status", "str", "Current status", allowed=WORK_STATUSES),
@@ -234,8 +245,9 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("kind", "str", "SHA (suspected) or CHA (confirmed)", allowed=HAZARD_KINDS),
                 FieldSpec("status", "str", "Current status", allowed=HAZARD_STATUSES),
                 FieldSpec("device_category", "str", "Main device category", allowed=DEVICE_CATEGORIES),
-                FieldSpec("release_method", "str", "How the land was released", required=False,
-                          allowed=RELEASE_METHODS),
+                FieldSpec(
+                    "release_method", "str", "How the land was released", required=False, allowed=RELEASE_METHODS
+                ),
                 FieldSpec("area_ha", "float", "Area of the hazard polygon, ha", min_value=0),
                 FieldSpec("released_ha", "float", "Area released so far, ha", min_value=0),
                 FieldSpec("items_found", "int", "Mines and explosive items found", min_value=0),
@@ -296,8 +308,13 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("value", "float", "Target value", min_value=0),
                 _date("target_date", "Date by which the target is to be met", required=True),
                 _date("stated_date", "Date the target was stated", required=True),
-                FieldSpec("district_id", "str", "District the target is for (empty: whole programme)",
-                          required=False, references="districts.district_id"),
+                FieldSpec(
+                    "district_id",
+                    "str",
+                    "District the target is for (empty: whole programme)",
+                    required=False,
+                    references="districts.district_id",
+                ),
                 FieldSpec("note", "str", "Wording of the source", required=False),
                 _SOURCE,
             ),
@@ -312,10 +329,20 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("metric", "str", "What is counted", allowed=FIGURE_METRICS),
                 FieldSpec("value", "float", "Reported value", min_value=0),
                 FieldSpec("qualifier", "str", "exact, about, more_than or up_to", allowed=QUALIFIERS),
-                FieldSpec("district_id", "str", "District (empty: all return areas)", required=False,
-                          references="districts.district_id"),
-                FieldSpec("settlement_id", "str", "Settlement (empty: district or all)", required=False,
-                          references="settlements.settlement_id"),
+                FieldSpec(
+                    "district_id",
+                    "str",
+                    "District (empty: all return areas)",
+                    required=False,
+                    references="districts.district_id",
+                ),
+                FieldSpec(
+                    "settlement_id",
+                    "str",
+                    "Settlement (empty: district or all)",
+                    required=False,
+                    references="settlements.settlement_id",
+                ),
                 FieldSpec("note", "str", "Wording of the source", required=False),
                 _SOURCE,
             ),
@@ -345,7 +372,9 @@ def schema_markdown() -> str:
         for f in spec.fields:
             rule = ", ".join(f.allowed) if f.allowed else ""
             if f.min_value is not None or f.max_value is not None:
-                rule = f"{f.min_value if f.min_value is not None else ''}…{f.max_value if f.max_value is not None else ''}"
+                rule = (
+                    f"{f.min_value if f.min_value is not None else ''}…{f.max_value if f.max_value is not None else ''}"
+                )
             if f.references:
                 rule = f"→ {f.references}"
             required = "yes" if f.required else ""

@@ -23,8 +23,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-import geopandas as gpd
 import pandas as pd
+
+import geopandas as gpd
 import pyogrio
 
 from lib.config import STORAGE_CRS
@@ -59,7 +60,9 @@ class Store(Protocol):
         columns: list[str] | None = None,
     ) -> pd.DataFrame: ...
 
-    def write_layers(self, layers: Mapping[str, pd.DataFrame], *, note: str, metadata: Mapping | None = None) -> str: ...
+    def write_layers(
+        self, layers: Mapping[str, pd.DataFrame], *, note: str, metadata: Mapping | None = None
+    ) -> str: ...
 
     def data_version(self) -> str | None: ...
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-import geopandas as gpd
 import pandas as pd
 import pandera.pandas as pa
-import shapely
 from pandera.engines.geopandas_engine import Geometry
+
+import geopandas as gpd
+import shapely
 
 from lib.config import STORAGE_CRS
 from lib.schema import LAYERS, FieldSpec, LayerSpec
@@ -116,7 +117,9 @@ def pandera_schema(layer: str) -> pa.DataFrameSchema:
     """The pandera schema of a layer, built from its declaration."""
     spec = LAYERS[layer]
     columns = {
-        f.name: pa.Column(PANDAS_DTYPES[f.dtype], _checks(f), nullable=not f.required, unique=f.unique, required=f.required)
+        f.name: pa.Column(
+            PANDAS_DTYPES[f.dtype], _checks(f), nullable=not f.required, unique=f.unique, required=f.required
+        )
         for f in spec.fields
     }
     if spec.has_geometry:
@@ -176,17 +179,20 @@ def _geometry_problems(spec: LayerSpec, gdf) -> list[Problem]:
     types = geometry.loc[present].geom_type
     for index in present[~types.isin(spec.geometry_types).to_numpy()]:
         problems.append(
-            _problem(gdf, spec, index, "geometry",
-                     f"geometry is a {types[index]}; expected {' or '.join(spec.geometry_types)}")
+            _problem(
+                gdf,
+                spec,
+                index,
+                "geometry",
+                f"geometry is a {types[index]}; expected {' or '.join(spec.geometry_types)}",
+            )
         )
     invalid = present[~geometry.loc[present].is_valid.to_numpy()]
     for index in invalid:
         reason = shapely.is_valid_reason(geometry[index])
         problems.append(_problem(gdf, spec, index, "geometry", f"geometry is invalid ({reason})"))
     bounds = geometry.loc[present].bounds
-    outside = bounds.index[
-        (bounds.minx < -180) | (bounds.maxx > 180) | (bounds.miny < -90) | (bounds.maxy > 90)
-    ]
+    outside = bounds.index[(bounds.minx < -180) | (bounds.maxx > 180) | (bounds.miny < -90) | (bounds.maxy > 90)]
     for index in outside:
         problems.append(
             _problem(gdf, spec, index, "geometry", "coordinates are outside longitude/latitude range (wrong CRS?)")
@@ -198,7 +204,7 @@ def _lifecycle_problems(spec: LayerSpec, df: pd.DataFrame) -> list[Problem]:
     """Status dates must follow the lifecycle order, and the current status must be dated."""
     problems = []
     steps = [(status, column) for status, column in spec.status_dates.items() if column in df.columns]
-    for (earlier_status, earlier), (later_status, later) in zip(steps, steps[1:]):
+    for (_, earlier), (_, later) in zip(steps, steps[1:]):
         out_of_order = df[earlier].notna() & df[later].notna() & (df[later] < df[earlier])
         for index in df.index[out_of_order]:
             problems.append(

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-import geopandas as gpd
 import pandas as pd
 import pytest
+
+import geopandas as gpd
 from shapely.geometry import Polygon
 
 from lib.boundaries import (
@@ -52,12 +53,19 @@ def test_return_areas_are_marked_by_economic_region(districts_and_matches):
 
 def test_names_that_differ_are_matched_loosely_and_reported_as_such():
     lookup = pd.DataFrame(
-        {"geoboundaries_name": ["Qubadli District"], "district_id": ["AZ-QBI"], "name_en": ["Gubadli"],
-         "name_az": ["Qubadlı"]}
+        {
+            "geoboundaries_name": ["Qubadli District"],
+            "district_id": ["AZ-QBI"],
+            "name_en": ["Gubadli"],
+            "name_az": ["Qubadlı"],
+        }
     )
     matches = match_district_names(pd.Series(["Qubadli District", "QUBADLI", "Qubadlı Rayon", "Atlantis"]), lookup)
     assert [(m.district_id, m.match) for m in matches] == [
-        ("AZ-QBI", "exact"), ("AZ-QBI", "normalised"), ("AZ-QBI", "normalised"), (None, "unmatched"),
+        ("AZ-QBI", "exact"),
+        ("AZ-QBI", "normalised"),
+        ("AZ-QBI", "normalised"),
+        (None, "unmatched"),
     ]
 
 

@@ -7,7 +7,9 @@ from lib.config import PROJECT_ROOT, Settings
 
 def test_every_setting_is_documented_in_the_readme():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [f"GREAT_RETURN_{name.upper()}" for name in Settings.model_fields if f"GREAT_RETURN_{name.upper()}" not in readme]
+    missing = [
+        f"GREAT_RETURN_{name.upper()}" for name in Settings.model_fields if f"GREAT_RETURN_{name.upper()}" not in readme
+    ]
     assert not missing, f"document these settings in README.md: {missing}"
 
 

@@ -1,9 +1,10 @@
 """The demonstration generator: invariants, determinism, labels and calibration to reported figures."""
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
+
+import geopandas as gpd
 from geopandas.testing import assert_geodataframe_equal
 
 from lib import metrics
@@ -28,9 +29,13 @@ def test_same_seed_gives_identical_output_and_another_seed_differs(real, demo_la
         else:
             pd.testing.assert_frame_equal(again[name], layer)
     other = build_demo(real, seed=2, scale=1)
-    assert not other["housing"].geometry.iloc[:100].reset_index(drop=True).geom_equals(
-        demo_layers["housing"].geometry.iloc[:100].reset_index(drop=True)
-    ).all()
+    assert (
+        not other["housing"]
+        .geometry.iloc[:100]
+        .reset_index(drop=True)
+        .geom_equals(demo_layers["housing"].geometry.iloc[:100].reset_index(drop=True))
+        .all()
+    )
 
 
 def test_houses_lie_inside_their_settlement_outline(demo_layers):
@@ -101,13 +106,22 @@ def _ours(layers, figure, data_date):
     }.get(figure.metric)
 
 
-CALIBRATED = ["families_returned", "persons_returned", "hectares_cleared", "estimated_contaminated_km2",
-              "houses_completed", "houses_planned"]
+CALIBRATED = [
+    "families_returned",
+    "persons_returned",
+    "hectares_cleared",
+    "estimated_contaminated_km2",
+    "houses_completed",
+    "houses_planned",
+]
 
 
 @pytest.mark.parametrize("metric", CALIBRATED)
 def test_totals_match_the_published_figures(real, demo_layers, metric):
-    figures = real.figures[(real.figures["metric"] == metric) & (real.figures["district_id"].isna() | real.figures["settlement_id"].notna())]
+    figures = real.figures[
+        (real.figures["metric"] == metric)
+        & (real.figures["district_id"].isna() | real.figures["settlement_id"].notna())
+    ]
     assert len(figures), f"no published {metric} figures to compare with"
     misses = []
     for figure in figures.itertuples():
@@ -117,16 +131,22 @@ def test_totals_match_the_published_figures(real, demo_layers, metric):
         else:
             ok = abs(ours - figure.value) <= TOLERANCE[figure.qualifier] * figure.value
         if not ok:
-            misses.append(f"{figure.date:%Y-%m-%d} {figure.settlement_id or 'all'}: reported {figure.value:g}, ours {ours:g}")
+            misses.append(
+                f"{figure.date:%Y-%m-%d} {figure.settlement_id or 'all'}: reported {figure.value:g}, ours {ours:g}"
+            )
     assert not misses, misses
 
 
 def test_jobs_and_settlement_count_meet_the_national_figures(real, demo_layers):
     national = real.figures[real.figures["district_id"].isna()]
     jobs = national[national["metric"] == "jobs_created"].iloc[0]
-    assert metrics.jobs_created(demo_layers["employment_projects"], jobs.date, real.data_date) == pytest.approx(jobs.value, rel=0.05)
+    assert metrics.jobs_created(demo_layers["employment_projects"], jobs.date, real.data_date) == pytest.approx(
+        jobs.value, rel=0.05
+    )
     listed = national[national["metric"] == "settlements_with_returns"].iloc[0]
-    assert metrics.settlements_with_returns(demo_layers["returns"], listed.date) == pytest.approx(listed.value, rel=0.10)
+    assert metrics.settlements_with_returns(demo_layers["returns"], listed.date) == pytest.approx(
+        listed.value, rel=0.10
+    )
 
 
 def test_scale_multiplies_the_volume_but_keeps_the_real_records(real, demo_layers):

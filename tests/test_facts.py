@@ -3,12 +3,25 @@
 import pandas as pd
 import pytest
 
-from lib import facts
 from lib.config import GEODATA_DIR
 from lib.validation import validate_layer
 
-DISTRICT_SEATS = {"AZ-XA", "AZ-AGC", "AZ-AGM", "AZ-BAR", "AZ-FUZ", "AZ-XCI", "AZ-XVD", "AZ-SUS", "AZ-TAR",
-                  "AZ-CAB", "AZ-KAL", "AZ-QBI", "AZ-LAC", "AZ-ZAN"}
+DISTRICT_SEATS = {
+    "AZ-XA",
+    "AZ-AGC",
+    "AZ-AGM",
+    "AZ-BAR",
+    "AZ-FUZ",
+    "AZ-XCI",
+    "AZ-XVD",
+    "AZ-SUS",
+    "AZ-TAR",
+    "AZ-CAB",
+    "AZ-KAL",
+    "AZ-QBI",
+    "AZ-LAC",
+    "AZ-ZAN",
+}
 # Points the simplified geoBoundaries polygons put in Khojaly (geodata/SETTLEMENTS.md)
 KNOWN_OUTSIDE_POLYGON = {"AZ-XA-khankendi-city", "AZ-XA-karkijahan", "AZ-SUS-shusha-city"}
 
@@ -32,7 +45,7 @@ def test_every_convoy_goes_to_a_curated_settlement(real):
 
 def test_each_return_area_district_has_its_seat(real):
     seats = real.settlements[real.settlements["kind"] == "city"]
-    assert DISTRICT_SEATS <= set(seats["district_id"])
+    assert set(seats["district_id"]) >= DISTRICT_SEATS
 
 
 def test_points_lie_in_their_district_except_the_documented_ones(real):
@@ -48,10 +61,11 @@ def test_unknown_locations_are_told_apart_and_marked(real):
     assert not real.settlements.geometry.duplicated().any()
 
 
-@pytest.mark.parametrize(
-    ("metric", "value"), [("families", 34500), ("persons", 140000), ("houses", 34500)]
-)
+@pytest.mark.parametrize(("metric", "value"), [("families", 34500), ("persons", 140000), ("houses", 34500)])
 def test_programme_targets_for_2026_are_the_published_ones(real, metric, value):
-    target = real.targets[(real.targets["metric"] == metric) & real.targets["district_id"].isna()
-                          & (real.targets["target_date"] == pd.Timestamp("2026-12-31"))]
+    target = real.targets[
+        (real.targets["metric"] == metric)
+        & real.targets["district_id"].isna()
+        & (real.targets["target_date"] == pd.Timestamp("2026-12-31"))
+    ]
     assert target["value"].tolist() == [value]

@@ -3,10 +3,11 @@
 import runpy
 import sys
 
-import geopandas as gpd
 import pandas as pd
-import pyogrio
 import pytest
+
+import geopandas as gpd
+import pyogrio
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon
 
@@ -31,15 +32,22 @@ def _districts():
 def _settlements():
     return gpd.GeoDataFrame(
         {
-            "settlement_id": ["AZ-LAC-sus", "AZ-ZAN-aghali"], "district_id": ["AZ-LAC", "AZ-ZAN"],
-            "name_en": ["Sus", "Aghali"], "name_az": ["Sus", "Ağalı"], "name_ru": [None, "Агалы"],
-            "kind": ["village", "village"], "status": ["resettling", "planned"], "planned_households": [120, 200],
+            "settlement_id": ["AZ-LAC-sus", "AZ-ZAN-aghali"],
+            "district_id": ["AZ-LAC", "AZ-ZAN"],
+            "name_en": ["Sus", "Aghali"],
+            "name_az": ["Sus", "Ağalı"],
+            "name_ru": [None, "Агалы"],
+            "kind": ["village", "village"],
+            "status": ["resettling", "planned"],
+            "planned_households": [120, 200],
             "reconstruction_date": pd.to_datetime(["2022-01-01", None]).astype("datetime64[ms]"),
             "ready_date": pd.to_datetime(["2024-03-01", None]).astype("datetime64[ms]"),
             "resettling_date": pd.to_datetime(["2024-05-09", None]).astype("datetime64[ms]"),
             "resettled_date": pd.to_datetime([None, None]).astype("datetime64[ms]"),
-            "coord_source": ["wiki", "wiki"], "coord_quality": ["source", "geonames"],
-            "reported_district": pd.Series([None, None], dtype="str"), "source": ["test", "test"],
+            "coord_source": ["wiki", "wiki"],
+            "coord_quality": ["source", "geonames"],
+            "reported_district": pd.Series([None, None], dtype="str"),
+            "source": ["test", "test"],
         },
         geometry=[Point(46.51, 39.63), Point(47.76, 39.18)],
         crs="EPSG:4326",
@@ -49,9 +57,12 @@ def _settlements():
 def _returns():
     return pd.DataFrame(
         {
-            "event_id": ["e1", "e2"], "date": pd.to_datetime(["2024-05-09", "2024-05-24"]).astype("datetime64[ms]"),
-            "settlement_id": ["AZ-LAC-sus", "AZ-LAC-sus"], "families": pd.array([20, 39], dtype="Int64"),
-            "persons": pd.array([75, 140], dtype="Int64"), "source": ["https://a", "https://b"],
+            "event_id": ["e1", "e2"],
+            "date": pd.to_datetime(["2024-05-09", "2024-05-24"]).astype("datetime64[ms]"),
+            "settlement_id": ["AZ-LAC-sus", "AZ-LAC-sus"],
+            "families": pd.array([20, 39], dtype="Int64"),
+            "persons": pd.array([75, 140], dtype="Int64"),
+            "source": ["https://a", "https://b"],
         }
     )
 

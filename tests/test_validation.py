@@ -1,8 +1,9 @@
 """Validation names the layer, record, field and what is wrong — never a bare exception."""
 
-import geopandas as gpd
 import pandas as pd
 import pytest
+
+import geopandas as gpd
 from shapely.geometry import Point, Polygon
 
 from lib.validation import validate_layer, validate_layers
@@ -108,11 +109,18 @@ def test_wrong_geometry_type_is_reported():
 def test_lifecycle_dates_out_of_order_are_reported():
     houses = gpd.GeoDataFrame(
         {
-            "house_id": ["h1"], "settlement_id": ["AZ-LAC-sus"], "status": ["completed"], "units": [1],
-            "under_construction_date": ["2024-05-01"], "completed_date": ["2023-01-01"],
-            "allocated_date": [None], "occupied_date": [None], "source": ["test"],
+            "house_id": ["h1"],
+            "settlement_id": ["AZ-LAC-sus"],
+            "status": ["completed"],
+            "units": [1],
+            "under_construction_date": ["2024-05-01"],
+            "completed_date": ["2023-01-01"],
+            "allocated_date": [None],
+            "occupied_date": [None],
+            "source": ["test"],
         },
-        geometry=[Point(46.5, 39.6)], crs="EPSG:4326",
+        geometry=[Point(46.5, 39.6)],
+        crs="EPSG:4326",
     )
     problems = validate_layer("housing", houses)
     assert [(p.record_id, p.field) for p in problems] == [("h1", "completed_date")]
@@ -122,13 +130,24 @@ def test_lifecycle_dates_out_of_order_are_reported():
 def test_unknown_district_is_reported_across_layers():
     settlements = gpd.GeoDataFrame(
         {
-            "settlement_id": ["AZ-XXX-nowhere"], "district_id": ["AZ-XXX"], "name_en": ["Nowhere"],
-            "name_az": ["Heç yer"], "name_ru": [None], "kind": ["village"], "status": ["planned"],
-            "planned_households": [10], "reconstruction_date": [None], "ready_date": [None],
-            "resettling_date": [None], "resettled_date": [None], "coord_source": ["test"],
-            "coord_quality": ["source"], "source": ["test"],
+            "settlement_id": ["AZ-XXX-nowhere"],
+            "district_id": ["AZ-XXX"],
+            "name_en": ["Nowhere"],
+            "name_az": ["Heç yer"],
+            "name_ru": [None],
+            "kind": ["village"],
+            "status": ["planned"],
+            "planned_households": [10],
+            "reconstruction_date": [None],
+            "ready_date": [None],
+            "resettling_date": [None],
+            "resettled_date": [None],
+            "coord_source": ["test"],
+            "coord_quality": ["source"],
+            "source": ["test"],
         },
-        geometry=[Point(46.5, 39.5)], crs="EPSG:4326",
+        geometry=[Point(46.5, 39.5)],
+        crs="EPSG:4326",
     )
     problems = validate_layers({"districts": _districts(), "settlements": settlements})
     assert _messages(problems) == [("settlements", "AZ-XXX-nowhere", "district_id", "unknown district 'AZ-XXX'")]

@@ -83,25 +83,91 @@ SKIPPED = {
 
 TARGETS = [
     # metric, value, target_date, stated_date, district, note, milestone metrics whose sources are cited
-    ("families", 34500, "2026-12-31", "2023-02-28", None, "34,500 families resettled by 2026 (first State Programme)",
-     ["families_to_resettle_by_2026", "families_to_relocate_by_2026_PM_Asadov"]),
-    ("persons", 140000, "2026-12-31", "2023-12-05", None, "140,000 persons by the end of 2026",
-     ["citizens_to_relocate_by_2026_PM_Asadov", "people_living_in_Karabakh_and_East_Zangezur_by_end_2026",
-      "first_phase_target_persons_by_end_2026"]),
-    ("houses", 34500, "2026-12-31", "2022-11-16", None, "34,500 flats and individual houses in 11 districts, 2022-2026",
-     ["flats_and_individual_houses_to_build_2022_2026_in_11_districts"]),
-    ("settlements", 100, "2026-12-31", "2024-11-07", None, "first phase: 100 settlements by the end of 2026",
-     ["first_phase_target_settlements_by_end_2026"]),
-    ("persons", 20000, "2024-12-31", "2024-02-14", None, "more than 20,000 former IDPs settled by the end of 2024",
-     ["former_IDPs_to_settle_by_end_2024", "persons_planned_by_end_2024_more_than"]),
-    ("families", 5171, "2024-12-31", "2024-03-15", None, "5,171 families by the end of 2024",
-     ["families_planned_by_end_2024"]),
-    ("settlements", 25, "2024-12-31", "2024-03-15", None, "25 settlements by the end of 2024",
-     ["settlements_planned_by_end_2024"]),
-    ("persons", 16000, "2026-12-31", "2022-11-12", "Zangilan", "about 16,000 people to return to Zangilan district, 2022-2026",
-     ["people_to_return_to_Zangilan_district_2022_2026_about"]),
-    ("persons", 22000, "2026-12-31", "2024-10-17", "Fuzuli", "22,000 people living in Fuzuli district by the end of 2026",
-     ["people_living_in_Fuzuli_district_by_end_2026"]),
+    (
+        "families",
+        34500,
+        "2026-12-31",
+        "2023-02-28",
+        None,
+        "34,500 families resettled by 2026 (first State Programme)",
+        ["families_to_resettle_by_2026", "families_to_relocate_by_2026_PM_Asadov"],
+    ),
+    (
+        "persons",
+        140000,
+        "2026-12-31",
+        "2023-12-05",
+        None,
+        "140,000 persons by the end of 2026",
+        [
+            "citizens_to_relocate_by_2026_PM_Asadov",
+            "people_living_in_Karabakh_and_East_Zangezur_by_end_2026",
+            "first_phase_target_persons_by_end_2026",
+        ],
+    ),
+    (
+        "houses",
+        34500,
+        "2026-12-31",
+        "2022-11-16",
+        None,
+        "34,500 flats and individual houses in 11 districts, 2022-2026",
+        ["flats_and_individual_houses_to_build_2022_2026_in_11_districts"],
+    ),
+    (
+        "settlements",
+        100,
+        "2026-12-31",
+        "2024-11-07",
+        None,
+        "first phase: 100 settlements by the end of 2026",
+        ["first_phase_target_settlements_by_end_2026"],
+    ),
+    (
+        "persons",
+        20000,
+        "2024-12-31",
+        "2024-02-14",
+        None,
+        "more than 20,000 former IDPs settled by the end of 2024",
+        ["former_IDPs_to_settle_by_end_2024", "persons_planned_by_end_2024_more_than"],
+    ),
+    (
+        "families",
+        5171,
+        "2024-12-31",
+        "2024-03-15",
+        None,
+        "5,171 families by the end of 2024",
+        ["families_planned_by_end_2024"],
+    ),
+    (
+        "settlements",
+        25,
+        "2024-12-31",
+        "2024-03-15",
+        None,
+        "25 settlements by the end of 2024",
+        ["settlements_planned_by_end_2024"],
+    ),
+    (
+        "persons",
+        16000,
+        "2026-12-31",
+        "2022-11-12",
+        "Zangilan",
+        "about 16,000 people to return to Zangilan district, 2022-2026",
+        ["people_to_return_to_Zangilan_district_2022_2026_about"],
+    ),
+    (
+        "persons",
+        22000,
+        "2026-12-31",
+        "2024-10-17",
+        "Fuzuli",
+        "22,000 people living in Fuzuli district by the end of 2026",
+        ["people_living_in_Fuzuli_district_by_end_2026"],
+    ),
 ]
 
 
@@ -150,14 +216,22 @@ def curate(facts_dir: Path) -> None:
         if not isinstance(persons, str):
             # Tazabina: news.az gives 28 families only; persons = Vestnik Kavkaza's combined 247 - Khanyurdu's 122
             combined = convoys[convoys["settlement"].str.contains("combined") & (convoys["date"] == row.date)]
-            persons = int(combined["persons"].iloc[0]) - int(convoys[(convoys["settlement"] == "Khanliglar")]["persons"].iloc[0])
+            persons = int(combined["persons"].iloc[0]) - int(
+                convoys[(convoys["settlement"] == "Khanliglar")]["persons"].iloc[0]
+            )
             source = f"{row.source} | {combined['source'].iloc[0]}"
         else:
             source = row.source
         sid = settlement_id(row.settlement)
         kept.append(
-            {"event_id": f"convoy-{row.date}-{sid.split('-', 2)[2]}", "date": row.date, "settlement_id": sid,
-             "families": families, "persons": int(persons), "source": source}
+            {
+                "event_id": f"convoy-{row.date}-{sid.split('-', 2)[2]}",
+                "date": row.date,
+                "settlement_id": sid,
+                "families": families,
+                "persons": int(persons),
+                "source": source,
+            }
         )
     pd.DataFrame(kept).to_csv(GEODATA / "reported_convoys.csv", index=False)
     print("convoys kept", len(kept), "dropped", dropped)
@@ -170,22 +244,42 @@ def curate(facts_dir: Path) -> None:
         if (row.date, row.metric, row.settlement) in SKIPPED:
             continue
         metric, qualifier = FIGURES[row.metric]
-        sid = settlement_id(row.settlement) if isinstance(row.settlement, str) and "Park" not in row.settlement else None
+        sid = (
+            settlement_id(row.settlement) if isinstance(row.settlement, str) and "Park" not in row.settlement else None
+        )
         did = settlements.set_index("settlement_id").at[sid, "district_id"] if sid else district_ids.get(row.district)
         figures.append(
-            {"figure_id": f"{_day(row.date)}-{metric}-{_slug(sid or did or 'all')}", "date": _day(row.date),
-             "metric": metric, "value": float(row.value), "qualifier": qualifier, "district_id": did,
-             "settlement_id": sid, "note": row.metric.replace("_", " ") + (f" ({row.settlement})" if isinstance(row.settlement, str) else ""),
-             "source": row.source}
+            {
+                "figure_id": f"{_day(row.date)}-{metric}-{_slug(sid or did or 'all')}",
+                "date": _day(row.date),
+                "metric": metric,
+                "value": float(row.value),
+                "qualifier": qualifier,
+                "district_id": did,
+                "settlement_id": sid,
+                "note": row.metric.replace("_", " ")
+                + (f" ({row.settlement})" if isinstance(row.settlement, str) else ""),
+                "source": row.source,
+            }
         )
     # Aghali: 200 eco-houses built and 150 more planned in the next stage (same report, 2025-07-19)
-    aghali = milestones[(milestones["settlement"] == "Aghali") & (milestones["date"] == "2025-07-19")
-                        & milestones["metric"].isin(["individual_eco_houses_built", "houses_planned_next_stage"])]
+    aghali = milestones[
+        (milestones["settlement"] == "Aghali")
+        & (milestones["date"] == "2025-07-19")
+        & milestones["metric"].isin(["individual_eco_houses_built", "houses_planned_next_stage"])
+    ]
     figures.append(
-        {"figure_id": "2025-07-19-houses_planned-az-zan-aghali", "date": "2025-07-19", "metric": "houses_planned",
-         "value": float(aghali["value"].astype(float).sum()), "qualifier": "exact", "district_id": "AZ-ZAN",
-         "settlement_id": settlement_id("Aghali"), "note": "houses built plus houses planned for the next stage",
-         "source": " | ".join(aghali["source"].drop_duplicates())}
+        {
+            "figure_id": "2025-07-19-houses_planned-az-zan-aghali",
+            "date": "2025-07-19",
+            "metric": "houses_planned",
+            "value": float(aghali["value"].astype(float).sum()),
+            "qualifier": "exact",
+            "district_id": "AZ-ZAN",
+            "settlement_id": settlement_id("Aghali"),
+            "note": "houses built plus houses planned for the next stage",
+            "source": " | ".join(aghali["source"].drop_duplicates()),
+        }
     )
     figures = pd.DataFrame(figures).drop_duplicates("figure_id", keep="first")
     figures.to_csv(GEODATA / "reported_figures.csv", index=False)
@@ -196,9 +290,16 @@ def curate(facts_dir: Path) -> None:
         sources = milestones[milestones["metric"].isin(metrics)]["source"].drop_duplicates()
         did = district_ids[district] if district else None
         targets.append(
-            {"target_id": f"{target_date[:4]}-{metric}-{_slug(did or 'all')}", "metric": metric, "value": value,
-             "target_date": target_date, "stated_date": stated, "district_id": did, "note": note,
-             "source": " | ".join(sources)}
+            {
+                "target_id": f"{target_date[:4]}-{metric}-{_slug(did or 'all')}",
+                "metric": metric,
+                "value": value,
+                "target_date": target_date,
+                "stated_date": stated,
+                "district_id": did,
+                "note": note,
+                "source": " | ".join(sources),
+            }
         )
     pd.DataFrame(targets).to_csv(GEODATA / "targets.csv", index=False)
     print("targets", len(targets))

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 
 from lib.demo.hazards import hazard_areas
 from lib.demo.places import housing, settlement_boundaries, settlement_lifecycle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 import shapely
 
 from lib.config import METRIC_CRS, STORAGE_CRS  # noqa: F401  (re-exported for the generators)

@@ -9,13 +9,14 @@ clearance rates carry the curve on to the data date.
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 
 from lib.config import METRIC_CRS, STORAGE_CRS
-from lib.demo.geometry import random_dates, random_points_in
+from lib.demo.geometry import random_points_in
 from lib.schema import DEMO_SOURCE_PREFIX
 
 CLEARANCE_START = pd.Timestamp("2020-11-10")  # the ceasefire statement; reports count from it
@@ -122,10 +123,14 @@ def hazard_areas(
     confirm_day = suspected + (release.fillna(data_date) - suspected) * rng.uniform(0.1, 0.4, n)
     hazards["confirmed_date"] = confirm_day.dt.normalize().where(confirmed)
     clearing = (method == "cleared") & released | in_clearance
-    start = hazards["confirmed_date"] + (release.fillna(data_date) - hazards["confirmed_date"]) * rng.uniform(0.3, 0.8, n)
+    start = hazards["confirmed_date"] + (release.fillna(data_date) - hazards["confirmed_date"]) * rng.uniform(
+        0.3, 0.8, n
+    )
     hazards["in_clearance_date"] = start.dt.normalize().where(clearing)
     hazards["released_ha"] = np.where(released, hazards["area_ha"], 0.0)
-    hazards.loc[in_clearance, "released_ha"] = (hazards.loc[in_clearance, "area_ha"] * rng.uniform(0.1, 0.7, in_clearance.sum())).round(2)
+    hazards.loc[in_clearance, "released_ha"] = (
+        hazards.loc[in_clearance, "area_ha"] * rng.uniform(0.1, 0.7, in_clearance.sum())
+    ).round(2)
     density = np.where(hazards["kind"] == "CHA", rng.gamma(1.5, 0.6, n), 0)  # items per hectare
     hazards["items_found"] = np.where(
         clearing | (method == "reduced") & released, np.round(density * hazards["released_ha"]), 0
@@ -146,6 +151,7 @@ def hazard_areas(
     )
     polygonal = hazards.geometry.geom_type.isin(["Polygon", "MultiPolygon"])
     hazards.loc[~polygonal, "geometry"] = [
-        shapely.MultiPolygon([g for g in shape.geoms if g.geom_type == "Polygon"]) for shape in hazards.geometry[~polygonal]
+        shapely.MultiPolygon([g for g in shape.geoms if g.geom_type == "Polygon"])
+        for shape in hazards.geometry[~polygonal]
     ]
     return hazards

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
+
+import geopandas as gpd
 import shapely
 
 from lib.as_of import status_as_of
@@ -76,7 +77,9 @@ def settlement_lifecycle(
         resettled.append(reached["date"].iloc[0] if len(reached) else pd.NaT)
     out["resettled_date"] = pd.to_datetime(pd.Series(resettled, index=out.index))
     out["status"] = status_as_of("settlements", out, data_date)
-    out["source"] = f"{DEMO_SOURCE_PREFIX}: status, dates and planned households generated; name and point from coord_source"
+    out["source"] = (
+        f"{DEMO_SOURCE_PREFIX}: status, dates and planned households generated; name and point from coord_source"
+    )
     return out
 
 
@@ -103,9 +106,11 @@ def settlement_boundaries(
         if shape.geom_type == "GeometryCollection":
             shape = max((g for g in shape.geoms if g.area > 0), key=lambda g: g.area)
         if shape.geom_type == "MultiPolygon":
-            shape = next(g for g in shape.geoms if g.contains(row.geometry)) if any(
-                g.contains(row.geometry) for g in shape.geoms
-            ) else max(shape.geoms, key=lambda g: g.area)
+            shape = (
+                next(g for g in shape.geoms if g.contains(row.geometry))
+                if any(g.contains(row.geometry) for g in shape.geoms)
+                else max(shape.geoms, key=lambda g: g.area)
+            )
         shapes.append(shape)
     boundaries = gpd.GeoDataFrame(
         {"settlement_id": points["settlement_id"].to_numpy(), "source": f"{DEMO_SOURCE_PREFIX}: generated outline"},
@@ -197,8 +202,12 @@ def housing(
         frame["occupied_date"] = occupied
         frame["allocated_date"] = occupied - pd.to_timedelta(rng.integers(14, 60, count), unit="D")
         completed, under_construction = _construction_dates(
-            frame, row, completed_figures[completed_figures["settlement_id"] == row.settlement_id],
-            data_date, rng, max(1, int(round(scale))),
+            frame,
+            row,
+            completed_figures[completed_figures["settlement_id"] == row.settlement_id],
+            data_date,
+            rng,
+            max(1, int(round(scale))),
         )
         frame["completed_date"] = completed
         frame["under_construction_date"] = under_construction

@@ -190,15 +190,16 @@ def calibrate_returns(
     )
 
 
-def convoys_for_listed_settlements(
-    returns: pd.DataFrame, listed: pd.Series, rng: np.random.Generator
-) -> pd.DataFrame:
+def convoys_for_listed_settlements(returns: pd.DataFrame, listed: pd.Series, rng: np.random.Generator) -> pd.DataFrame:
     """One generated convoy for each settlement that an official list names as having received
     returns by a date (``listed``: date by settlement_id) but that has no convoy by then."""
     reached = set(returns["settlement_id"])
     frames = []
     for settlement_id, listed_date in listed.dropna().sort_index().items():
-        if settlement_id in reached and returns.loc[returns["settlement_id"] == settlement_id, "date"].min() <= listed_date:
+        if (
+            settlement_id in reached
+            and returns.loc[returns["settlement_id"] == settlement_id, "date"].min() <= listed_date
+        ):
             continue
         families = int(rng.integers(*CONVOY_FAMILIES))
         window = (listed_date - pd.Timedelta(days=150), listed_date)
@@ -208,4 +209,6 @@ def convoys_for_listed_settlements(
     added = pd.concat(frames, ignore_index=True)
     added["event_id"] = [f"demo-listed-{i + 1:04d}" for i in range(len(added))]
     added["source"] = f"{DEMO_SOURCE_PREFIX}: convoy generated for a settlement on the official list of returns"
-    return pd.concat([returns, added], ignore_index=True).sort_values(["date", "event_id"], kind="stable", ignore_index=True)
+    return pd.concat([returns, added], ignore_index=True).sort_values(
+        ["date", "event_id"], kind="stable", ignore_index=True
+    )

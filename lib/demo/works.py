@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import distance_matrix
 
+import geopandas as gpd
+import shapely
+
 from lib.as_of import ramp
 from lib.config import METRIC_CRS, STORAGE_CRS
-from lib.demo.geometry import random_dates, random_points_in
+from lib.demo.geometry import random_points_in
 from lib.schema import DEMO_SOURCE_PREFIX, EMPLOYMENT_SECTORS
 
 LINE_OFFSETS_M = {"road": 0.0, "power": 180.0, "gas": -180.0}
-POINT_ASSETS = {"city": {"school": 3, "health": 2, "water": 2}, "town": {"school": 2, "health": 1, "water": 1},
-                "village": {"school": 1, "health": 1, "water": 1}}
+POINT_ASSETS = {
+    "city": {"school": 3, "health": 2, "water": 2},
+    "town": {"school": 2, "health": 1, "water": 1},
+    "village": {"school": 1, "health": 1, "water": 1},
+}
 
 
 def _dates_for(settlement, data_date, rng, duration_days):
@@ -26,8 +30,11 @@ def _dates_for(settlement, data_date, rng, duration_days):
     start = settlement.reconstruction_date + pd.Timedelta(days=int(rng.integers(0, 150)))
     if start > data_date:
         return pd.NaT, pd.NaT
-    finish = settlement.ready_date - pd.Timedelta(days=int(rng.integers(0, 60))) if pd.notna(settlement.ready_date) \
+    finish = (
+        settlement.ready_date - pd.Timedelta(days=int(rng.integers(0, 60)))
+        if pd.notna(settlement.ready_date)
         else start + pd.Timedelta(days=duration_days)
+    )
     finish = max(finish, start + pd.Timedelta(days=30))
     return start, finish if finish <= data_date else pd.NaT
 
@@ -72,8 +79,16 @@ def infrastructure(
             count = max(1, int(round(count * scale)))
             for point_xy in random_points_in(outline[settlement.settlement_id], count, rng):
                 started, finished = _dates_for(settlement, data_date, rng, 420)
-                records.append((category, settlement.settlement_id, settlement.district_id,
-                                shapely.Point(point_xy), started, finished))
+                records.append(
+                    (
+                        category,
+                        settlement.settlement_id,
+                        settlement.district_id,
+                        shapely.Point(point_xy),
+                        started,
+                        finished,
+                    )
+                )
     assets = gpd.GeoDataFrame(
         records,
         columns=["category", "settlement_id", "district_id", "geometry", "under_construction_date", "completed_date"],
@@ -126,18 +141,20 @@ def employment_projects(
             if start > data_date:
                 continue
             active = start + pd.Timedelta(days=int(rng.integers(30, 150)))
-            finished = active + pd.Timedelta(days=int(rng.integers(300, 900)))
-            planned = max(5, int(families[settlement.settlement_id] * rng.uniform(0.2, 0.6) / count))
-            rows.append({
-                "settlement_id": settlement.settlement_id,
-                "sector": rng.choice(EMPLOYMENT_SECTORS),
-                "jobs_planned": planned,
-                "jobs_created": int(planned * rng.uniform(0.5, 1.0)),
-                "start_date": start,
-                "active_date": active if active <= data_date else pd.NaT,
-                "completed_date": finished if finished <= data_date else pd.NaT,
-                "geometry": shapely.Point(point_xy),
-            })
+            finished = active + pd.Timedelta(days=int(rng.integers(90, 300)))
+            planned = max(5, int(families[settlement.settlement_id] * rng.uniform(0.9, 1.5) / count))
+            rows.append(
+                {
+                    "settlement_id": settlement.settlement_id,
+                    "sector": rng.choice(EMPLOYMENT_SECTORS),
+                    "jobs_planned": planned,
+                    "jobs_created": int(planned * rng.uniform(0.5, 1.0)),
+                    "start_date": start,
+                    "active_date": active if active <= data_date else pd.NaT,
+                    "completed_date": finished if finished <= data_date else pd.NaT,
+                    "geometry": shapely.Point(point_xy),
+                }
+            )
     projects = gpd.GeoDataFrame(rows, geometry="geometry", crs=STORAGE_CRS)
     for column in ("start_date", "active_date", "completed_date"):
         projects[column] = pd.to_datetime(projects[column]).astype("datetime64[ms]")
@@ -149,7 +166,9 @@ def employment_projects(
             factor = target.value / at_target
             projects["jobs_created"] = np.round(projects["jobs_created"] * factor).astype("int64")
             projects["jobs_planned"] = np.maximum(projects["jobs_planned"], projects["jobs_created"])
-    projects["beneficiaries"] = np.round(projects["jobs_created"] * rng.uniform(2.5, 4.0, len(projects))).astype("int64")
+    projects["beneficiaries"] = np.round(projects["jobs_created"] * rng.uniform(2.5, 4.0, len(projects))).astype(
+        "int64"
+    )
     projects["status"] = np.select(
         [projects["completed_date"].notna(), projects["active_date"].notna()], ["completed", "active"], "planned"
     )

@@ -1,0 +1,60 @@
+"""Map builders, checked on the Leaflet code they render (no browser needed)."""
+
+import json
+import re
+
+import pytest
+
+from lib import maps, metrics
+from lib.map_assets import external_asset_links
+
+
+@pytest.fixture(scope="module")
+def summary(demo_layers, real):
+    return metrics.settlement_summary(
+        demo_layers["settlements"], demo_layers["returns"], demo_layers["housing"], real.data_date
+    )
+
+
+@pytest.fixture(scope="module")
+def rendered(demo_layers, summary):
+    fmap = maps.return_areas_map(demo_layers["districts"], summary)
+    return fmap, fmap.get_root().render()
+
+
+def _geojson_payloads(html):
+    return [json.loads(m) for m in re.findall(r"_add\((\{.*?\})\);\n", html)]
+
+
+def test_every_district_is_drawn_and_return_areas_carry_their_region(rendered, demo_layers):
+    _, html = rendered
+    payloads = _geojson_payloads(html)
+    features = [f for p in payloads for f in p["features"]]
+    assert len(features) == len(demo_layers["districts"]) == 77
+    regions = {f["properties"].get("economic_region") for f in features}
+    assert {"Karabakh", "East Zangezur"} <= regions
+
+
+def test_each_settlement_is_a_circle_with_its_figures_and_cities_are_labelled(rendered, summary):
+    _, html = rendered
+    assert html.count("L.circleMarker(") == len(summary)
+    lachin = summary.set_index("settlement_id").loc["AZ-LAC-lachin-city"]
+    assert f"Families returned: {lachin.families_returned:,}" in html
+    assert html.count("L.divIcon(") == (summary["kind"] == "city").sum()
+    assert "Location unknown" in html  # placeholders say so
+
+
+def test_legend_names_regions_and_statuses(rendered):
+    _, html = rendered
+    assert "gr-legend" in html and "Karabakh" in html and "settlement: resettling" in html
+
+
+def test_map_needs_no_cdn_and_no_tiles(rendered):
+    fmap, html = rendered
+    assert external_asset_links(fmap) == []
+    assert "L.tileLayer" not in html
+
+
+def test_circle_area_grows_with_families():
+    small, large = maps._circle_radius([25, 100])
+    assert (large - 3) == pytest.approx(2 * (small - 3))
