@@ -13,6 +13,7 @@ import shapely
 from lib.as_of import ramp
 from lib.config import METRIC_CRS, STORAGE_CRS
 from lib.demo.geometry import random_points_in
+from lib.metrics import jobs_created
 from lib.schema import DEMO_SOURCE_PREFIX, EMPLOYMENT_SECTORS
 
 LINE_OFFSETS_M = {"road": 0.0, "power": 180.0, "gas": -180.0}
@@ -112,14 +113,6 @@ def infrastructure(
     return assets.to_crs(STORAGE_CRS)
 
 
-def jobs_created_as_of(projects: pd.DataFrame, day, data_date) -> pd.Series:
-    """Jobs created by each project on ``day``: hiring runs linearly from the first jobs filled
-    (``active_date``) to completion, or to the data date for projects still running."""
-    end = projects["completed_date"].fillna(pd.Timestamp(data_date))
-    share = ramp(projects["active_date"], end, day)
-    return pd.Series(np.round(projects["jobs_created"].to_numpy() * share), index=projects.index)
-
-
 def employment_projects(
     settlements: gpd.GeoDataFrame,
     boundaries: gpd.GeoDataFrame,
@@ -161,7 +154,7 @@ def employment_projects(
     reported = figures[(figures["metric"] == "jobs_created") & figures["district_id"].isna()].sort_values("date")
     if len(reported):
         target = reported.iloc[0]
-        at_target = jobs_created_as_of(projects, target.date, data_date).sum()
+        at_target = jobs_created(projects, target.date, data_date)
         if at_target > 0:
             factor = target.value / at_target
             projects["jobs_created"] = np.round(projects["jobs_created"] * factor).astype("int64")
