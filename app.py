@@ -1,23 +1,95 @@
-"""Great Return dashboard: the router (page config, shared sidebar, navigation)."""
+"""Great Return dashboard: the router (page config, shared sidebar, navigation).
+
+The sidebar's filters live in the URL (lib/filters.py): they are read from the query parameters
+on the first run of a session and written back on every run, so any view is a link and the
+filters survive switching pages. Pages read them from ``st.session_state["filters"]``.
+"""
+
+from datetime import date
 
 import streamlit as st
 
 from lib.boundaries import BoundariesUnavailable
-from lib.cache import ensure_store
+from lib.cache import district_choices, ensure_store, load_metadata
 from lib.config import STATIC_DIR
+from lib.filters import FILTER_PARAMS, Filters, default_filters, filters_from_query, filters_to_query
+from lib.i18n import LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 
 st.set_page_config(page_title="Great Return", page_icon=":house:", layout="wide")
-
 ensure_static_assets(STATIC_DIR)
+
 try:
-    ensure_store()
+    store = ensure_store()
 except BoundariesUnavailable as problem:
-    st.error("The district boundaries are not available, so the data cannot be built.")
+    st.error(Translator()("app.boundaries_missing"))
     st.code(str(problem), language=None)
     st.stop()
 
+metadata = load_metadata(str(store.path), store.data_version())
+data_date = date.fromisoformat(metadata["data_date"])
+choices = district_choices(str(store.path), store.data_version())
+defaults = default_filters(list(choices["district_id"]), data_date)
+
+# The URL is the source of truth for any filter not chosen in this session yet (first run, a link).
+# Chosen values are kept under filter_* keys, apart from the widgets: a widget whose labels change
+# with the language is a new widget, so each language gets its own widget keys (suffix) and starts
+# from the kept value.
+start = filters_from_query(st.query_params.to_dict(), defaults, set(choices["district_id"]))
+state = st.session_state
+state.setdefault("filter_language", start.language)
+state.setdefault("filter_as_of", start.as_of)
+state.setdefault("filter_since", start.since)
+state.setdefault("ignored_in_link", start.ignored)
+for region, group in choices.groupby("economic_region"):
+    state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in set(group["district_id"])])
+
+with st.sidebar:
+    st.selectbox("Dil · Language · Язык", list(LANGUAGES), format_func=LANGUAGES.get, key="filter_language")
+    language = state["filter_language"]
+    t = Translator(language)
+    st.markdown(f"**{t('sidebar.districts')}**")
+    selected: list[str] = []
+    for region, group in choices.groupby("economic_region", sort=False):
+        names = dict(zip(group["district_id"], group[t.name_column]))
+        chosen = st.multiselect(
+            t.term("region", region),
+            list(names),
+            default=state[f"filter_districts_{region}"],
+            format_func=names.get,
+            key=f"districts_{region}_{language}",
+        )
+        state[f"filter_districts_{region}"] = chosen
+        selected += chosen
+    state["filter_as_of"] = st.date_input(
+        t("sidebar.as_of"),
+        value=state["filter_as_of"],
+        max_value=data_date,
+        key=f"as_of_{language}",
+        help=t("sidebar.as_of_help", date=t.day(data_date)),
+    )
+    state["filter_since"] = st.date_input(
+        t("sidebar.since"),
+        value=state["filter_since"],
+        max_value=data_date,
+        key=f"since_{language}",
+        help=t("sidebar.since_help"),
+    )
+
+filters = Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
+state["filters"] = filters
+# keys the pages own (e.g. the profile's district) stay; the shared ones are rewritten
+page_params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTER_PARAMS}
+st.query_params.from_dict({**filters_to_query(filters, defaults), **page_params})
+if state["ignored_in_link"]:
+    st.warning(t("app.ignored_in_link", items=", ".join(state["ignored_in_link"])))
+
 navigation = st.navigation(
-    [st.Page("pages/return_areas.py", title="Return areas", icon=":material/map:", default=True)]
+    [
+        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
+        st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
+        st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
+    ]
 )
 navigation.run()

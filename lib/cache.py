@@ -7,11 +7,14 @@ When the data version changes, the keys change and old entries age out (bounded 
 
 from __future__ import annotations
 
+import runpy
+
 import pandas as pd
 import streamlit as st
 
 from lib.build import build_store
-from lib.config import get_settings
+from lib.config import PROJECT_ROOT, get_settings
+from lib.schema import ECONOMIC_REGIONS
 from lib.store import GeoPackageStore
 
 
@@ -38,8 +41,38 @@ def load_metadata(store_path: str, data_version: str) -> dict:
     return GeoPackageStore(store_path).metadata()
 
 
+# Programme-wide reference tables: a district filter would drop their whole-programme rows.
+UNFILTERED_LAYERS = ("targets", "reported_figures")
+
+
 def load_layers(store: GeoPackageStore, names: list[str], district_ids=None) -> dict[str, pd.DataFrame]:
     """Several layers at once, all at the store's current data version."""
     version = store.data_version()
     ids = tuple(sorted(district_ids)) if district_ids is not None else None
-    return {name: load_layer(str(store.path), name, version, ids) for name in names}
+    return {
+        name: load_layer(str(store.path), name, version, None if name in UNFILTERED_LAYERS else ids) for name in names
+    }
+
+
+@st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
+def district_choices(store_path: str, data_version: str) -> pd.DataFrame:
+    """The return-area districts for the sidebar: ids, names and region, Karabakh first."""
+    districts = GeoPackageStore(store_path).read_layer("districts")
+    return_areas = pd.DataFrame(districts[districts["economic_region"].notna()].drop(columns="geometry"))
+    order = {region: i for i, region in enumerate(ECONOMIC_REGIONS)}
+    return return_areas.sort_values(
+        ["economic_region", "name_az"], key=lambda c: c.map(order) if c.name == "economic_region" else c
+    )
+
+
+def shared_filters():
+    """The filters the router (app.py) put in the session.
+
+    On a freshly started server, Streamlit runs a deep link (e.g. /explorer) as an old-style
+    `pages/` app, without the router, until some session has called ``st.navigation``. Then the
+    router is run here instead; it renders the sidebar and runs this page, and the outer run stops.
+    """
+    if "filters" not in st.session_state:
+        runpy.run_path(str(PROJECT_ROOT / "app.py"), run_name="__main__")
+        st.stop()
+    return st.session_state["filters"]

@@ -1,32 +1,55 @@
 """Maps that draw offline: every script and stylesheet a map needs is served by the app itself.
 
-Folium links Leaflet, jQuery, Bootstrap, awesome-markers and plugins from CDNs. Offline, the
-first failing link (leaflet.js) leaves the map blank, because streamlit-folium loads the scripts
-one after another and stops at the first error. Here the assets come from the XStatic wheels that
-``requirements.txt`` installs; :func:`ensure_static_assets` copies them into ``static/vendor/``,
-which Streamlit serves at ``/app/static/`` (``server.enableStaticServing``), and
-:class:`OfflineMap` rewrites every element's links to those copies when the map is rendered.
-Bootstrap, awesome-markers and glyphicons are dropped: the maps use no Bootstrap widgets and no
-``folium.Icon`` markers (CircleMarker and DivIcon draw without them).
+Folium links Leaflet, jQuery, Bootstrap, awesome-markers, Font Awesome and its plugins from CDNs.
+Offline, the first failing link (leaflet.js) leaves the map blank, because streamlit-folium loads
+the scripts one after another and stops at the first error. Here the assets come from the XStatic
+wheels that ``requirements.txt`` installs: :func:`ensure_static_assets` copies them into
+``static/vendor/`` (git-ignored), which Streamlit serves at ``/app/static/`` when
+``server.enableStaticServing`` is on, and :class:`OfflineMap` points every element's links at those
+copies whenever the map is rendered (by ``st_folium`` or to HTML).
 
-streamlit-folium adds two D3 links from CDNs whenever a branca colormap is on the map; legends
-here are plain HTML elements (:func:`lib.maps` builds them), so no colormap object is added.
+Streamlit sends these files with the Content-Type that :mod:`mimetypes` guesses from the suffix and
+with ``X-Content-Type-Options: nosniff``, so the browser runs a script only if its type is a
+JavaScript one; :func:`ensure_static_assets` pins the types so a host whose MIME tables say
+otherwise (e.g. a Windows registry mapping ``.js`` to ``text/plain``) cannot blank the map.
+
+Bootstrap, awesome-markers and glyphicons are dropped: Leaflet draws without them, and no installed
+package ships awesome-markers, so ``folium.Icon`` is refused (:class:`UnknownMapAsset`); use
+``folium.CircleMarker``, ``folium.DivIcon`` or a default ``folium.Marker`` instead.
+
+Branca colormaps need D3 3. streamlit-folium (0.27) prepends two hard-coded CDN links to D3 for each
+``branca.colormap.ColorMap`` it finds in the map and has no option to turn that off; since scripts
+load in order and stop at the first failure, one colormap legend blanks the map offline. So
+:func:`localize_assets` replaces every colormap in the map with a :class:`ColormapLegend`, which
+draws the same legend with branca's own template and figures and the app's copy of D3, but is not a
+``ColorMap``, so streamlit-folium adds no link for it.
 """
 
 from __future__ import annotations
 
 import importlib
+import mimetypes
+import os
 import re
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
+
+from jinja2 import Template
 
 import folium
+from branca.colormap import ColorMap
+from branca.element import Element, Figure, MacroElement
 from folium.elements import JSCSSMixin
 
 STATIC_URL = "/app/static/vendor"
+BACKGROUND_COLOUR = "#f4f6f8"
+MAX_ZOOM = 18
 
-# local name -> (XStatic package, file or folder inside its data dir)
-VENDOR_FILES = {
+# Local path under static/vendor/ -> (XStatic package, file or folder in its data dir). Folders are
+# copied whole because the stylesheets load images and fonts relative to themselves.
+VENDOR_FILES: dict[str, tuple[str, str]] = {
     "leaflet/leaflet.js": ("xstatic.pkg.leaflet", "leaflet.js"),
     "leaflet/leaflet.css": ("xstatic.pkg.leaflet", "leaflet.css"),
     "leaflet/images": ("xstatic.pkg.leaflet", "images"),
@@ -39,16 +62,16 @@ VENDOR_FILES = {
     "d3/d3.js": ("xstatic.pkg.d3", "d3.js"),
 }
 
-# folium's asset names -> local file (None: not needed, dropped)
+# folium's asset names -> local path under static/vendor/ (None: not needed, the link is dropped).
 LOCAL_ASSETS: dict[str, str | None] = {
     "leaflet": "leaflet/leaflet.js",
     "leaflet_css": "leaflet/leaflet.css",
     "jquery": "jquery/jquery.min.js",
     "markerclusterjs": "markercluster/leaflet.markercluster.js",
-    "markercluster": "markercluster/leaflet.markercluster.js",
     "markerclustercss": "markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "markercluster/MarkerCluster.Default.css",
     "awesome_markers_font_css": "font-awesome/css/all.min.css",
+    "d3": "d3/d3.js",
     "bootstrap": None,
     "bootstrap_css": None,
     "glyphicons_css": None,
@@ -57,101 +80,303 @@ LOCAL_ASSETS: dict[str, str | None] = {
     "awesome_rotate_css": None,
 }
 
-BACKGROUND_CSS = "<style>.leaflet-container{background:#f4f6f8}</style>"
+_STAMP = ".xstatic-versions"
+_MIME_TYPES = {".js": "text/javascript", ".css": "text/css", ".woff2": "font/woff2", ".ttf": "font/ttf"}
 
 
 class UnknownMapAsset(KeyError):
-    """A map element links an asset that has no local copy (add it to VENDOR_FILES)."""
+    """A map element needs a script or stylesheet that has no local copy.
+
+    Add the file to :data:`VENDOR_FILES` and its folium name to :data:`LOCAL_ASSETS`, or use an
+    element that draws without it.
+    """
 
 
-def _source(package: str, relative: str) -> Path:
-    module = importlib.import_module(package)
-    return Path(module.BASE_DIR) / relative
+# --- copying the assets --------------------------------------------------------------------------
+
+
+def _package(name: str) -> Any:
+    return importlib.import_module(name)
+
+
+def _versions() -> str:
+    packages = sorted({package for package, _ in VENDOR_FILES.values()})
+    return "".join(f"{package} {_package(package).VERSION}\n" for package in packages)
+
+
+def _vendor_files() -> Iterator[tuple[str, Path]]:
+    """(local path, source file) for every file to copy, folders expanded."""
+    for local, (package, relative) in VENDOR_FILES.items():
+        source = Path(_package(package).BASE_DIR) / relative
+        if source.is_dir():
+            for file in sorted(source.rglob("*")):
+                if file.is_file():
+                    yield f"{local}/{file.relative_to(source).as_posix()}", file
+        else:
+            yield local, source
+
+
+def _replace_atomically(target: Path, write) -> None:
+    # Sessions starting together may copy at once, and a browser may be reading the file: each file
+    # appears whole or not at all.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    write(partial)
+    os.replace(partial, target)
 
 
 def ensure_static_assets(static_dir: Path) -> Path:
     """Copy the map assets from the installed XStatic packages into ``static_dir/vendor``.
 
-    Idempotent and cheap: files already there are left alone. Returns the vendor folder.
+    Files are copied, not linked: Streamlit resolves symlinks and refuses to serve a file whose real
+    path lies outside ``static/``. A stamp with the packages' versions makes later calls cheap (one
+    small read and a few ``stat`` calls) and brings the copies up to date after an upgrade.
+
+    Parameters
+    ----------
+    static_dir : Path
+        The ``static/`` folder next to the app's main script, served at ``/app/static/``.
+
+    Returns
+    -------
+    Path
+        The vendor folder, ``static_dir/vendor``.
     """
+    for suffix, mime_type in _MIME_TYPES.items():
+        mimetypes.add_type(mime_type, suffix)
     vendor = Path(static_dir) / "vendor"
-    for local, (package, relative) in VENDOR_FILES.items():
-        target = vendor / local
-        if target.exists():
-            continue
-        source = _source(package, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target)
-        else:
-            shutil.copyfile(source, target)
+    stamp = vendor / _STAMP
+    versions = _versions()
+    if stamp.is_file() and stamp.read_text() == versions and all((vendor / local).exists() for local in VENDOR_FILES):
+        return vendor
+    for local, source in _vendor_files():
+        _replace_atomically(vendor / local, lambda partial, source=source: shutil.copyfile(source, partial))
+    _replace_atomically(stamp, lambda partial: partial.write_text(versions))
     return vendor
 
 
-def _local_links(links: list[tuple[str, str]], url_base: str) -> list[tuple[str, str]]:
+# --- pointing the map at them --------------------------------------------------------------------
+
+
+class ColormapLegend(JSCSSMixin):
+    """A branca colormap's legend that loads the app's D3 and that streamlit-folium adds no CDN link for.
+
+    It renders branca's own template and reads the scale (``vmin``, ``color_range``, ``tick_labels``,
+    ...) from the wrapped colormap, so the legend looks exactly like the colormap's; only the class
+    differs, because streamlit-folium adds its D3 links by ``isinstance(element, ColorMap)``.
+
+    Parameters
+    ----------
+    colormap : branca.colormap.ColorMap
+        The colormap to draw (``LinearColormap``, ``StepColormap``, a Choropleth's ``color_scale``).
+    d3_url : str
+        Where the app serves D3 3 (branca's template uses the D3 3 API).
+    """
+
+    def __init__(self, colormap: ColorMap, d3_url: str):
+        super().__init__()
+        self._name = "ColormapLegend"
+        self._template = colormap._template
+        self.colormap = colormap
+        self.default_js = [("d3", d3_url)]
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached for attributes this element lacks: the scale the template reads.
+        colormap = self.__dict__.get("colormap")
+        if colormap is None or name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(colormap, name)
+
+    def render(self, **kwargs) -> None:
+        """Let branca compute the scale, then draw the legend on this element's map."""
+        # ColorMap.render computes color_range and tick_labels; a scratch figure takes the script and
+        # the CDN D3 link it also emits.
+        Figure().add_child(self.colormap)
+        self.colormap.render()
+        super().render(**kwargs)
+
+
+def _walk(element: Element) -> Iterator[tuple[Element, str, Element]]:
+    """(parent, name, child) for every element below ``element``, depth first."""
+    for name, child in list(getattr(element, "_children", {}).items()):
+        yield element, name, child
+        yield from _walk(child)
+
+
+def _local_links(links: Iterable[tuple[str, str]], url_base: str) -> list[tuple[str, str]]:
     localised = []
     for name, url in links:
-        if name not in LOCAL_ASSETS:
-            if url.startswith(url_base):
-                localised.append((name, url))
-                continue
+        if url.startswith(url_base):
+            localised.append((name, url))
+        elif name not in LOCAL_ASSETS:
             raise UnknownMapAsset(f"no local copy of map asset {name!r} ({url})")
-        if LOCAL_ASSETS[name] is not None:
+        elif LOCAL_ASSETS[name] is not None:
             localised.append((name, f"{url_base}/{LOCAL_ASSETS[name]}"))
     return localised
 
 
-def _walk(element):
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
-
-
 def localize_assets(fmap: folium.Map, url_base: str = STATIC_URL) -> folium.Map:
-    """Point every element's script and stylesheet links at the app's own copies."""
-    for element in _walk(fmap):
-        if isinstance(element, JSCSSMixin):
-            element.default_js = _local_links(list(element.default_js), url_base)
-            element.default_css = _local_links(list(element.default_css), url_base)
+    """Point every script and stylesheet of the map at the app's own copies.
+
+    Colormaps are replaced by :class:`ColormapLegend` elements, which their map draws (as folium
+    does for a Choropleth's legend). Idempotent, so it can run on every render.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map; changed in place.
+    url_base : str
+        URL under which the browser finds ``static/vendor/``.
+
+    Returns
+    -------
+    folium.Map
+        ``fmap``.
+
+    Raises
+    ------
+    UnknownMapAsset
+        If an element needs an asset with no local copy (e.g. a plugin not in :data:`LOCAL_ASSETS`,
+        or ``folium.Icon``, which draws with awesome-markers).
+    """
+    for parent, name, child in _walk(fmap):
+        if isinstance(child, folium.Icon):
+            raise UnknownMapAsset(
+                "folium.Icon draws with Leaflet.awesome-markers, which has no local copy; "
+                "use folium.CircleMarker, folium.DivIcon or a default folium.Marker"
+            )
+        if isinstance(child, ColorMap):
+            legend = ColormapLegend(child, f"{url_base}/{LOCAL_ASSETS['d3']}")
+            parent._children[name] = legend
+            legend._parent = fmap
+            child = legend
+        if isinstance(child, JSCSSMixin):
+            child.default_js = _local_links(child.default_js, url_base)
+            child.default_css = _local_links(child.default_css, url_base)
+    fmap.default_js = _local_links(fmap.default_js, url_base)
+    fmap.default_css = _local_links(fmap.default_css, url_base)
     return fmap
 
 
-class OfflineMap(folium.Map):
-    """A folium map whose assets are localised whenever it is rendered (by st_folium or to HTML)."""
+class _IconImagePath(MacroElement):
+    """Tells Leaflet where its default marker images are.
 
-    def __init__(self, *args, asset_url_base: str = STATIC_URL, **kwargs):
+    Leaflet guesses the folder from leaflet.css, which streamlit-folium loads after the scripts;
+    when a marker is drawn first, the guess drops ``images/`` and every default marker is broken.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}L.Icon.Default.imagePath = {{ this.path|tojson }};{% endmacro %}"
+    )
+
+    def __init__(self, path: str):
+        super().__init__()
+        self._name = "IconImagePath"
+        self.path = path
+
+
+class OfflineMap(folium.Map):
+    """A ``folium.Map`` whose assets are made local whenever it is rendered, on a plain background.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for ``folium.Map``.
+    asset_url_base : str
+        URL under which the browser finds ``static/vendor/`` (change it with
+        ``server.baseUrlPath``).
+    background : str
+        CSS colour behind the map's layers, seen wherever no tile covers the map.
+    """
+
+    def __init__(self, *args, asset_url_base: str = STATIC_URL, background: str = BACKGROUND_COLOUR, **kwargs):
         super().__init__(*args, **kwargs)
         self.asset_url_base = asset_url_base
-        self.get_root().header.add_child(folium.Element(BACKGROUND_CSS), name="offline_background")
+        # `div.` outranks leaflet.css's own `.leaflet-container` grey, whichever comes later.
+        style = f"<style>div.leaflet-container{{background:{background}}}</style>"
+        self.get_root().header.add_child(Element(style), name="offline_background")
+        self.add_child(_IconImagePath(f"{asset_url_base}/leaflet/images/"), name="icon_image_path")
 
-    def render(self, **kwargs):
+    def render(self, **kwargs) -> None:
+        """Make the assets local (see :func:`localize_assets`), then render as folium does."""
         localize_assets(self, self.asset_url_base)
-        return super().render(**kwargs)
+        super().render(**kwargs)
 
 
 def offline_map(
-    location,
+    location: list[float] | tuple[float, float],
     zoom_start: int,
     *,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
-    **map_kwargs,
+    **map_kwargs: Any,
 ) -> OfflineMap:
-    """A map with no CDN links and optional tiles.
+    """A map that needs no CDN, with basemap tiles only if a tile URL is given.
 
-    Without ``tiles_url`` the map has no tile layer and reads on its own layers over a light
-    background; ``maxZoom`` is set because Leaflet's clusters need one when no tile layer gives it.
+    Parameters
+    ----------
+    location : sequence of float
+        Initial centre, ``[lat, lon]``.
+    zoom_start : int
+        Initial zoom.
+    tiles_url : str, optional
+        Tile URL template (``.../{z}/{x}/{y}.png``); None draws no tile layer, and the layers stand
+        on a light background.
+    tiles_attribution : str
+        Attribution shown for the tiles.
+    **map_kwargs
+        Passed to :class:`OfflineMap` / ``folium.Map`` (e.g. ``control_scale``,
+        ``asset_url_base``). ``maxZoom`` defaults to 18: without a tile layer Leaflet has no
+        maximum zoom, and marker clusters fail without one.
+
+    Returns
+    -------
+    OfflineMap
+        The map.
     """
-    fmap = OfflineMap(location=location, zoom_start=zoom_start, tiles=None, maxZoom=18, **map_kwargs)
+    map_kwargs.setdefault("maxZoom", MAX_ZOOM)
+    fmap = OfflineMap(location=location, zoom_start=zoom_start, tiles=None, **map_kwargs)
     if tiles_url:
-        folium.TileLayer(tiles=tiles_url, attr=tiles_attribution or " ", name="Basemap", max_zoom=18).add_to(fmap)
+        folium.TileLayer(
+            tiles=tiles_url,
+            attr=tiles_attribution or " ",  # folium insists on an attribution for custom tiles
+            name="Basemap",
+            max_zoom=map_kwargs["maxZoom"],
+        ).add_to(fmap)
     return fmap
 
 
-_URL = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//[^"']+["']""")
+# --- checking ------------------------------------------------------------------------------------
+
+# Absolute URLs anywhere, and protocol-relative ones where an attribute or a string starts with them.
+_ABSOLUTE_URL = re.compile(r"""https?://[^\s"'<>()\\]+|(?<=["'(])//[\w-]+(?:\.[\w-]+)+[^\s"'<>()\\]*""")
+_HYPERLINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)""", re.IGNORECASE)
+_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
 
 
-def external_asset_links(fmap: folium.Map) -> list[str]:
-    """Script and stylesheet links to other hosts in the rendered HTML (should be none)."""
-    rendered = fmap.get_root().render()
-    return [match.group(0) for match in _URL.finditer(rendered)]
+def cdn_urls_in(fmap: folium.Map) -> list[str]:
+    """External URLs the map's rendered HTML would load, other than its tile URLs.
+
+    Every http(s) or protocol-relative URL in ``fmap.get_root().render()`` counts, except the URL
+    templates of the map's tile layers and hyperlinks (``<a href>``, e.g. in an attribution), which
+    the browser does not fetch. Rendering also makes an :class:`OfflineMap`'s assets local first.
+
+    Parameters
+    ----------
+    fmap : folium.Map
+        The map to render.
+
+    Returns
+    -------
+    list of str
+        The URLs, each once, in order of appearance; empty for a map that works offline.
+    """
+    # Options reach the page as JSON, with <, >, & and quotes escaped: undo that to see the URLs.
+    html = fmap.get_root().render()
+    html = _JSON_ESCAPE.sub(lambda code: chr(int(code.group(1), 16)), html).replace('\\"', '"').replace("\\/", "/")
+    allowed = {child.tiles for _, _, child in _walk(fmap) if isinstance(child, folium.TileLayer)}
+    allowed |= set(_HYPERLINK.findall(html))
+    return [url for url in dict.fromkeys(_ABSOLUTE_URL.findall(html)) if url not in allowed]
+
+
+external_asset_links = cdn_urls_in  # the name lib.maps' tests use

@@ -9,13 +9,17 @@ Colours are from the Okabe–Ito palette, which stays distinguishable with colou
 from __future__ import annotations
 
 import html
+import warnings
 
 import numpy as np
+import pandas as pd
 
 import folium
 import geopandas as gpd
+import mapclassify
 from branca.element import MacroElement, Template
 
+from lib.i18n import Translator, place_names
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -27,6 +31,9 @@ SETTLEMENT_STATUS_COLOURS = {
     "resettling": "#009E73",
     "resettled": "#CC79A7",
 }
+# ColorBrewer YlGnBu, five classes: sequential and colour-blind safe
+SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
+NO_DATA = "#d9d9d9"
 # Coordinates kept to ~10 m: more digits only make the page heavier.
 COORDINATE_DECIMALS = 4
 
@@ -62,63 +69,51 @@ def _legend(title: str, entries: list[tuple[str, str, str]]) -> MacroElement:
     return legend
 
 
-def return_areas_map(
-    districts: gpd.GeoDataFrame,
-    settlements: gpd.GeoDataFrame,
-    *,
-    tiles_url: str | None = None,
-    tiles_attribution: str = "",
-) -> folium.Map:
-    """The return areas: every district as context, the return-area districts by economic
-    region, and settlements as labelled circles with their key figures in a tooltip.
-
-    Parameters
-    ----------
-    districts : the districts layer (all of them; those with an economic region are highlighted).
-    settlements : output of :func:`lib.metrics.settlement_summary`.
-    """
-    return_areas = districts[districts["economic_region"].notna()]
-    minx, miny, maxx, maxy = return_areas.total_bounds
+def _frame_map(districts: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.Map:
+    minx, miny, maxx, maxy = focus.total_bounds
     fmap = offline_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=8,
         tiles_url=tiles_url,
         tiles_attribution=tiles_attribution,
     )
-    context = _rounded(
-        districts[districts["economic_region"].isna()][["district_id", "name_en", "name_az", "geometry"]]
+    fmap.get_root().header.add_child(
+        folium.Element(
+            "<style>.gr-label{font:600 12px sans-serif;color:#222;white-space:nowrap;"
+            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"
+        )
     )
-    folium.GeoJson(
-        context,
-        name="Districts",
-        style_function=lambda _: {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(["name_az", "name_en"], aliases=["", ""]),
-    ).add_to(fmap)
-    highlighted = _rounded(return_areas[["district_id", "name_en", "name_az", "economic_region", "geometry"]])
-    folium.GeoJson(
-        highlighted,
-        name="Return areas",
-        style_function=lambda feature: {
-            "color": REGION_COLOURS[feature["properties"]["economic_region"]],
-            "weight": 2,
-            "fillColor": REGION_COLOURS[feature["properties"]["economic_region"]],
-            "fillOpacity": 0.18,
-        },
-        tooltip=folium.GeoJsonTooltip(["name_az", "name_en", "economic_region"], aliases=["", "", ""]),
-    ).add_to(fmap)
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
 
-    layer = folium.FeatureGroup(name="Settlements")
+
+def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> folium.GeoJson:
+    """Every district outside the focus, grey, named in the tooltip."""
+    context = _rounded(districts.assign(name=place_names(districts, t))[["district_id", "name", "geometry"]])
+    return folium.GeoJson(
+        context,
+        name=t("map.districts"),
+        style_function=lambda _: {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6},
+        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
+    )
+
+
+def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.FeatureGroup:
+    """Settlements as circles sized by families returned, cities labelled, figures in tooltips."""
+    layer = folium.FeatureGroup(name=t("map.settlements"))
+    names = place_names(settlements, t)
     radii = _circle_radius(settlements["families_returned"].to_numpy())
-    for row, radius in zip(settlements.itertuples(), radii):
+    for row, name, radius in zip(settlements.itertuples(), names, radii):
         location_note = (
-            "<br><i>Location unknown: drawn near the district seat</i>" if row.coord_quality == "district_seat" else ""
+            f"<br><i>{html.escape(t('map.location_unknown'))}</i>" if row.coord_quality == "district_seat" else ""
         )
         tooltip = (
-            f"<b>{html.escape(row.name_az)}</b> ({html.escape(row.name_en)})<br>"
-            f"Status: {html.escape(row.status)}<br>"
-            f"Families returned: {row.families_returned:,}<br>"
-            f"Persons returned: {row.persons_returned:,}<br>"
-            f"Dwelling units completed: {row.units_completed:,} of {row.planned_households:,} planned"
+            f"<b>{html.escape(name)}</b><br>"
+            f"{html.escape(t('col.status'))}: {html.escape(t.term('settlement_status', row.status))}<br>"
+            f"{html.escape(t('col.families_returned'))}: {t.number(row.families_returned)}<br>"
+            f"{html.escape(t('col.persons_returned'))}: {t.number(row.persons_returned)}<br>"
+            f"{html.escape(t('col.units_completed'))}: "
+            f"{html.escape(t('map.of_planned', done=t.number(row.units_completed), planned=t.number(row.planned_households)))}"
             f"{location_note}"
         )
         folium.CircleMarker(
@@ -136,21 +131,264 @@ def return_areas_map(
             folium.Marker(
                 location=[row.geometry.y, row.geometry.x],
                 icon=folium.DivIcon(
-                    html=f'<div class="gr-label">{html.escape(row.name_az)}</div>',
+                    html=f'<div class="gr-label">{html.escape(name)}</div>',
                     icon_size=(120, 18),
                     icon_anchor=(-8, 9),
                     class_name="gr-label-icon",
                 ),
             ).add_to(layer)
-    layer.add_to(fmap)
-    fmap.get_root().header.add_child(
-        folium.Element(
-            "<style>.gr-label{font:600 12px sans-serif;color:#222;white-space:nowrap;"
-            "text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff;pointer-events:none}</style>"
-        )
+    return layer
+
+
+def _status_entries(t: Translator) -> list[tuple[str, str, str]]:
+    return [
+        (colour, "circle", t("map.settlement_status", status=t.term("settlement_status", status)))
+        for status, colour in SETTLEMENT_STATUS_COLOURS.items()
+    ]
+
+
+def return_areas_map(
+    districts: gpd.GeoDataFrame,
+    settlements: gpd.GeoDataFrame,
+    t: Translator,
+    *,
+    tiles_url: str | None = None,
+    tiles_attribution: str = "",
+) -> folium.Map:
+    """The return areas: every district as context, the return-area districts by economic
+    region, and settlements as labelled circles with their key figures in a tooltip.
+
+    Parameters
+    ----------
+    districts : the districts layer (all of them; those with an economic region are highlighted).
+    settlements : output of :func:`lib.metrics.settlement_summary`.
+    t : the language of labels, tooltips and numbers.
+    """
+    return_areas = districts[districts["economic_region"].notna()]
+    fmap = _frame_map(districts, return_areas, tiles_url, tiles_attribution)
+    _context_layer(districts[districts["economic_region"].isna()], t).add_to(fmap)
+    highlighted = return_areas.assign(name=place_names(return_areas, t))
+    highlighted["region"] = highlighted["economic_region"].map(lambda r: t.term("region", r))
+    folium.GeoJson(
+        _rounded(highlighted[["district_id", "name", "region", "economic_region", "geometry"]]),
+        name=t("map.return_areas"),
+        style_function=lambda feature: {
+            "color": REGION_COLOURS[feature["properties"]["economic_region"]],
+            "weight": 2,
+            "fillColor": REGION_COLOURS[feature["properties"]["economic_region"]],
+            "fillOpacity": 0.18,
+        },
+        tooltip=folium.GeoJsonTooltip(["name", "region"], labels=False),
+    ).add_to(fmap)
+    _settlement_layer(settlements, t).add_to(fmap)
+    entries = [(colour, "box", t.term("region", region)) for region, colour in REGION_COLOURS.items()]
+    _legend(t("map.return_areas"), entries + _status_entries(t)).add_to(fmap)
+    return fmap
+
+
+def classify(values: pd.Series, classes: int = 5) -> tuple[np.ndarray, list[float]]:
+    """Class of each value (0-based, -1 for missing) and the upper bounds of the classes.
+
+    Fisher–Jenks natural breaks (mapclassify) when there are more distinct values than classes,
+    otherwise one class per distinct value.
+    """
+    present = values.dropna()
+    if present.empty:
+        return np.full(len(values), -1), []
+    distinct = np.unique(present)
+    if len(distinct) <= classes:
+        bins = list(distinct)
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "numba not installed": fine for a few dozen values
+            bins = list(mapclassify.FisherJenks(present.to_numpy(), k=classes).bins)
+    found = np.searchsorted(bins, values.fillna(np.inf).to_numpy(), side="left")
+    return np.where(values.isna(), -1, found), bins
+
+
+def progress_map(
+    districts: gpd.GeoDataFrame,
+    progress: pd.DataFrame,
+    column: str,
+    title: str,
+    settlements: gpd.GeoDataFrame,
+    t: Translator,
+    *,
+    tiles_url: str | None = None,
+    tiles_attribution: str = "",
+) -> folium.Map:
+    """A choropleth of one indicator over the selected districts, classed with natural breaks,
+    with every other district as context and the settlements on top."""
+    selected = districts[districts["district_id"].isin(progress["district_id"])]
+    if selected.empty:
+        selected = districts[districts["economic_region"].notna()]
+    fmap = _frame_map(districts, selected, tiles_url, tiles_attribution)
+    _context_layer(districts[~districts["district_id"].isin(selected["district_id"])], t).add_to(fmap)
+    values = selected[["district_id"]].merge(progress[["district_id", column]], on="district_id", how="left")[column]
+    classes, bins = classify(values)
+    shaded = selected.assign(
+        name=place_names(selected, t),
+        value=[t.number(v, 1) if pd.notna(v) else "–" for v in values],
+        colour=[SEQUENTIAL[c] if c >= 0 else NO_DATA for c in classes],
     )
-    entries = [(colour, "box", region) for region, colour in REGION_COLOURS.items()]
-    entries += [(colour, "circle", f"settlement: {status}") for status, colour in SETTLEMENT_STATUS_COLOURS.items()]
-    _legend("Return areas", entries).add_to(fmap)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    folium.GeoJson(
+        _rounded(shaded[["district_id", "name", "value", "colour", "geometry"]]),
+        name=title,
+        style_function=lambda feature: {
+            "color": "#333333",
+            "weight": 1.2,
+            "fillColor": feature["properties"]["colour"],
+            "fillOpacity": 0.8,
+        },
+        tooltip=folium.GeoJsonTooltip(["name", "value"], labels=False),
+    ).add_to(fmap)
+    _settlement_layer(settlements, t).add_to(fmap)
+    lower = [float(values.min())] + bins[:-1]
+    entries = [
+        (SEQUENTIAL[i], "box", f"{t.number(low, 1)} – {t.number(high, 1)}")
+        for i, (low, high) in enumerate(zip(lower, bins))
+    ]
+    if values.isna().any():
+        entries.append((NO_DATA, "box", t("map.no_data")))
+    _legend(title, entries).add_to(fmap)
+    return fmap
+
+
+# Explorer layers: colour by status (Okabe–Ito), what the tooltip names.
+STATUS_COLOURS = {
+    "housing": {
+        "planned": "#BBBBBB",
+        "under_construction": "#E69F00",
+        "completed": "#56B4E9",
+        "allocated": "#0072B2",
+        "occupied": "#009E73",
+    },
+    "infrastructure": {"planned": "#BBBBBB", "under_construction": "#E69F00", "completed": "#009E73"},
+    "hazard_areas": {"suspected": "#F0E442", "confirmed": "#D55E00", "in_clearance": "#CC79A7", "released": "#009E73"},
+    "employment_projects": {"planned": "#BBBBBB", "active": "#0072B2", "completed": "#009E73"},
+}
+STATUS_TERMS = {
+    "housing": "housing_status",
+    "infrastructure": "work_status",
+    "hazard_areas": "hazard_status",
+    "employment_projects": "project_status",
+}
+EXPLORER_LAYERS = [
+    "settlement_boundaries",
+    "returnees",
+    "housing",
+    "infrastructure",
+    "hazard_areas",
+    "employment_projects",
+]
+
+
+def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of, t: Translator, radius=4):
+    """One layer as GeoJSON whose features carry ``layer`` and ``id`` (what a click returns)."""
+    shown = frame.assign(layer=layer, id=frame[id_field], colour=colour_of(frame))
+    label = frame["status"].map(lambda s: t.term(STATUS_TERMS[layer], s)) if layer in STATUS_TERMS else frame[id_field]
+    shown = shown.assign(label=label)[["layer", "id", "label", "colour", "geometry"]]
+    points = shown.geom_type == "Point"
+
+    def common():  # one tooltip object per GeoJson: folium binds a tooltip to its last parent
+        return {"name": t(f"layer.{layer}"), "tooltip": folium.GeoJsonTooltip(["id", "label"], labels=False)}
+
+    group = folium.FeatureGroup(name=t(f"layer.{layer}"))
+    if (~points).any():
+        folium.GeoJson(
+            _rounded(shown[~points]),
+            style_function=lambda f: {
+                "color": f["properties"]["colour"],
+                "weight": 2,
+                "fillColor": f["properties"]["colour"],
+                "fillOpacity": 0.45,
+            },
+            **common(),
+        ).add_to(group)
+    if points.any():
+        folium.GeoJson(
+            _rounded(shown[points]),
+            marker=folium.CircleMarker(radius=radius, weight=1, color="#333333", fill=True, fill_opacity=0.9),
+            style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+            **common(),
+        ).add_to(group)
+    return group
+
+
+def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> folium.GeoJson:
+    """Settlements as circles with area proportional to families returned; a click gives the settlement."""
+    shown = summary.assign(
+        layer="settlements",
+        id=summary["settlement_id"],
+        label=[
+            f"{name}: {t.number(families)} {t('unit.families')}"
+            for name, families in zip(place_names(summary, t), summary["families_returned"])
+        ],
+        colour=summary["status"].map(SETTLEMENT_STATUS_COLOURS),
+        radius=_circle_radius(summary["families_returned"].to_numpy()).round(1),
+    )[["layer", "id", "label", "colour", "radius", "geometry"]]
+    return folium.GeoJson(
+        _rounded(shown),
+        name=t("layer.returnees"),
+        marker=folium.CircleMarker(weight=1, color="#333333", fill=True, fill_opacity=0.85),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"], "radius": f["properties"]["radius"]},
+        tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+    )
+
+
+def explorer_map(
+    data: dict[str, gpd.GeoDataFrame],
+    layers_on: list[str],
+    districts: gpd.GeoDataFrame,
+    focus: gpd.GeoDataFrame,
+    t: Translator,
+    *,
+    tiles_url: str | None = None,
+    tiles_attribution: str = "",
+) -> folium.Map:
+    """The coordinators' map: the chosen layers over the district outlines, zoomed to ``focus``;
+    every feature carries its layer and id so that a click can show its full record.
+
+    ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
+    Dense point layers draw on a canvas.
+    """
+    fmap = _frame_map(districts, focus if len(focus) else districts, tiles_url, tiles_attribution)
+    fmap.options["preferCanvas"] = True
+    _context_layer(districts, t).add_to(fmap)
+    entries: list[tuple[str, str, str]] = []
+    if "settlement_boundaries" in layers_on:
+        _feature_layer(
+            data["settlement_boundaries"], "settlement_boundaries", "settlement_id", lambda f: ["#999999"] * len(f), t
+        ).add_to(fmap)
+        entries.append(("#999999", "box", t("layer.settlement_boundaries")))
+    for layer, id_field in (
+        ("hazard_areas", "hazard_id"),
+        ("infrastructure", "asset_id"),
+        ("housing", "house_id"),
+        ("employment_projects", "project_id"),
+    ):
+        if layer not in layers_on:
+            continue
+        colours = STATUS_COLOURS[layer]
+        _feature_layer(
+            data[layer],
+            layer,
+            id_field,
+            lambda f, c=colours: f["status"].map(c).tolist(),
+            t,
+            radius=3 if layer == "housing" else 6,
+        ).add_to(fmap)
+        entries += [
+            (
+                colour,
+                "box" if layer == "hazard_areas" else "circle",
+                f"{t(f'layer.{layer}')}: {t.term(STATUS_TERMS[layer], status)}",
+            )
+            for status, colour in colours.items()
+        ]
+    if "returnees" in layers_on:
+        _returnee_symbols(data["settlement_summary"], t).add_to(fmap)
+        entries += _status_entries(t)
+    if entries:
+        _legend(t("map.legend"), entries).add_to(fmap)
     return fmap

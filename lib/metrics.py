@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from lib.as_of import ramp
@@ -76,7 +77,7 @@ class Headline:
     value: float
     unit: str
     demonstration: bool
-    basis: str
+    reported_share: float
     reported_value: float | None = None
     reported_date: pd.Timestamp | None = None
     reported_source: str | None = None
@@ -98,45 +99,24 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
     figures = layers["reported_figures"]
     from_reports = returns.loc[~returns["source"].map(is_demonstration), "families"].sum()
     reported_share = from_reports / returns["families"].sum() if len(returns) else 0.0
-    convoy_basis = (
-        f"{reported_share:.0%} of families from reported convoys, the rest from convoys generated to meet "
-        "reported totals"
-    )
     items = [
-        ("families_returned", families_returned(returns, day), "families", convoy_basis, "families_returned"),
-        ("persons_returned", persons_returned(returns, day), "persons", convoy_basis, "persons_returned"),
-        (
-            "dwelling_units_completed",
-            dwelling_units_completed(housing, day),
-            "units",
-            "generated houses, with the reported house counts of Aghali, Zabukh, Ballija and Horovlu",
-            None,
-        ),
-        (
-            "hectares_released",
-            hectares_released(layers["hazard_areas"], day),
-            "ha",
-            "generated hazard areas, released in step with the reported hectares cleared",
-            "hectares_cleared",
-        ),
-        (
-            "jobs_created",
-            jobs_created(layers["employment_projects"], day, data_date),
-            "jobs",
-            "generated projects, scaled to the reported jobs for returnees",
-            "jobs_created",
-        ),
+        ("families_returned", families_returned(returns, day), "families", "families_returned"),
+        ("persons_returned", persons_returned(returns, day), "persons", "persons_returned"),
+        ("dwelling_units_completed", dwelling_units_completed(housing, day), "units", None),
+        ("hectares_released", hectares_released(layers["hazard_areas"], day), "ha", "hectares_cleared"),
+        ("jobs_created", jobs_created(layers["employment_projects"], day, data_date), "jobs", "jobs_created"),
     ]
     headlines = []
-    for key, value, unit, basis, metric in items:
+    for key, value, unit, metric in items:
         reported = latest_reported(figures, metric, day, district_ids) if metric else None
+        from_convoys = key in ("families_returned", "persons_returned")
         headlines.append(
             Headline(
                 key,
                 value,
                 unit,
-                demonstration=key not in ("families_returned", "persons_returned") or reported_share < 1,
-                basis=basis,
+                demonstration=not from_convoys or reported_share < 1,
+                reported_share=float(reported_share) if from_convoys else 0.0,
                 reported_value=None if reported is None else float(reported["value"]),
                 reported_date=None if reported is None else reported["date"],
                 reported_source=None if reported is None else reported["source"],
@@ -160,3 +140,26 @@ def settlement_summary(settlements, returns, housing, day):
     summary["persons_returned"] = ids.map(arrived["persons"]).fillna(0).astype("int64").to_numpy()
     summary["units_completed"] = ids.map(completed).fillna(0).astype("int64").to_numpy()
     return summary
+
+
+WORKS_DURATION_DAYS = 540  # the generator's planned length of works, for progress before completion
+
+
+def infrastructure_progress(assets: pd.DataFrame, day) -> pd.Series:
+    """Percent done of each asset on ``day``: 100 once completed, else the share of the planned
+    duration elapsed since works started (at most 95), 0 before the start."""
+    day = pd.Timestamp(day)
+    planned_end = assets["under_construction_date"] + pd.Timedelta(days=WORKS_DURATION_DAYS)
+    running = ramp(assets["under_construction_date"], planned_end, day) * 95
+    done = (assets["completed_date"] <= day).to_numpy()
+    return pd.Series(np.where(done, 100.0, running), index=assets.index)
+
+
+def infrastructure_completion(assets: pd.DataFrame, day) -> float:
+    """Mean progress of all assets on ``day``, in percent (0 when there are none)."""
+    return float(infrastructure_progress(assets, day).mean()) if len(assets) else 0.0
+
+
+def settlements_resettling(settlements: pd.DataFrame, day) -> int:
+    """Settlements where families have returned by ``day`` (status resettling or resettled)."""
+    return int((settlements["resettling_date"] <= pd.Timestamp(day)).sum())

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from lib import maps, metrics
+from lib.i18n import Translator
 from lib.map_assets import external_asset_links
 
 
@@ -18,7 +19,7 @@ def summary(demo_layers, real):
 
 @pytest.fixture(scope="module")
 def rendered(demo_layers, summary):
-    fmap = maps.return_areas_map(demo_layers["districts"], summary)
+    fmap = maps.return_areas_map(demo_layers["districts"], summary, Translator("en"))
     return fmap, fmap.get_root().render()
 
 
@@ -46,7 +47,7 @@ def test_each_settlement_is_a_circle_with_its_figures_and_cities_are_labelled(re
 
 def test_legend_names_regions_and_statuses(rendered):
     _, html = rendered
-    assert "gr-legend" in html and "Karabakh" in html and "settlement: resettling" in html
+    assert "gr-legend" in html and "Karabakh" in html and "settlement: families returning" in html
 
 
 def test_map_needs_no_cdn_and_no_tiles(rendered):

@@ -1,26 +1,44 @@
-"""Browser fixtures: the real app under `streamlit run`, Debian's Chromium driven by Playwright.
+"""Browser fixtures: an app under `streamlit run`, Debian's Chromium driven by Playwright, offline.
 
-Never `playwright install`: the tests use /usr/bin/chromium (Debian's package) and skip, saying
-why, when it is absent. Every request to a host other than this machine is aborted and recorded,
-so a test also proves the page works offline. Screenshots go to test-artifacts/.
+Never `playwright install`: the tests use Debian's package at /usr/bin/chromium and are skipped,
+saying why, when it is absent. Every test here is marked ``browser`` (``-m "not browser"`` leaves
+them out). Pages are offline: each request to a host other than this machine is aborted and
+recorded. Screenshots go to test-artifacts/ (git-ignored), and one is taken of every failing test.
+
+Example
+-------
+::
+
+    from tests.browser.conftest import drawn_features, map_frame
+
+    def test_map_draws(start_app, offline_page):
+        url = start_app(APP, env={"SOME_SETTING": "x"}, isolated=True)
+        offline_page.page.goto(url)
+        counts = drawn_features(map_frame(offline_page.page), paths=55)
+        offline_page.screenshot("my-map")
+        assert counts["paths"] == 55
+        assert offline_page.blocked == []
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from time import monotonic
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("GREAT_RETURN_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -31,24 +49,42 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
+NO_CHROMIUM = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+
+# What drawn_features counts, by the CSS selector Leaflet gives each kind of feature.
+FEATURES = {
+    "paths": "path.leaflet-interactive",  # polygons, lines and circle markers (SVG renderer)
+    "markers": ".leaflet-marker-icon:not(.marker-cluster)",  # Marker, DivIcon
+    "clusters": ".marker-cluster",  # MarkerCluster / FastMarkerCluster bubbles
+}
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: needs Debian's Chromium (skipped without it)")
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives Debian's Chromium against a running app (slow)")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
     for item in items:
-        if "tests/browser" in str(item.fspath):
+        if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if not Path(CHROMIUM).exists():
-                item.add_marker(
-                    pytest.mark.skip(
-                        reason=f"Debian's chromium is not installed at {CHROMIUM} "
-                        "(apt-get install chromium; .ci/run does this)"
-                    )
-                )
+            if not CHROMIUM.exists():
+                item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[pytest.TestReport]:
+    report = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed  # read by offline_page to screenshot failures
+    return report
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+# --- the app ---------------------------------------------------------------------------------------
 
 
 def _free_port() -> int:
@@ -58,92 +94,135 @@ def _free_port() -> int:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
+    deadline = monotonic() + timeout_s
+    while monotonic() < deadline:
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             pass
-        time.sleep(0.2)  # polling interval of a bounded wait, not a fixed sleep
-    raise TimeoutError(f"streamlit did not become healthy at {url} within {timeout_s} s")
+        try:  # the pause between polls, cut short if streamlit dies
+            process.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"streamlit exited with code {process.returncode}")
+    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout_s} s")
 
 
 @pytest.fixture(scope="session")
-def start_app(tmp_path_factory):
-    """Factory: start `streamlit run APP` with extra environment; returns its base URL."""
-    processes = []
+def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
+    """Factory: ``start_app(app, env=None, *, isolated=False, timeout_s=120) -> base URL``.
 
-    def start(app: Path = PROJECT_ROOT / "app.py", env: dict | None = None, timeout_s: float = 120) -> str:
+    Runs ``python -m streamlit run APP`` on a free localhost port, from the project root (so
+    ``.streamlit/config.toml`` applies and ``lib`` imports), with ``env`` added to the environment,
+    and returns once ``/_stcore/health`` answers. The same arguments within a session give the
+    same running server. Every server is stopped at the end of the session.
+
+    ``isolated=True`` runs a copy of a single-file app from a temporary folder, so the ``static/``
+    folder next to it (which Streamlit serves, and which the app may fill) stays out of the tree.
+    The server's log is in the error raised when it does not start.
+    """
+    servers: dict[tuple, str] = {}
+    processes: list[subprocess.Popen] = []
+
+    def start(
+        app: Path = PROJECT_ROOT / "app.py",
+        env: dict[str, str] | None = None,
+        *,
+        isolated: bool = False,
+        timeout_s: float = 120,
+    ) -> str:
+        key = (str(app), tuple(sorted((env or {}).items())), isolated)
+        if key in servers:
+            return servers[key]
+        folder = tmp_path_factory.mktemp("streamlit")
+        if isolated:
+            app = Path(shutil.copy(app, folder / Path(app).name))
         port = _free_port()
-        logs = tmp_path_factory.mktemp("streamlit") / "server.log"
-        environment = {**os.environ, **(env or {})}
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(app),
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=logs.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        log = folder / "server.log"
+        with log.open("w") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(port),
+                 "--server.address", "127.0.0.1", "--server.headless", "true",
+                 "--browser.gatherUsageStats", "false"],
+                cwd=PROJECT_ROOT,
+                env={**os.environ, **(env or {})},
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_healthy(url, process, timeout_s)
-        except Exception:
-            raise RuntimeError(f"{logs.read_text()[-3000:]}") from None
+        except (RuntimeError, TimeoutError) as problem:
+            raise RuntimeError(f"{problem}; its log:\n{log.read_text()[-3000:]}") from None
+        servers[key] = url
         return url
 
     yield start
     for process in processes:
         process.terminate()
+    for process in processes:
         try:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait(timeout=10)
+
+
+# --- the browser -----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, launched once per session (skips when it is not installed)."""
+    if not CHROMIUM.exists():
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
 class OfflinePage:
-    """A Playwright page that aborts and records every request leaving this machine."""
+    """A Playwright page on which every request leaving this machine is aborted and recorded.
 
-    def __init__(self, page):
+    Attributes
+    ----------
+    page : playwright.sync_api.Page
+        The page (and its frames).
+    blocked : list of str
+        URLs of the aborted requests, in order; tile requests show up here too, so a test of a
+        map with tiles filters them out.
+    errors : list of str
+        Uncaught errors and console errors of the page and its frames, to explain a failure.
+    """
+
+    def __init__(self, page: Any):
         self.page = page
         self.blocked: list[str] = []
+        self.errors: list[str] = []
         page.route("**/*", self._route)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("console", self._console)
 
-    def _route(self, route):
-        host = urlparse(route.request.url).hostname or ""
-        if route.request.url.startswith(("data:", "blob:", "about:")) or host in LOCAL_HOSTS:
+    def _route(self, route: Any) -> None:
+        url = route.request.url
+        if urlparse(url).scheme in {"data", "blob", "about"} or urlparse(url).hostname in LOCAL_HOSTS:
             route.continue_()
         else:
-            self.blocked.append(route.request.url)
+            self.blocked.append(url)
             route.abort()
 
+    def _console(self, message: Any) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
     def screenshot(self, name: str) -> Path:
+        """Save a screenshot of the page to ``test-artifacts/NAME.png`` and return its path."""
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
@@ -151,41 +230,95 @@ class OfflinePage:
 
 
 @pytest.fixture
-def offline_page(browser, request):
+def offline_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[OfflinePage]:
+    """A fresh 1600x1000 :class:`OfflinePage`; screenshotted to ``test-artifacts/FAILED-<test>.png`` on failure."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
-    wrapped = OfflinePage(page)
+    wrapped = OfflinePage(context.new_page())
     yield wrapped
-    if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
+    if request.node.stash.get(_CALL_FAILED, False):
         wrapped.screenshot(f"FAILED-{request.node.name}")
     context.close()
 
 
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = yield
-    if report.when == "call":
-        item.rep_call = report
-    return report
+# --- the map -----------------------------------------------------------------------------------------
 
 
-def map_frame(page, timeout_ms: int = 60_000):
-    """The streamlit-folium iframe's frame, once its Leaflet map exists."""
-    iframe = page.wait_for_selector("iframe[title*='streamlit_folium']", timeout=timeout_ms)
+def map_frame(page: Any, timeout_ms: float = 60_000) -> Any:
+    """The frame of the streamlit-folium map, once its Leaflet map exists.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        A page showing a Streamlit app with one ``st_folium`` map (the first one is taken).
+    timeout_ms : float
+        How long to wait for the iframe and for Leaflet's container in it.
+
+    Returns
+    -------
+    playwright.sync_api.Frame
+    """
+    iframe = page.wait_for_selector("iframe[title^='streamlit_folium']", timeout=timeout_ms)
     frame = iframe.content_frame()
     frame.wait_for_selector(".leaflet-container", timeout=timeout_ms)
     return frame
 
 
-def drawn_features(frame, minimum: int = 1, timeout_ms: int = 60_000) -> dict[str, int]:
-    """Counts of drawn vector features (SVG paths or canvas-hit paths) and HTML markers."""
+def drawn_features(frame: Any, minimum: int = 1, *, timeout_ms: float = 60_000, **at_least: int) -> dict[str, int]:
+    """Count the Leaflet features drawn in ``frame``, after waiting until enough of them are.
+
+    Parameters
+    ----------
+    frame : playwright.sync_api.Frame
+        The map's frame (:func:`map_frame`).
+    minimum : int
+        Paths (polygons, lines, circle markers) to wait for; same as ``paths=``.
+    timeout_ms : float
+        How long to wait.
+    **at_least : int
+        Per kind of :data:`FEATURES` (``paths``, ``markers``, ``clusters``), how many to wait for.
+
+    Returns
+    -------
+    dict of str to int
+        Counts per kind of :data:`FEATURES`, plus ``clustered``: the markers inside the cluster
+        bubbles (the sum of their numbers).
+    """
+    wanted = {"paths": minimum, **at_least}
     frame.wait_for_function(
-        "min => document.querySelectorAll('path.leaflet-interactive').length >= min", arg=minimum, timeout=timeout_ms
+        """([selectors, wanted]) => Object.entries(wanted).every(
+               ([kind, n]) => document.querySelectorAll(selectors[kind]).length >= n)""",
+        arg=[FEATURES, wanted],
+        timeout=timeout_ms,
     )
     return frame.evaluate(
-        """() => ({
-            paths: document.querySelectorAll('path.leaflet-interactive').length,
-            markers: document.querySelectorAll('.leaflet-marker-icon').length,
-            clusters: document.querySelectorAll('.marker-cluster').length,
-        })"""
+        """(selectors) => {
+            const counts = {};
+            for (const [kind, selector] of Object.entries(selectors)) {
+                counts[kind] = document.querySelectorAll(selector).length;
+            }
+            counts.clustered = [...document.querySelectorAll('.marker-cluster span')]
+                .reduce((sum, span) => sum + Number(span.textContent), 0);
+            return counts;
+        }""",
+        FEATURES,
     )
+
+
+def leaflet_paths(frame: Any, minimum: int = 1, timeout_ms: float = 60_000) -> dict[str, int]:
+    """Vector features (polygons, lines, circles) on the map by Leaflet's own count, for maps drawn
+    on a canvas (``preferCanvas``), where features leave no SVG elements to count; also how many
+    canvas pixels are painted, to show the canvas is not blank."""
+    script = """() => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        if (!map) return {paths: 0, painted: 0};
+        let paths = 0;
+        map.eachLayer(layer => { if (layer instanceof L.Path) paths += 1; });
+        let painted = 0;
+        for (const canvas of document.querySelectorAll('.leaflet-overlay-pane canvas')) {
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            for (let i = 3; i < data.length; i += 4 * 16) if (data[i] > 0) painted += 1;
+        }
+        return {paths, painted};
+    }"""
+    frame.wait_for_function(f"({script})().paths >= {minimum}", timeout=timeout_ms)
+    return frame.evaluate(script)

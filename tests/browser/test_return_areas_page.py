@@ -14,7 +14,7 @@ def opened_page(start_app, offline_page, built_store, settings):
             "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
         }
     )
-    offline_page.page.goto(url, wait_until="domcontentloaded")
+    offline_page.page.goto(f"{url}/return_areas?lang=en", wait_until="domcontentloaded")
     return offline_page, map_frame(offline_page.page)
 
 

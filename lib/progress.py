@@ -1,0 +1,239 @@
+"""Progress against the programme: KPIs with targets and change, per-district indicators, the
+returns trajectory against the target trajectory."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lib import metrics
+from lib.schema import is_demonstration
+
+PROGRAMME_APPROVED = pd.Timestamp("2022-11-16")  # first State Programme (reported_figures/targets sources)
+
+# indicator -> (column of district_progress, unit message id)
+INDICATORS = {
+    "families_returned": ("families_returned", "unit.families"),
+    "share_units_occupied": ("share_units_occupied", "unit.percent"),
+    "share_hazard_released": ("share_hazard_released", "unit.percent"),
+    "infrastructure_completion": ("infrastructure_completion", "unit.percent"),
+    "jobs_per_10_families": ("jobs_per_10_families", "unit.jobs_per_10_families"),
+}
+
+
+def _by_district(frame: pd.DataFrame, settlement_district: pd.Series, value: pd.Series) -> pd.Series:
+    district = frame["settlement_id"].map(settlement_district)
+    return value.groupby(district).sum()
+
+
+def district_progress(layers: dict[str, pd.DataFrame], day, data_date) -> pd.DataFrame:
+    """One row per district in ``layers["districts"]`` with its figures and indicators on ``day``."""
+    day = pd.Timestamp(day)
+    districts = layers["districts"][["district_id", "name_az", "name_en", "name_ru", "economic_region"]]
+    settlements = layers["settlements"]
+    district_of = settlements.set_index("settlement_id")["district_id"]
+    returns = layers["returns"][layers["returns"]["date"] <= day]
+    housing = layers["housing"]
+    hazards = layers["hazard_areas"]
+    projects = layers["employment_projects"]
+    assets = layers["infrastructure"]
+
+    table = pd.DataFrame(index=pd.Index(districts["district_id"], name="district_id"))
+    table["families_returned"] = _by_district(returns, district_of, returns["families"])
+    table["persons_returned"] = _by_district(returns, district_of, returns["persons"])
+    table["settlements"] = settlements.groupby("district_id").size()
+    table["settlements_with_returns"] = settlements[settlements["resettling_date"] <= day].groupby("district_id").size()
+    table["units_planned"] = settlements.groupby("district_id")["planned_households"].sum()
+    completed = housing["completed_date"] <= day
+    occupied = housing["occupied_date"] <= day
+    table["units_completed"] = _by_district(housing[completed], district_of, housing.loc[completed, "units"])
+    table["units_occupied"] = _by_district(housing[occupied], district_of, housing.loc[occupied, "units"])
+    table["hazard_ha"] = hazards.groupby("district_id")["area_ha"].sum()
+    table["released_ha"] = pd.Series(
+        {d: metrics.hectares_released(group, day) for d, group in hazards.groupby("district_id")}, dtype="float64"
+    )
+    table["infrastructure_completion"] = pd.Series(
+        {d: metrics.infrastructure_completion(group, day) for d, group in assets.groupby("district_id")},
+        dtype="float64",
+    )
+    table["jobs_created"] = pd.Series(
+        {
+            d: metrics.jobs_created(group, day, data_date)
+            for d, group in projects.groupby(projects["settlement_id"].map(district_of))
+        },
+        dtype="float64",
+    )
+    table = table.fillna(0)
+    table["share_units_occupied"] = 100 * table["units_occupied"] / table["units_completed"].replace(0, np.nan)
+    table["share_hazard_released"] = 100 * table["released_ha"] / table["hazard_ha"].replace(0, np.nan)
+    table["jobs_per_10_families"] = 10 * table["jobs_created"] / table["families_returned"].replace(0, np.nan)
+    return districts.merge(table.reset_index(), on="district_id", how="left")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """A key figure on a day, its change since an earlier day, and what it is measured against."""
+
+    key: str
+    value: float
+    previous: float
+    goal: float | None
+    goal_kind: str  # "target" (a stated programme target, with date and source) or "total"
+    goal_date: pd.Timestamp | None
+    goal_source: str | None
+    demonstration: bool
+    unit: str
+
+    @property
+    def change(self) -> float:
+        return self.value - self.previous
+
+    @property
+    def share(self) -> float | None:
+        return self.value / self.goal if self.goal else None
+
+
+def _target(targets: pd.DataFrame, metric: str, district_ids) -> pd.Series | None:
+    """The latest-dated programme-wide target for a metric (none when districts are filtered,
+    since targets are not stated per district except a few)."""
+    rows = targets[(targets["metric"] == metric) & targets["district_id"].isna()]
+    if district_ids is not None or rows.empty:
+        return None
+    return rows.sort_values("target_date").iloc[-1]
+
+
+PROFILE_KPIS = ("families_returned", "units_completed", "hectares_released", "jobs_created")
+
+
+def key_figures(layers, day, since, data_date, all_districts: bool, keys=None) -> list[Kpi]:
+    """The leadership's KPIs on ``day`` with change since ``since`` and against targets.
+
+    Programme targets apply only when every return-area district is selected; with a subset the
+    figures are shown against their own totals (e.g. hazard area, planned units).
+    """
+    returns, housing, settlements = layers["returns"], layers["housing"], layers["settlements"]
+    hazards, assets, projects = layers["hazard_areas"], layers["infrastructure"], layers["employment_projects"]
+    targets = layers["targets"]
+    scope = None if all_districts else "some"
+    demo_returns = bool(returns["source"].map(is_demonstration).any())
+
+    def kpi(key, measure, target_metric=None, total=None, unit="", demonstration=True):
+        target = _target(targets, target_metric, scope) if target_metric else None
+        return Kpi(
+            key=key,
+            value=measure(day),
+            previous=measure(since),
+            goal=float(target["value"]) if target is not None else total,
+            goal_kind="target" if target is not None else "total",
+            goal_date=target["target_date"] if target is not None else None,
+            goal_source=target["source"] if target is not None else None,
+            demonstration=demonstration,
+            unit=unit,
+        )
+
+    figures = [
+        kpi(
+            "families_returned",
+            lambda d: metrics.families_returned(returns, d),
+            "families",
+            unit="families",
+            demonstration=demo_returns,
+        ),
+        kpi(
+            "persons_returned",
+            lambda d: metrics.persons_returned(returns, d),
+            "persons",
+            unit="persons",
+            demonstration=demo_returns,
+        ),
+        kpi(
+            "settlements_resettling",
+            lambda d: metrics.settlements_resettling(settlements, d),
+            "settlements",
+            total=len(settlements),
+            unit="settlements",
+            demonstration=demo_returns,
+        ),
+        kpi(
+            "units_completed",
+            lambda d: metrics.dwelling_units_completed(housing, d),
+            "houses",
+            total=float(settlements["planned_households"].sum()),
+            unit="units",
+        ),
+        kpi(
+            "units_occupied",
+            lambda d: metrics.dwelling_units_occupied(housing, d),
+            total=float(metrics.dwelling_units_completed(housing, day)),
+            unit="units",
+        ),
+        kpi(
+            "hectares_released",
+            lambda d: metrics.hectares_released(hazards, d),
+            total=metrics.hazard_hectares(hazards),
+            unit="ha",
+        ),
+        kpi(
+            "infrastructure_completion",
+            lambda d: metrics.infrastructure_completion(assets, d),
+            total=100.0,
+            unit="percent",
+        ),
+        kpi(
+            "jobs_created",
+            lambda d: metrics.jobs_created(projects, d, data_date),
+            total=float(projects["jobs_planned"].sum()),
+            unit="jobs",
+        ),
+    ]
+    return [f for f in figures if keys is None or f.key in keys]
+
+
+def returns_over_time(returns: pd.DataFrame, until) -> pd.DataFrame:
+    """Cumulative families and persons returned at the end of each month up to ``until``."""
+    until = pd.Timestamp(until)
+    months = pd.date_range(returns["date"].min() if len(returns) else until, until, freq="ME")
+    months = months.append(pd.DatetimeIndex([until])).unique()
+    ordered = returns.sort_values("date")
+    families = ordered["families"].cumsum().to_numpy()
+    persons = ordered["persons"].cumsum().to_numpy()
+    position = np.searchsorted(ordered["date"].to_numpy(), months.to_numpy(), side="right") - 1
+    return pd.DataFrame(
+        {
+            "date": months,
+            "families": np.where(position >= 0, families[position.clip(0)] if len(families) else 0, 0),
+            "persons": np.where(position >= 0, persons[position.clip(0)] if len(persons) else 0, 0),
+        }
+    )
+
+
+def target_trajectory(targets: pd.DataFrame, metric: str = "families") -> pd.DataFrame:
+    """Straight lines from the programme's approval (zero) through each stated target of ``metric``."""
+    stated = targets[(targets["metric"] == metric) & targets["district_id"].isna()].sort_values("target_date")
+    points = pd.DataFrame({"date": [PROGRAMME_APPROVED], "value": [0.0], "source": [None]})
+    stated_points = stated.rename(columns={"target_date": "date"})[["date", "value", "source"]]
+    return pd.concat([points, stated_points], ignore_index=True)
+
+
+LAYERS_NEEDED = [
+    "districts",
+    "settlements",
+    "settlement_boundaries",
+    "returns",
+    "housing",
+    "hazard_areas",
+    "infrastructure",
+    "employment_projects",
+    "targets",
+    "reported_figures",
+]
+
+
+def reported_totals(figures: pd.DataFrame, until, metric: str = "families_returned") -> pd.DataFrame:
+    """Reported totals of ``metric`` for all return areas up to ``until`` (date, value, source)."""
+    rows = figures[
+        (figures["metric"] == metric) & figures["district_id"].isna() & (figures["date"] <= pd.Timestamp(until))
+    ]
+    return rows.sort_values("date")[["date", "value", "qualifier", "source"]]

@@ -1,0 +1,73 @@
+"""What the explorer and profile show: layers as of a day, status filters, one record, tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lib import metrics
+from lib.as_of import records_as_of
+from lib.schema import LAYERS
+
+STATUS_LAYERS = ("housing", "infrastructure", "hazard_areas", "employment_projects")
+TABLE_LAYER = {"returnees": "settlements", "settlement_boundaries": "settlements"}
+
+
+def layers_as_of(layers: dict[str, pd.DataFrame], day) -> dict[str, pd.DataFrame]:
+    """Each layer as it stood on ``day`` (records not yet known dropped, statuses recomputed), plus
+    ``settlement_summary`` (status and figures per settlement on that day)."""
+    out = dict(layers)
+    for name in STATUS_LAYERS + ("returns",):
+        if name in out:
+            out[name] = records_as_of(name, out[name], day)
+    if {"settlements", "returns", "housing"} <= set(out):
+        out["settlement_summary"] = metrics.settlement_summary(
+            layers["settlements"], out["returns"], layers["housing"], day
+        )
+    return out
+
+
+def keep_statuses(frame: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
+    return frame[frame["status"].isin(statuses)]
+
+
+def record_of(data: dict[str, pd.DataFrame], clicked: dict | None) -> pd.Series | None:
+    """The full record of the feature a map click returned (its GeoJSON properties name layer and id)."""
+    properties = (clicked or {}).get("properties") or {}
+    layer, record_id = properties.get("layer"), properties.get("id")
+    if layer in ("settlements", "settlement_boundaries"):
+        layer = "settlement_summary"
+    if layer not in data or record_id is None:
+        return None
+    id_field = "settlement_id" if layer == "settlement_summary" else LAYERS[layer].id_field
+    found = data[layer][data[layer][id_field] == record_id]
+    if found.empty:
+        return None
+    record = found.iloc[0].drop(labels=["geometry"], errors="ignore")
+    return record.rename(index=str)
+
+
+def table_of(data: dict[str, pd.DataFrame], layer: str) -> pd.DataFrame:
+    """The filtered features of a layer as they would be exported (the settlements' summary for
+    settlement layers)."""
+    name = "settlement_summary" if TABLE_LAYER.get(layer) == "settlements" else layer
+    return data[name]
+
+
+def profile_scope(layers: dict[str, pd.DataFrame], settlement_id: str | None) -> dict[str, pd.DataFrame]:
+    """A district's layers, narrowed to one settlement when one is chosen (hazard areas stay
+    district-wide: they are recorded per district)."""
+    if settlement_id is None:
+        return layers
+    scoped = dict(layers)
+    for name, frame in layers.items():
+        if name != "hazard_areas" and "settlement_id" in frame.columns:
+            scoped[name] = frame[frame["settlement_id"] == settlement_id]
+    return scoped
+
+
+def settlement_housing(data: dict[str, pd.DataFrame], record: pd.Series) -> pd.DataFrame | None:
+    """The housing of the settlement a record belongs to, when the record is a settlement."""
+    if "settlement_id" not in record.index or "planned_households" not in record.index:
+        return None
+    housing = data["housing"]
+    return housing[housing["settlement_id"] == record["settlement_id"]]

@@ -1,0 +1,113 @@
+"""Map explorer for coordinators: layers on and off, a click shows the record, the table and downloads."""
+
+import streamlit as st
+
+from streamlit_folium import st_folium
+
+from lib import exports, maps, selection
+from lib.cache import ensure_store, load_layers, shared_filters
+from lib.config import get_settings
+from lib.i18n import Translator
+from lib.presentation import record_table
+
+filters = shared_filters()
+t = Translator(filters.language)
+store = ensure_store()
+settings = get_settings()
+
+st.title(t("explorer.title"))
+if not filters.districts:
+    st.info(t("empty.no_districts"))
+    st.stop()
+
+layers_on = st.multiselect(
+    t("explorer.layers"),
+    maps.EXPLORER_LAYERS,
+    key=f"explorer_layers_{filters.language}",
+    default=["settlement_boundaries", "returnees", "hazard_areas"],
+    format_func=lambda layer: t(f"layer.{layer}"),
+)
+loaded = load_layers(
+    store, ["settlements", "settlement_boundaries", "returns", *selection.STATUS_LAYERS], filters.district_ids
+)
+data = selection.layers_as_of(loaded, filters.as_of)
+with st.expander(t("explorer.statuses")):
+    for layer in [layer for layer in selection.STATUS_LAYERS if layer in layers_on]:
+        statuses = list(maps.STATUS_COLOURS[layer])
+        kept = st.multiselect(
+            t(f"layer.{layer}"),
+            statuses,
+            default=statuses,
+            key=f"statuses_{layer}_{filters.language}",
+            format_func=lambda s, layer=layer: t.term(maps.STATUS_TERMS[layer], s),
+        )
+        data[layer] = selection.keep_statuses(data[layer], kept)
+
+districts = load_layers(store, ["districts"])["districts"]
+focus = districts[districts["district_id"].isin(filters.districts)]
+map_column, record_column = st.columns([3, 1])
+with map_column:
+    clicked = st_folium(
+        maps.explorer_map(
+            data,
+            layers_on,
+            districts,
+            focus,
+            t,
+            tiles_url=settings.tiles_url,
+            tiles_attribution=settings.tiles_attribution,
+        ),
+        key="explorer_map",
+        returned_objects=["last_active_drawing"],
+        width="stretch",
+        height=640,
+    )
+with record_column:
+    st.subheader(t("explorer.record"))
+    record = selection.record_of(data, (clicked or {}).get("last_active_drawing"))
+    if record is None:
+        st.info(t("explorer.click_hint"))
+    else:
+        st.dataframe(record_table(record, t), hide_index=True, width="stretch", key="explorer_record")
+        houses = selection.settlement_housing(data, record)
+        if houses is not None:
+            st.download_button(
+                t("explorer.download_settlement_housing", count=t.number(len(houses))),
+                exports.to_csv(houses),
+                f"{exports.file_stem('housing', [record['settlement_id']], filters.as_of)}.csv",
+                "text/csv",
+                key="download_settlement_housing",
+            )
+
+st.subheader(t("explorer.table"))
+table_layers = [layer for layer in layers_on if layer != "returnees"] or ["settlement_boundaries"]
+table_layer = st.selectbox(
+    t("explorer.table_layer"),
+    table_layers,
+    key=f"explorer_table_layer_{filters.language}",
+    format_func=lambda layer: t(f"layer.{layer}"),
+)
+table = selection.table_of(data, table_layer)
+if table.empty:
+    st.info(t("explorer.empty", layer=t(f"layer.{table_layer}")))
+else:
+    st.caption(t("explorer.rows", count=t.number(len(table))))
+    st.dataframe(exports.display_table(table), hide_index=True, width="stretch", key="explorer_table")
+    stem = exports.file_stem(table_layer, filters.districts, filters.as_of)
+    csv, geojson, gpkg, hxl = st.columns(4)
+    csv.download_button(t("download.csv"), exports.to_csv(table), f"{stem}.csv", "text/csv", key="download_csv")
+    geojson.download_button(
+        t("download.geojson"),
+        exports.to_geojson(table),
+        f"{stem}.geojson",
+        "application/geo+json",
+        key="download_geojson",
+    )
+    gpkg.download_button(
+        t("download.gpkg"),
+        exports.to_geopackage({table_layer: table}),
+        f"{stem}.gpkg",
+        "application/geopackage+sqlite3",
+        key="download_gpkg",
+    )
+    hxl.download_button(t("download.hxl"), exports.to_hxl_csv(table), f"{stem}.hxl.csv", "text/csv", key="download_hxl")

@@ -1,0 +1,100 @@
+"""Overview for the leadership: progress against targets, where, and what holds it back."""
+
+import streamlit as st
+
+from streamlit_folium import st_folium
+
+from lib import charts, diagnosis, maps, metrics, progress, spatial
+from lib.cache import ensure_store, load_layers, load_metadata, shared_filters
+from lib.config import get_settings
+from lib.i18n import Translator, place_names
+from lib.presentation import describe_finding, kpi_caption, kpi_delta, kpi_value
+
+filters = shared_filters()
+t = Translator(filters.language)
+store = ensure_store()
+metadata = load_metadata(str(store.path), store.data_version())
+settings = get_settings()
+
+st.title(t("overview.title"))
+st.caption(t("overview.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
+if not filters.districts:
+    st.info(t("empty.no_districts"))
+    st.stop()
+
+layers = load_layers(store, progress.LAYERS_NEEDED, filters.district_ids)
+all_districts = load_layers(store, ["districts"])["districts"]
+return_area_count = int(all_districts["economic_region"].notna().sum())
+kpis = progress.key_figures(
+    layers,
+    filters.as_of,
+    filters.since,
+    metadata["data_date"],
+    all_districts=len(filters.districts) == return_area_count,
+)
+for row in (kpis[:4], kpis[4:]):
+    for column, kpi in zip(st.columns(4), row):
+        column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
+        column.caption(kpi_caption(kpi, t))
+
+table = progress.district_progress(layers, filters.as_of, metadata["data_date"])
+summary = metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], filters.as_of)
+left, right = st.columns([3, 2])
+with left:
+    st.subheader(t("overview.map_title"))
+    indicator = st.selectbox(
+        t("overview.indicator"),
+        list(progress.INDICATORS),
+        key=f"overview_indicator_{filters.language}",
+        format_func=lambda key: t(f"indicator.{key}"),
+    )
+    column, unit = progress.INDICATORS[indicator]
+    title = f"{t(f'indicator.{indicator}')} ({t(unit)})"
+    st_folium(
+        maps.progress_map(
+            all_districts,
+            table,
+            column,
+            title,
+            summary,
+            t,
+            tiles_url=settings.tiles_url,
+            tiles_attribution=settings.tiles_attribution,
+        ),
+        key="overview_map",
+        returned_objects=[],
+        width="stretch",
+        height=520,
+    )
+with right:
+    st.subheader(t("overview.ranking_title"))
+    st.plotly_chart(
+        charts.district_ranking(table, column, place_names(table, t), t(unit), t),
+        width="stretch",
+        key="overview_ranking",
+    )
+
+st.subheader(t("overview.trajectory_title"))
+st.plotly_chart(
+    charts.returns_trajectory(
+        progress.returns_over_time(layers["returns"], filters.as_of),
+        progress.target_trajectory(layers["targets"]),
+        progress.reported_totals(layers["reported_figures"], filters.as_of),
+        t,
+    ),
+    width="stretch",
+    key="overview_trajectory",
+)
+st.caption(t("overview.trajectory_note"))
+
+st.subheader(t("overview.blockers_title"))
+near = spatial.unreleased_hazards_near_settlements(
+    layers["hazard_areas"], layers["settlement_boundaries"], filters.as_of
+)
+findings = diagnosis.what_holds_back(table, near, layers["settlements"])
+names = dict(zip(table["district_id"], place_names(table, t)))
+if not findings:
+    st.success(t("blocker.none"))
+for finding in findings:
+    st.markdown(f"- {describe_finding(finding, names, t)}")
+st.caption(t("overview.demo_note"))

@@ -1,0 +1,114 @@
+"""District and settlement profile: figures, settlements, timelines and the map zoomed to it."""
+
+import streamlit as st
+
+from streamlit_folium import st_folium
+
+from lib import charts, exports, maps, progress, selection
+from lib.cache import ensure_store, load_layers, load_metadata, shared_filters
+from lib.config import get_settings
+from lib.i18n import Translator, place_names
+from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
+
+filters = shared_filters()
+t = Translator(filters.language)
+store = ensure_store()
+settings = get_settings()
+metadata = load_metadata(str(store.path), store.data_version())
+
+st.title(t("profile.title"))
+if not filters.districts:
+    st.info(t("empty.no_districts"))
+    st.stop()
+
+districts = load_layers(store, ["districts"])["districts"]
+chosen = districts[districts["district_id"].isin(filters.districts)]
+names = dict(zip(chosen["district_id"], place_names(chosen, t)))
+asked = st.query_params.get("district")
+district_id = st.selectbox(
+    t("profile.district"),
+    list(names),
+    format_func=names.get,
+    key=f"profile_district_{filters.language}",
+    index=list(names).index(asked) if asked in names else 0,
+)
+loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
+settlement_names = dict(zip(loaded["settlements"]["settlement_id"], place_names(loaded["settlements"], t)))
+options = ["", *settlement_names]
+asked = st.query_params.get("settlement")
+settlement_id = st.selectbox(
+    t("profile.settlement"),
+    options,
+    key=f"profile_settlement_{filters.language}",
+    index=options.index(asked) if asked in options else 0,
+    format_func=lambda s: settlement_names.get(s, t("profile.whole_district")),
+)
+st.query_params.update({"district": district_id, **({"settlement": settlement_id} if settlement_id else {})})
+if not settlement_id and "settlement" in st.query_params:
+    del st.query_params["settlement"]
+
+scope = selection.profile_scope(loaded, settlement_id or None)
+for column, kpi in zip(
+    st.columns(4),
+    progress.key_figures(
+        scope, filters.as_of, filters.since, metadata["data_date"], all_districts=False, keys=progress.PROFILE_KPIS
+    ),
+):
+    column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
+    column.caption(kpi_caption(kpi, t))
+
+data = selection.layers_as_of(scope, filters.as_of)
+focus = data["settlement_boundaries"] if settlement_id else districts[districts["district_id"] == district_id]
+map_column, table_column = st.columns([3, 2])
+with map_column:
+    st_folium(
+        maps.explorer_map(
+            data,
+            ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"],
+            districts,
+            focus,
+            t,
+            tiles_url=settings.tiles_url,
+            tiles_attribution=settings.tiles_attribution,
+        ),
+        key="profile_map",
+        returned_objects=[],
+        width="stretch",
+        height=560,
+    )
+with table_column:
+    st.subheader(t("profile.settlements_table"))
+    st.dataframe(
+        settlement_rows(data["settlement_summary"], t),
+        hide_index=True,
+        width="stretch",
+        key="profile_settlements",
+    )
+
+st.subheader(t("profile.timeline"))
+st.plotly_chart(
+    charts.settlement_timeline(
+        data["settlement_summary"], place_names(data["settlement_summary"], t), filters.as_of, t
+    ),
+    width="stretch",
+    key="profile_timeline",
+)
+st.plotly_chart(
+    charts.returns_trajectory(
+        progress.returns_over_time(data["returns"], filters.as_of),
+        progress.target_trajectory(scope["targets"].iloc[0:0]),
+        progress.reported_totals(scope["reported_figures"].iloc[0:0], filters.as_of),
+        t,
+    ),
+    width="stretch",
+    key="profile_returns",
+)
+
+stem = exports.file_stem("housing", [settlement_id or district_id], filters.as_of)
+st.download_button(
+    t("profile.download_housing"),
+    exports.to_csv(data["housing"]),
+    f"{stem}.csv",
+    "text/csv",
+    key="profile_download_housing",
+)

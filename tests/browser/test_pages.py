@@ -1,0 +1,108 @@
+"""The dashboard's pages in Chromium, as their users meet them, with every request off this machine blocked."""
+
+import csv
+import io
+
+import pytest
+
+from tests.browser.conftest import drawn_features, leaflet_paths, map_frame
+
+LACHIN_CITY = "AZ-LAC-lachin-city"
+
+
+@pytest.fixture
+def app_env(built_store, settings):
+    return {
+        "GREAT_RETURN_STORE_PATH": str(built_store.path),
+        "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
+    }
+
+
+@pytest.fixture
+def app_url(start_app, app_env):
+    return start_app(env=app_env)
+
+
+def test_deep_link_on_a_fresh_server_opens_the_view_it_names(start_app, app_env, offline_page):
+    # a server of its own, so this link is the first thing it ever serves
+    url = start_app(env={**app_env, "GREAT_RETURN_TEST_INSTANCE": "deep-link"})
+    page = offline_page.page
+    page.goto(f"{url}/explorer?lang=en&districts=AZ-LAC", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Map explorer").wait_for()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Lachin", exact=True).first.wait_for()
+    assert sidebar.get_by_text("Aghdam", exact=True).count() == 0
+    assert page.get_by_test_id("stException").count() == 0
+    assert offline_page.blocked == []
+
+
+def test_overview_draws_the_progress_map_and_charts(app_url, offline_page, built_store):
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(app_url, wait_until="domcontentloaded")
+    frame = map_frame(page)
+    districts = len(built_store.read_layer("districts", columns=["district_id"]))
+    settlements = len(built_store.read_layer("settlements", columns=["settlement_id"]))
+    assert drawn_features(frame, minimum=districts + settlements)["paths"] == districts + settlements
+    page.locator(".js-plotly-plot").nth(1).wait_for()
+    assert page.locator(".js-plotly-plot").count() >= 2
+    assert page.get_by_text("Qayıdan ailələr").first.is_visible()  # Azerbaijani by default
+    offline_page.screenshot("overview-az")
+    assert offline_page.blocked == []
+
+
+def test_language_switch_changes_labels_and_the_link_and_survives_a_page_change(app_url, offline_page):
+    page = offline_page.page
+    page.goto(app_url, wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Böyük Qayıdışın gedişi").wait_for()
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_role("heading", name="Progress of the Great Return").wait_for()
+    page.wait_for_url("**lang=en**")
+    page.get_by_test_id("stSidebarNav").get_by_text("Map explorer").click()
+    page.get_by_role("heading", name="Map explorer").wait_for()
+    page.wait_for_url("**/explorer?lang=en**")
+    assert page.get_by_text("Layers", exact=True).is_visible()
+
+
+def test_coordinator_opens_her_district_clicks_a_settlement_and_downloads_its_housing(app_url, offline_page):
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/explorer?lang=en&districts=AZ-LAC", wait_until="domcontentloaded")
+    frame = map_frame(page)
+    assert leaflet_paths(frame, minimum=50)["painted"] > 1000
+    point = frame.evaluate(
+        """() => {
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            let target = null;
+            map.eachLayer(l => { if (l.feature && l.feature.properties.id === '%s'
+                                     && l.feature.properties.layer === 'settlements') target = l; });
+            return map.latLngToContainerPoint(target.getLatLng());
+        }"""
+        % LACHIN_CITY
+    )
+    frame.locator(".leaflet-container").click(position={"x": point["x"], "y": point["y"]})
+    record = page.get_by_test_id("stDataFrame").first
+    page.get_by_text("Download this settlement's housing").wait_for(timeout=30_000)
+    offline_page.screenshot("explorer-lachin-record")
+    assert record.is_visible()
+    with page.expect_download() as download:
+        page.get_by_text("Download this settlement's housing").click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8"))))
+    assert rows and {row["settlement_id"] for row in rows} == {LACHIN_CITY}
+    assert download.value.suggested_filename.startswith(f"great-return_housing_{LACHIN_CITY}")
+
+
+def test_profile_link_opens_the_settlement_with_its_map_and_table(app_url, offline_page):
+    page = offline_page.page
+    page.goto(
+        f"{app_url}/profile?lang=ru&districts=AZ-LAC&district=AZ-LAC&settlement=AZ-LAC-zabukh",
+        wait_until="domcontentloaded",
+    )
+    page.get_by_role("heading", name="Профиль района и населённого пункта").wait_for()
+    frame = map_frame(page)
+    drawn = leaflet_paths(frame, minimum=100)  # Zabukh's houses, outline, lines and nearby hazard areas
+    assert drawn["painted"] > 1000
+    assert page.get_by_test_id("stDataFrame").first.is_visible()
+    offline_page.screenshot("profile-zabukh-ru")
+    assert offline_page.blocked == []
