@@ -72,14 +72,14 @@ def test_coordinator_opens_her_district_clicks_a_settlement_and_downloads_its_ho
     frame = map_frame(page)
     assert leaflet_paths(frame, minimum=50)["painted"] > 1000
     point = frame.evaluate(
-        """() => {
+        """(id) => {
             const map = Object.values(window).find(v => v instanceof L.Map);
             let target = null;
-            map.eachLayer(l => { if (l.feature && l.feature.properties.id === '%s'
+            map.eachLayer(l => { if (l.feature && l.feature.properties.id === id
                                      && l.feature.properties.layer === 'settlements') target = l; });
             return map.latLngToContainerPoint(target.getLatLng());
-        }"""
-        % LACHIN_CITY
+        }""",
+        LACHIN_CITY,
     )
     frame.locator(".leaflet-container").click(position={"x": point["x"], "y": point["y"]})
     record = page.get_by_test_id("stDataFrame").first
