@@ -58,6 +58,7 @@ with st.sidebar:
             default=state[f"filter_districts_{region}"],
             format_func=names.get,
             key=f"districts_{region}_{language}",
+            placeholder=t("common.choose"),
         )
         state[f"filter_districts_{region}"] = chosen
         selected += chosen

@@ -49,6 +49,7 @@ def ramp(start: pd.Series, end: pd.Series, day) -> np.ndarray:
     day = pd.Timestamp(day)
     total = (end - start).dt.days.to_numpy(dtype="float64")
     done = (day - start).dt.days.to_numpy(dtype="float64")
-    share = np.divide(done, total, out=np.ones_like(done), where=total > 0)
+    # zero-length work is done from its start day on
+    share = np.divide(done, total, out=(done >= 0).astype("float64"), where=total > 0)
     share = np.where(start.isna().to_numpy(), 0.0, share)
     return np.clip(np.nan_to_num(share, nan=0.0), 0.0, 1.0)

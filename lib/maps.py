@@ -206,6 +206,15 @@ def classify(values: pd.Series, classes: int = 5) -> tuple[np.ndarray, list[floa
     return np.where(values.isna(), -1, found), bins
 
 
+def _class_colour(index: int, classes: int) -> str:
+    """The palette spread over however many classes there are, the top class always darkest."""
+    if index < 0:
+        return NO_DATA
+    if classes <= 1:
+        return SEQUENTIAL[-1]
+    return SEQUENTIAL[round(index * (len(SEQUENTIAL) - 1) / (classes - 1))]
+
+
 def progress_map(
     districts: gpd.GeoDataFrame,
     progress: pd.DataFrame,
@@ -223,13 +232,15 @@ def progress_map(
     if selected.empty:
         selected = districts[districts["economic_region"].notna()]
     fmap = _frame_map(districts, selected, tiles_url, tiles_attribution)
-    _context_layer(districts[~districts["district_id"].isin(selected["district_id"])], t).add_to(fmap)
+    others = districts[~districts["district_id"].isin(selected["district_id"])]
+    if len(others):
+        _context_layer(others, t).add_to(fmap)
     values = selected[["district_id"]].merge(progress[["district_id", column]], on="district_id", how="left")[column]
     classes, bins = classify(values)
     shaded = selected.assign(
         name=place_names(selected, t),
         value=[t.number(v, 1) if pd.notna(v) else "–" for v in values],
-        colour=[SEQUENTIAL[c] if c >= 0 else NO_DATA for c in classes],
+        colour=[_class_colour(c, len(bins)) for c in classes],
     )
     folium.GeoJson(
         _rounded(shaded[["district_id", "name", "value", "colour", "geometry"]]),
@@ -245,7 +256,7 @@ def progress_map(
     _settlement_layer(settlements, t).add_to(fmap)
     lower = [float(values.min())] + bins[:-1]
     entries = [
-        (SEQUENTIAL[i], "box", f"{t.number(low, 1)} – {t.number(high, 1)}")
+        (_class_colour(i, len(bins)), "box", f"{t.number(low, 1)} – {t.number(high, 1)}")
         for i, (low, high) in enumerate(zip(lower, bins))
     ]
     if values.isna().any():

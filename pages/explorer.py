@@ -24,6 +24,7 @@ layers_on = st.multiselect(
     t("explorer.layers"),
     maps.EXPLORER_LAYERS,
     key=f"explorer_layers_{filters.language}",
+    placeholder=t("common.choose"),
     default=["settlement_boundaries", "returnees", "hazard_areas"],
     format_func=lambda layer: t(f"layer.{layer}"),
 )

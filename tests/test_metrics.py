@@ -1,0 +1,106 @@
+"""Every metric on tiny hand-checked layers (tests/fixtures.py)."""
+
+import pandas as pd
+import pytest
+
+from lib import metrics, progress
+from lib.validation import validate_layers
+from tests.fixtures import DAY, tiny_layers
+
+DATA_DATE = DAY("2024-06-30")
+
+
+@pytest.fixture
+def layers():
+    return tiny_layers()
+
+
+def test_fixture_is_itself_valid(layers):
+    assert validate_layers(layers) == []
+
+
+def test_returns_count_convoys_up_to_the_day(layers):
+    assert metrics.families_returned(layers["returns"], "2023-05-31") == 2
+    assert metrics.families_returned(layers["returns"], "2024-01-01") == 6
+    assert metrics.persons_returned(layers["returns"], "2023-06-01") == 20
+    assert metrics.settlements_with_returns(layers["returns"], "2023-01-31") == 0
+    assert metrics.settlements_with_returns(layers["returns"], "2023-02-01") == 1
+
+
+def test_dwelling_units_count_units_not_buildings(layers):
+    assert metrics.dwelling_units_completed(layers["housing"], "2023-03-01") == 6
+    assert metrics.dwelling_units_completed(layers["housing"], "2023-05-01") == 7
+    assert metrics.dwelling_units_occupied(layers["housing"], "2023-06-01") == 6
+
+
+def test_hectares_released_count_whole_and_partial_releases(layers):
+    hazards = layers["hazard_areas"]
+    assert metrics.hectares_released(hazards, "2022-12-31") == 0
+    # z1 released whole on 2023-01-01; z2's 20 ha are known as of the layer's last date (also
+    # 2023-01-01, the day its clearance starts), so they count from that day
+    assert metrics.hectares_released(hazards, "2023-01-01") == 120
+    assert metrics.hectares_released(hazards, "2024-01-01") == 120
+    assert metrics.hazard_hectares(hazards) == 350
+
+
+def test_jobs_ramp_from_first_jobs_to_completion(layers):
+    projects = layers["employment_projects"]
+    assert metrics.jobs_created(projects, "2023-02-28", DATA_DATE) == 0
+    # 2023-03-01 → 2023-12-27 is 301 days; halfway (day 150.5) → 5 jobs
+    assert metrics.jobs_created(projects, DAY("2023-03-01") + pd.Timedelta(days=150), DATA_DATE) == 5
+    assert metrics.jobs_created(projects, "2024-01-01", DATA_DATE) == 10
+
+
+def test_infrastructure_progress_is_100_when_done_else_share_of_planned_time(layers):
+    assets = layers["infrastructure"]
+    on_day = metrics.infrastructure_progress(assets, DAY("2023-01-01") + pd.Timedelta(days=270))
+    assert on_day.tolist() == [100.0, pytest.approx(47.5)]  # 270/540 of 95 %
+    assert metrics.infrastructure_completion(assets, "2021-12-31") == 0
+
+
+def test_settlement_summary_states_each_settlement_on_the_day(layers):
+    summary = metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], "2023-03-15")
+    a = summary.set_index("settlement_id").loc["AZ-LAC-a"]
+    assert (a.status, a.families_returned, a.persons_returned, a.units_completed) == ("resettling", 2, 8, 6)
+    b = summary.set_index("settlement_id").loc["AZ-ZAN-b"]
+    assert (b.status, b.families_returned) == ("planned", 0)
+
+
+def test_district_progress_gathers_figures_and_indicators(layers):
+    table = progress.district_progress(layers, "2024-01-01", DATA_DATE).set_index("district_id")
+    lachin = table.loc["AZ-LAC"]
+    assert lachin.families_returned == 6 and lachin.units_completed == 7 and lachin.units_occupied == 6
+    assert lachin.share_units_occupied == pytest.approx(600 / 7)
+    assert lachin.share_hazard_released == pytest.approx(120 / 150 * 100)
+    assert lachin.jobs_per_10_families == pytest.approx(10 * 10 / 6)
+    zangilan = table.loc["AZ-ZAN"]
+    assert zangilan.families_returned == 0 and pd.isna(zangilan.jobs_per_10_families)
+
+
+def test_key_figures_use_the_latest_target_and_the_change_since(layers):
+    kpis = {k.key: k for k in progress.key_figures(layers, "2024-01-01", "2023-05-31", DATA_DATE, all_districts=True)}
+    families = kpis["families_returned"]
+    assert (families.value, families.previous, families.change) == (6, 2, 4)
+    assert (families.goal, families.goal_kind, families.goal_source) == (100, "target", "https://t1")
+    assert families.share == pytest.approx(0.06)
+    assert families.demonstration  # one convoy is generated
+    assert kpis["units_occupied"].goal == 7 and kpis["units_occupied"].goal_kind == "total"
+
+
+def test_key_figures_without_all_districts_are_measured_against_totals(layers):
+    kpis = {k.key: k for k in progress.key_figures(layers, "2024-01-01", "2023-05-31", DATA_DATE, all_districts=False)}
+    assert kpis["families_returned"].goal is None
+    assert kpis["units_completed"].goal == 110  # planned households
+
+
+def test_returns_over_time_is_cumulative_per_month(layers):
+    series = progress.returns_over_time(layers["returns"], "2023-07-15").set_index("date")
+    assert series.loc[DAY("2023-02-28"), "families"] == 2
+    assert series.loc[DAY("2023-06-30"), "families"] == 5
+    assert series.loc[DAY("2023-07-15"), "persons"] == 20
+
+
+def test_target_trajectory_starts_at_zero_on_approval_and_passes_each_target(layers):
+    trajectory = progress.target_trajectory(layers["targets"])
+    assert trajectory["value"].tolist() == [0, 40, 100]
+    assert trajectory["date"].iloc[0] == progress.PROGRAMME_APPROVED
