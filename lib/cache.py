@@ -8,12 +8,15 @@ When the data version changes, the keys change and old entries age out (bounded 
 from __future__ import annotations
 
 import runpy
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from lib.build import build_store
-from lib.config import PROJECT_ROOT, get_settings
+from lib.config import PROJECT_ROOT, Settings, get_settings
+from lib.filters import Filters
+from lib.i18n import Translator
 from lib.schema import ECONOMIC_REGIONS
 from lib.store import GeoPackageStore
 
@@ -76,3 +79,31 @@ def shared_filters():
         runpy.run_path(str(PROJECT_ROOT / "app.py"), run_name="__main__")
         st.stop()
     return st.session_state["filters"]
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """What every page starts from: the shared filters, their language, the store and its metadata."""
+
+    filters: Filters
+    t: Translator
+    store: GeoPackageStore
+    metadata: dict
+    settings: Settings
+
+    @property
+    def basemap(self) -> dict:
+        """Keyword arguments of the map builders for the configured (optional) basemap."""
+        return {"tiles_url": self.settings.tiles_url, "tiles_attribution": self.settings.tiles_attribution}
+
+
+def page_context() -> PageContext:
+    filters = shared_filters()
+    store = ensure_store()
+    return PageContext(
+        filters,
+        Translator(filters.language),
+        store,
+        load_metadata(str(store.path), store.data_version()),
+        get_settings(),
+    )

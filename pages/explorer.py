@@ -5,15 +5,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import exports, maps, selection
-from lib.cache import ensure_store, load_layers, shared_filters
-from lib.config import get_settings
-from lib.i18n import Translator
+from lib.cache import load_layers, page_context
 from lib.presentation import record_table
 
-filters = shared_filters()
-t = Translator(filters.language)
-store = ensure_store()
-settings = get_settings()
+page = page_context()
+filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("explorer.title"))
 if not filters.districts:
@@ -55,8 +51,7 @@ with map_column:
             districts,
             focus,
             t,
-            tiles_url=settings.tiles_url,
-            tiles_attribution=settings.tiles_attribution,
+            **page.basemap,
         ),
         key="explorer_map",
         returned_objects=["last_active_drawing"],

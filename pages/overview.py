@@ -5,16 +5,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import charts, diagnosis, maps, metrics, progress, spatial
-from lib.cache import ensure_store, load_layers, load_metadata, shared_filters
-from lib.config import get_settings
-from lib.i18n import Translator, place_names
+from lib.cache import load_layers, page_context
+from lib.i18n import place_names
 from lib.presentation import describe_finding, kpi_caption, kpi_delta, kpi_value
 
-filters = shared_filters()
-t = Translator(filters.language)
-store = ensure_store()
-metadata = load_metadata(str(store.path), store.data_version())
-settings = get_settings()
+page = page_context()
+filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("overview.title"))
 st.caption(t("overview.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
@@ -58,8 +54,7 @@ with left:
             title,
             summary,
             t,
-            tiles_url=settings.tiles_url,
-            tiles_attribution=settings.tiles_attribution,
+            **page.basemap,
         ),
         key="overview_map",
         returned_objects=[],

@@ -5,16 +5,12 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import charts, exports, maps, progress, selection
-from lib.cache import ensure_store, load_layers, load_metadata, shared_filters
-from lib.config import get_settings
-from lib.i18n import Translator, place_names
+from lib.cache import load_layers, page_context
+from lib.i18n import place_names
 from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
 
-filters = shared_filters()
-t = Translator(filters.language)
-store = ensure_store()
-settings = get_settings()
-metadata = load_metadata(str(store.path), store.data_version())
+page = page_context()
+filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("profile.title"))
 if not filters.districts:
@@ -68,8 +64,7 @@ with map_column:
             districts,
             focus,
             t,
-            tiles_url=settings.tiles_url,
-            tiles_attribution=settings.tiles_attribution,
+            **page.basemap,
         ),
         key="profile_map",
         returned_objects=[],

@@ -5,16 +5,11 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from lib import maps, metrics
-from lib.cache import ensure_store, load_layers, load_metadata, shared_filters
-from lib.config import get_settings
-from lib.i18n import Translator
+from lib.cache import load_layers, page_context
 from lib.presentation import headline_caption, sources_table
 
-filters = shared_filters()
-t = Translator(filters.language)
-settings = get_settings()
-store = ensure_store()
-metadata = load_metadata(str(store.path), store.data_version())
+page = page_context()
+filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("return_areas.title"))
 layers = load_layers(
@@ -30,9 +25,7 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
     column.caption(headline_caption(headline, t))
 
 summary = metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], filters.as_of)
-return_map = maps.return_areas_map(
-    all_districts, summary, t, tiles_url=settings.tiles_url, tiles_attribution=settings.tiles_attribution
-)
+return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
 st_folium(return_map, key="return_areas_map", returned_objects=[], width="stretch", height=620)
 
 with st.expander(t("sources.title")):
