@@ -81,7 +81,10 @@ def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit
             y=ranked["name"],
             orientation="h",
             marker_color=BLUE,
-            text=[t.number(v, 1 if v < 100 else 0) if pd.notna(v) else "–" for v in ranked[column]],
+            text=[
+                t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–"
+                for v in ranked[column]
+            ],
             textposition="outside",
             hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
         )
