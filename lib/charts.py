@@ -85,7 +85,7 @@ def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit
                 t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–"
                 for v in ranked[column]
             ],
-            textposition="outside",
+            textposition="auto",
             hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
         )
     )
