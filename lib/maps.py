@@ -20,6 +20,7 @@ import mapclassify
 from branca.element import MacroElement, Template
 
 from lib.i18n import Translator, place_names
+from lib.level_of_detail import View, fit_to_budget
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -347,6 +348,27 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> folium.GeoJso
     )
 
 
+def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> folium.GeoJson:
+    """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
+    with the count in the tooltip."""
+    colours = STATUS_COLOURS[layer]
+    shown = cells.assign(
+        colour=cells["status"].map(colours).fillna(CONTEXT_COLOUR),
+        label=[t("map.cell", count=t.number(count)) for count in cells["count"]],
+    )[["label", "colour", "geometry"]]
+    return folium.GeoJson(
+        _rounded(shown),
+        name=t(f"layer.{layer}"),
+        style_function=lambda f: {
+            "color": f["properties"]["colour"],
+            "weight": 0.5,
+            "fillColor": f["properties"]["colour"],
+            "fillOpacity": 0.6,
+        },
+        tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+    )
+
+
 def explorer_map(
     data: dict[str, gpd.GeoDataFrame],
     layers_on: list[str],
@@ -354,6 +376,7 @@ def explorer_map(
     focus: gpd.GeoDataFrame,
     t: Translator,
     *,
+    view: View | None = None,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
 ) -> folium.Map:
@@ -361,7 +384,8 @@ def explorer_map(
     every feature carries its layer and id so that a click can show its full record.
 
     ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
-    Dense point layers draw on a canvas.
+    Dense layers draw on a canvas; a layer over the feature budget is sent as grid cells until the
+    ``view`` is zoomed in far enough for its detail to fit (lib.level_of_detail).
     """
     fmap = _frame_map(districts, focus if len(focus) else districts, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
@@ -372,23 +396,28 @@ def explorer_map(
             data["settlement_boundaries"], "settlement_boundaries", "settlement_id", lambda f: ["#999999"] * len(f), t
         ).add_to(fmap)
         entries.append(("#999999", "box", t("layer.settlement_boundaries")))
-    for layer, id_field in (
-        ("hazard_areas", "hazard_id"),
-        ("infrastructure", "asset_id"),
-        ("housing", "house_id"),
-        ("employment_projects", "project_id"),
+    for layer, id_field, weight in (
+        ("hazard_areas", "hazard_id", "area_ha"),
+        ("infrastructure", "asset_id", None),
+        ("housing", "house_id", "units"),
+        ("employment_projects", "project_id", None),
     ):
-        if layer not in layers_on:
+        if layer not in layers_on or data[layer].empty:
             continue
         colours = STATUS_COLOURS[layer]
-        _feature_layer(
-            data[layer],
-            layer,
-            id_field,
-            lambda f, c=colours: f["status"].map(c).tolist(),
-            t,
-            radius=3 if layer == "housing" else 6,
-        ).add_to(fmap)
+        shown = fit_to_budget(data[layer], view, weight)
+        if shown.mode == "binned":
+            _binned_layer(shown.frame, layer, t).add_to(fmap)
+            entries.append((CONTEXT_COLOUR, "box", t("map.binned_note", layer=t(f"layer.{layer}"))))
+        else:
+            _feature_layer(
+                shown.frame,
+                layer,
+                id_field,
+                lambda f, c=colours: f["status"].map(c).tolist(),
+                t,
+                radius=3 if layer == "housing" else 6,
+            ).add_to(fmap)
         entries += [
             (
                 colour,

@@ -8,6 +8,8 @@ from lib import exports, maps, selection
 from lib.cache import load_layers, page_context
 from lib.presentation import record_table
 
+TABLE_ROWS = 5_000  # a browser table stays responsive; downloads carry every row
+
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
@@ -44,15 +46,9 @@ districts = load_layers(store, ["districts"])["districts"]
 focus = districts[districts["district_id"].isin(filters.districts)]
 map_column, record_column = st.columns([3, 1])
 with map_column:
+    # only a click reruns the page: panning and zooming stay in the browser
     clicked = st_folium(
-        maps.explorer_map(
-            data,
-            layers_on,
-            districts,
-            focus,
-            t,
-            **page.basemap,
-        ),
+        maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
         key="explorer_map",
         returned_objects=["last_active_drawing"],
         width="stretch",
@@ -87,8 +83,11 @@ table = selection.table_of(data, table_layer)
 if table.empty:
     st.info(t("explorer.empty", layer=t(f"layer.{table_layer}")))
 else:
-    st.caption(t("explorer.rows", count=t.number(len(table))))
-    st.dataframe(exports.display_table(table), hide_index=True, width="stretch", key="explorer_table")
+    if len(table) > TABLE_ROWS:
+        st.caption(t("explorer.rows_shown", count=t.number(len(table)), shown=t.number(TABLE_ROWS)))
+    else:
+        st.caption(t("explorer.rows", count=t.number(len(table))))
+    st.dataframe(exports.display_table(table.head(TABLE_ROWS)), hide_index=True, width="stretch", key="explorer_table")
     stem = exports.file_stem(table_layer, filters.districts, filters.as_of)
     csv, geojson, gpkg, hxl = st.columns(4)
     csv.download_button(t("download.csv"), exports.to_csv(table), f"{stem}.csv", "text/csv", key="download_csv")

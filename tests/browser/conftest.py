@@ -27,6 +27,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -322,3 +323,22 @@ def leaflet_paths(frame: Any, minimum: int = 1, timeout_ms: float = 60_000) -> d
     }"""
     frame.wait_for_function(f"({script})().paths >= {minimum}", timeout=timeout_ms)
     return frame.evaluate(script)
+
+
+def settled_map_frame(page: Any, timeout_ms: float = 60_000) -> Any:
+    """The map's frame once the app has stopped rerunning (a map that reports its view to the
+    server is drawn, reruns once with that view, and is drawn again)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms)
+        try:
+            frame = map_frame(page, timeout_ms=timeout_ms)
+            frame.wait_for_function("() => Object.values(window).some(v => v instanceof L.Map)", timeout=timeout_ms)
+            page.wait_for_function(
+                "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout_ms
+            )
+            if not frame.is_detached():
+                return frame
+        except Exception:
+            if time.monotonic() > deadline:
+                raise

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from tests.browser.conftest import drawn_features, leaflet_paths, map_frame
+from tests.browser.conftest import drawn_features, leaflet_paths, map_frame, settled_map_frame
 
 LACHIN_CITY = "AZ-LAC-lachin-city"
 
@@ -69,7 +69,7 @@ def test_coordinator_opens_her_district_clicks_a_settlement_and_downloads_its_ho
     page = offline_page.page
     page.set_viewport_size({"width": 1920, "height": 1080})
     page.goto(f"{app_url}/explorer?lang=en&districts=AZ-LAC", wait_until="domcontentloaded")
-    frame = map_frame(page)
+    frame = settled_map_frame(page)
     assert leaflet_paths(frame, minimum=50)["painted"] > 1000
     point = frame.evaluate(
         """(id) => {

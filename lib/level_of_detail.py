@@ -1,0 +1,125 @@
+"""Level of detail: a browser never gets more features than it can draw smoothly.
+
+A map layer is sent in full only while it fits the feature budget; past it, its features are
+binned into square grid cells (in the metric CRS) that carry counts and the dominant status, and
+the detail returns when the user zooms in far enough that the features inside the view fit the
+budget again. Geometries sent in detail are simplified to what the zoom can show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from lib.config import METRIC_CRS, STORAGE_CRS
+
+FEATURE_BUDGET = 5_000  # features of one layer in one map: SVG/canvas stays smooth below this
+DETAIL_ZOOM = 13  # from this zoom on, detail inside the view is loaded if it fits the budget
+EARTH_METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.03
+
+
+@dataclass(frozen=True)
+class View:
+    """What the map shows: its bounds (west, south, east, north) in degrees and its zoom."""
+
+    bounds: tuple[float, float, float, float]
+    zoom: int
+
+    @classmethod
+    def from_map_state(cls, state: dict | None) -> View | None:
+        """The view st_folium returned (``bounds`` with ``_southWest``/``_northEast``, ``zoom``)."""
+        if not state or not state.get("bounds") or state.get("zoom") is None:
+            return None
+        south_west, north_east = state["bounds"].get("_southWest"), state["bounds"].get("_northEast")
+        if not south_west or not north_east or south_west.get("lng") is None:
+            return None
+        return cls((south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"]), int(state["zoom"]))
+
+    @property
+    def center(self) -> tuple[float, float]:
+        west, south, east, north = self.bounds
+        return ((south + north) / 2, (west + east) / 2)
+
+
+def metres_per_pixel(zoom: int, latitude: float = 39.7) -> float:
+    return EARTH_METRES_PER_PIXEL_AT_ZOOM_0 * np.cos(np.radians(latitude)) / 2**zoom
+
+
+def simplified(frame: gpd.GeoDataFrame, zoom: int) -> gpd.GeoDataFrame:
+    """Lines and polygons simplified to half a pixel at ``zoom`` (points untouched)."""
+    tolerance_degrees = metres_per_pixel(zoom) / 2 / 111_000
+    out = frame.copy()
+    shapes = ~out.geom_type.isin(["Point", "MultiPoint"])
+    out.loc[shapes, "geometry"] = shapely.simplify(
+        out.geometry[shapes].to_numpy(), tolerance_degrees, preserve_topology=True
+    )
+    return out
+
+
+def grid_cell_metres(bounds_metric: tuple[float, float, float, float], budget: int) -> float:
+    """The side of square cells that cover ``bounds_metric`` in fewer than ``budget`` cells."""
+    minx, miny, maxx, maxy = bounds_metric
+    area = max((maxx - minx) * (maxy - miny), 1.0)
+    side = np.sqrt(area / (budget / 4))  # a quarter of the budget: cells are shapes too
+    return float(max(250.0, round(side, -2)))
+
+
+def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) -> gpd.GeoDataFrame:
+    """Features counted in square cells of ``cell_m`` metres: count, summed ``weight`` (e.g. units
+    or hectares) and the status most of them have, one polygon per non-empty cell."""
+    if frame.empty:
+        return gpd.GeoDataFrame({"count": [], "total": [], "status": []}, geometry=[], crs=STORAGE_CRS)
+    centres = frame.geometry.representative_point().to_crs(METRIC_CRS)
+    column = np.floor(centres.x.to_numpy() / cell_m).astype("int64")
+    row = np.floor(centres.y.to_numpy() / cell_m).astype("int64")
+    cells = pd.DataFrame(
+        {
+            "column": column,
+            "row": row,
+            "status": frame["status"].to_numpy() if "status" in frame.columns else "",
+            "weight": frame[weight].to_numpy() if weight else 1,
+        }
+    )
+    grouped = cells.groupby(["column", "row"])
+    summary = grouped.agg(count=("weight", "size"), total=("weight", "sum")).reset_index()
+    summary["status"] = grouped["status"].agg(lambda s: s.value_counts().index[0]).to_numpy()
+    squares = shapely.box(
+        summary["column"] * cell_m,
+        summary["row"] * cell_m,
+        (summary["column"] + 1) * cell_m,
+        (summary["row"] + 1) * cell_m,
+    )
+    out = gpd.GeoDataFrame(summary[["count", "total", "status"]], geometry=squares, crs=METRIC_CRS)
+    return out.to_crs(STORAGE_CRS)
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """A layer as it will be sent: in ``detail`` (the features) or ``binned`` (grid cells)."""
+
+    mode: str  # "detail" or "binned"
+    frame: gpd.GeoDataFrame
+    total: int  # features in the filter, before binning or clipping to the view
+    cell_m: float | None = None
+
+
+def fit_to_budget(
+    frame: gpd.GeoDataFrame, view: View | None, weight: str | None = None, budget: int = FEATURE_BUDGET
+) -> LayerView:
+    """The layer in detail when it fits the budget (within the view once zoomed in), else binned."""
+    total = len(frame)
+    if total <= budget:
+        return LayerView("detail", simplified(frame, view.zoom if view else 12), total)
+    if view is not None and view.zoom >= DETAIL_ZOOM:
+        west, south, east, north = view.bounds
+        inside = frame.iloc[frame.sindex.query(shapely.box(west, south, east, north), predicate="intersects")]
+        if len(inside) <= budget:
+            return LayerView("detail", simplified(inside, view.zoom), total)
+    bounds = gpd.GeoSeries([shapely.box(*frame.total_bounds)], crs=STORAGE_CRS).to_crs(METRIC_CRS).total_bounds
+    cell_m = grid_cell_metres(tuple(bounds), budget)
+    return LayerView("binned", binned(frame, cell_m, weight), total, cell_m)
