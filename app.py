@@ -45,8 +45,14 @@ for region, group in choices.groupby("economic_region"):
     state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in set(group["district_id"])])
 
 with st.sidebar:
-    st.selectbox("Dil · Language · Язык", list(LANGUAGES), format_func=LANGUAGES.get, key="filter_language")
-    language = state["filter_language"]
+    language = st.selectbox(
+        "Dil · Language · Язык",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(state["filter_language"]),
+        format_func=LANGUAGES.get,
+        key="language",
+    )
+    state["filter_language"] = language
     t = Translator(language)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []

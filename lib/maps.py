@@ -20,7 +20,7 @@ import mapclassify
 from branca.element import MacroElement, Template
 
 from lib.i18n import Translator, place_names
-from lib.level_of_detail import View, fit_to_budget
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -369,6 +369,14 @@ def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> folium.
     )
 
 
+DENSE_LAYERS = (
+    ("hazard_areas", "hazard_id", "area_ha"),
+    ("infrastructure", "asset_id", None),
+    ("housing", "house_id", "units"),
+    ("employment_projects", "project_id", None),
+)
+
+
 def explorer_map(
     data: dict[str, gpd.GeoDataFrame],
     layers_on: list[str],
@@ -376,16 +384,15 @@ def explorer_map(
     focus: gpd.GeoDataFrame,
     t: Translator,
     *,
-    view: View | None = None,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
 ) -> folium.Map:
-    """The coordinators' map: the chosen layers over the district outlines, zoomed to ``focus``;
-    every feature carries its layer and id so that a click can show its full record.
+    """The coordinators' base map: district outlines, settlement outlines and returnee symbols,
+    zoomed to ``focus``, with a legend for every layer on. The dense layers come separately
+    (:func:`explorer_layers`), so that new detail for a view does not redraw the base map.
 
     ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
-    Dense layers draw on a canvas; a layer over the feature budget is sent as grid cells until the
-    ``view`` is zoomed in far enough for its detail to fit (lib.level_of_detail).
+    Every feature carries its layer and id so that a click can show its full record.
     """
     fmap = _frame_map(districts, focus if len(focus) else districts, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
@@ -396,20 +403,40 @@ def explorer_map(
             data["settlement_boundaries"], "settlement_boundaries", "settlement_id", lambda f: ["#999999"] * len(f), t
         ).add_to(fmap)
         entries.append(("#999999", "box", t("layer.settlement_boundaries")))
-    for layer, id_field, weight in (
-        ("hazard_areas", "hazard_id", "area_ha"),
-        ("infrastructure", "asset_id", None),
-        ("housing", "house_id", "units"),
-        ("employment_projects", "project_id", None),
-    ):
+    for layer, _, _ in DENSE_LAYERS:
+        if layer in layers_on:
+            entries += [
+                (
+                    colour,
+                    "box" if layer == "hazard_areas" else "circle",
+                    f"{t(f'layer.{layer}')}: {t.term(STATUS_TERMS[layer], status)}",
+                )
+                for status, colour in STATUS_COLOURS[layer].items()
+            ]
+            if len(data[layer]) > FEATURE_BUDGET:
+                entries.append((CONTEXT_COLOUR, "box", t("map.binned_note", layer=t(f"layer.{layer}"))))
+    if "returnees" in layers_on:
+        _returnee_symbols(data["settlement_summary"], t).add_to(fmap)
+        entries += _status_entries(t)
+    if entries:
+        _legend(t("map.legend"), entries).add_to(fmap)
+    return fmap
+
+
+def explorer_layers(
+    data: dict[str, gpd.GeoDataFrame], layers_on: list[str], view: View | None, t: Translator
+) -> folium.FeatureGroup:
+    """The dense layers for the current view: each in detail while it fits the feature budget
+    (inside the view once zoomed in), otherwise as grid cells (lib.level_of_detail)."""
+    group = folium.FeatureGroup(name=t("map.legend"))
+    for layer, id_field, weight in DENSE_LAYERS:
         if layer not in layers_on or data[layer].empty:
             continue
-        colours = STATUS_COLOURS[layer]
         shown = fit_to_budget(data[layer], view, weight)
         if shown.mode == "binned":
-            _binned_layer(shown.frame, layer, t).add_to(fmap)
-            entries.append((CONTEXT_COLOUR, "box", t("map.binned_note", layer=t(f"layer.{layer}"))))
-        else:
+            _binned_layer(shown.frame, layer, t).add_to(group)
+        elif len(shown.frame):
+            colours = STATUS_COLOURS[layer]
             _feature_layer(
                 shown.frame,
                 layer,
@@ -417,18 +444,5 @@ def explorer_map(
                 lambda f, c=colours: f["status"].map(c).tolist(),
                 t,
                 radius=3 if layer == "housing" else 6,
-            ).add_to(fmap)
-        entries += [
-            (
-                colour,
-                "box" if layer == "hazard_areas" else "circle",
-                f"{t(f'layer.{layer}')}: {t.term(STATUS_TERMS[layer], status)}",
-            )
-            for status, colour in colours.items()
-        ]
-    if "returnees" in layers_on:
-        _returnee_symbols(data["settlement_summary"], t).add_to(fmap)
-        entries += _status_entries(t)
-    if entries:
-        _legend(t("map.legend"), entries).add_to(fmap)
-    return fmap
+            ).add_to(group)
+    return group

@@ -71,3 +71,13 @@ def settlement_housing(data: dict[str, pd.DataFrame], record: pd.Series) -> pd.D
         return None
     housing = data["housing"]
     return housing[housing["settlement_id"] == record["settlement_id"]]
+
+
+DEFAULT_EXPLORER_LAYERS = ("settlement_boundaries", "returnees", "hazard_areas")
+
+
+def layers_from_link(value: str | None, known: list[str]) -> list[str]:
+    """The explorer's layers named in a link (``?layers=housing,hazard_areas``), known ones only;
+    the default layers when the link names none."""
+    asked = [layer for layer in (value or "").split(",") if layer in known]
+    return asked if value is not None else list(DEFAULT_EXPLORER_LAYERS)

@@ -6,6 +6,7 @@ from streamlit_folium import st_folium
 
 from lib import exports, maps, selection
 from lib.cache import load_layers, page_context
+from lib.level_of_detail import View
 from lib.presentation import record_table
 
 TABLE_ROWS = 5_000  # a browser table stays responsive; downloads carry every row
@@ -23,9 +24,10 @@ layers_on = st.multiselect(
     maps.EXPLORER_LAYERS,
     key=f"explorer_layers_{filters.language}",
     placeholder=t("common.choose"),
-    default=["settlement_boundaries", "returnees", "hazard_areas"],
+    default=selection.layers_from_link(st.query_params.get("layers"), maps.EXPLORER_LAYERS),
     format_func=lambda layer: t(f"layer.{layer}"),
 )
+st.query_params["layers"] = ",".join(layers_on)
 loaded = load_layers(
     store, ["settlements", "settlement_boundaries", "returns", *selection.STATUS_LAYERS], filters.district_ids
 )
@@ -44,13 +46,16 @@ with st.expander(t("explorer.statuses")):
 
 districts = load_layers(store, ["districts"])["districts"]
 focus = districts[districts["district_id"].isin(filters.districts)]
+# The base map stays the same while the user pans and zooms; only the dense layers are sent
+# again, for the view the map reports (detail once zoomed in, grid cells before).
+view = View.from_map_state(st.session_state.get("explorer_map"))
 map_column, record_column = st.columns([3, 1])
 with map_column:
-    # only a click reruns the page: panning and zooming stay in the browser
     clicked = st_folium(
         maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
+        feature_group_to_add=maps.explorer_layers(data, layers_on, view, t),
         key="explorer_map",
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "bounds", "zoom"],
         width="stretch",
         height=640,
     )

@@ -9,6 +9,8 @@ from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
 
+PROFILE_LAYERS = ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"]
+
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
@@ -58,14 +60,8 @@ focus = data["settlement_boundaries"] if settlement_id else districts[districts[
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st_folium(
-        maps.explorer_map(
-            data,
-            ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"],
-            districts,
-            focus,
-            t,
-            **page.basemap,
-        ),
+        maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.basemap),
+        feature_group_to_add=maps.explorer_layers(data, PROFILE_LAYERS, None, t),
         key="profile_map",
         returned_objects=[],
         width="stretch",

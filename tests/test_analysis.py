@@ -175,11 +175,14 @@ def test_progress_map_shades_selected_districts_and_names_its_legend(layers):
 
 def test_explorer_map_carries_layer_and_id_for_clicks_and_a_legend_for_what_is_on(layers):
     data = selection.layers_as_of(layers, "2024-01-01")
-    fmap = maps.explorer_map(data, ["housing", "returnees"], layers["districts"], layers["districts"], EN)
-    html = fmap.get_root().render()
-    assert '"layer": "housing"' in html and '"id": "h1"' in html and '"layer": "settlements"' in html
-    assert "Housing: occupied" in html and "Hazard areas" not in html
+    base = maps.explorer_map(data, ["housing", "returnees"], layers["districts"], layers["districts"], EN)
+    html = base.get_root().render()
+    assert '"layer": "settlements"' in html and "Housing: occupied" in html and "Hazard areas" not in html
     assert '"preferCanvas": true' in html
+    dense = maps.explorer_layers(data, ["housing", "returnees"], None, EN)
+    dense.add_to(base)
+    html = base.get_root().render()
+    assert '"layer": "housing"' in html and '"id": "h1"' in html
 
 
 def test_kpi_wording_gives_share_of_target_with_source_and_basis(layers):
