@@ -99,10 +99,46 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> folium.GeoJson
     )
 
 
+LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
+LABEL_HEIGHT_PX = 16
+LABEL_CHAR_PX = 7.5
+
+
+def _pixels(lon: np.ndarray, lat: np.ndarray, zoom: int) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator pixel coordinates at ``zoom`` (what Leaflet draws)."""
+    scale = 256 * 2**zoom
+    x = (lon + 180) / 360 * scale
+    y = (1 - np.log(np.tan(np.radians(lat)) + 1 / np.cos(np.radians(lat))) / np.pi) / 2 * scale
+    return x, y
+
+
+def non_overlapping_labels(settlements: gpd.GeoDataFrame, names: pd.Series, zoom: int = LABEL_ZOOM) -> list:
+    """Index of the cities whose labels can be drawn at ``zoom`` without overlapping another label,
+    the cities with most families returned placed first."""
+    cities = settlements[settlements["kind"] == "city"]
+    order = (
+        cities.sort_values("families_returned", ascending=False).index
+        if "families_returned" in cities
+        else cities.index
+    )
+    x, y = _pixels(cities.geometry.x.to_numpy(), cities.geometry.y.to_numpy(), zoom)
+    position = dict(zip(cities.index, zip(x, y)))
+    placed: list[tuple[float, float, float, float]] = []
+    kept = []
+    for index in order:
+        left, top = position[index][0] + 8, position[index][1] - LABEL_HEIGHT_PX / 2
+        box = (left, top, left + LABEL_CHAR_PX * len(str(names[index])), top + LABEL_HEIGHT_PX)
+        if all(box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1] for b in placed):
+            placed.append(box)
+            kept.append(index)
+    return kept
+
+
 def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.FeatureGroup:
     """Settlements as circles sized by families returned, cities labelled, figures in tooltips."""
     layer = folium.FeatureGroup(name=t("map.settlements"))
     names = place_names(settlements, t)
+    labelled = set(non_overlapping_labels(settlements, names))
     radii = _circle_radius(settlements["families_returned"].to_numpy())
     for row, name, radius in zip(settlements.itertuples(), names, radii):
         location_note = (
@@ -128,7 +164,7 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
             fill_opacity=0.9,
             tooltip=folium.Tooltip(tooltip),
         ).add_to(layer)
-        if row.kind == "city":
+        if row.Index in labelled:
             folium.Marker(
                 location=[row.geometry.y, row.geometry.x],
                 icon=folium.DivIcon(
