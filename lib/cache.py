@@ -33,9 +33,11 @@ def ensure_store() -> GeoPackageStore:
 
 
 @st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
-def load_layer(store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None):
+def load_layer(
+    store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None, geometry: bool = True
+):
     """One layer of the store, optionally for some districts only (cached per data version)."""
-    return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids)
+    return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids, geometry=geometry)
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
@@ -48,12 +50,18 @@ def load_metadata(store_path: str, data_version: str) -> dict:
 UNFILTERED_LAYERS = ("targets", "reported_figures")
 
 
-def load_layers(store: GeoPackageStore, names: list[str], district_ids=None) -> dict[str, pd.DataFrame]:
-    """Several layers at once, all at the store's current data version."""
+def load_layers(
+    store: GeoPackageStore, names: list[str], district_ids=None, without_geometry: tuple[str, ...] = ()
+) -> dict[str, pd.DataFrame]:
+    """Several layers at once, all at the store's current data version; layers named in
+    ``without_geometry`` are read without it (figures need none, and it is most of their weight)."""
     version = store.data_version()
     ids = tuple(sorted(district_ids)) if district_ids is not None else None
     return {
-        name: load_layer(str(store.path), name, version, None if name in UNFILTERED_LAYERS else ids) for name in names
+        name: load_layer(
+            str(store.path), name, version, None if name in UNFILTERED_LAYERS else ids, name not in without_geometry
+        )
+        for name in names
     }
 
 
@@ -107,3 +115,46 @@ def page_context() -> PageContext:
         load_metadata(str(store.path), store.data_version()),
         get_settings(),
     )
+
+
+@st.cache_resource(max_entries=24, show_spinner=False)
+def shared_layer(
+    store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None, geometry: bool = True
+) -> pd.DataFrame:
+    """One layer read once and shared by the cached computations below (never mutated: every
+    lib function copies before changing a frame)."""
+    return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids, geometry=geometry)
+
+
+# The overview needs no house geometry: dates and units make every housing figure.
+OVERVIEW_GEOMETRY = {"housing": False, "employment_projects": False, "returns": False}
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+def overview_figures(
+    store_path: str, data_version: str, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
+) -> dict:
+    """Everything the overview shows for one set of filters, computed once per data version."""
+    from lib import diagnosis, metrics, progress, spatial
+
+    layers = {
+        name: shared_layer(
+            store_path,
+            name,
+            data_version,
+            None if name in UNFILTERED_LAYERS else district_ids,
+            OVERVIEW_GEOMETRY.get(name, True),
+        )
+        for name in progress.LAYERS_NEEDED
+    }
+    table = progress.district_progress(layers, as_of, data_date)
+    near = spatial.unreleased_hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"], as_of)
+    return {
+        "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts),
+        "table": table,
+        "summary": metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], as_of),
+        "findings": diagnosis.what_holds_back(table, near, layers["settlements"]),
+        "series": progress.returns_over_time(layers["returns"], as_of),
+        "trajectory": progress.target_trajectory(layers["targets"]),
+        "reported": progress.reported_totals(layers["reported_figures"], as_of),
+    }

@@ -109,10 +109,11 @@ class GeoPackageStore:
             return f"settlement_id IN ({_sql_list(settlements['settlement_id'])})"
         return None
 
-    def read_layer(self, layer, *, district_ids=None, bbox=None, columns=None) -> pd.DataFrame:
+    def read_layer(self, layer, *, district_ids=None, bbox=None, columns=None, geometry=True) -> pd.DataFrame:
         """One layer, typed per the schema, optionally only some districts, a bbox or columns.
 
-        Layers with geometry come back as GeoDataFrames in EPSG:4326; tables as DataFrames.
+        Layers with geometry come back as GeoDataFrames in EPSG:4326 (``geometry=False`` skips
+        reading it, for figures that need none); tables as DataFrames.
         A district filter on a settlement-level layer (housing, returns, ...) goes through the
         settlements of those districts, so records are joined on ids, never on names.
         """
@@ -127,10 +128,10 @@ class GeoPackageStore:
             where=self._where(layer, district_ids),
             bbox=bbox if spec.has_geometry else None,
             columns=columns,
-            read_geometry=spec.has_geometry,
+            read_geometry=spec.has_geometry and geometry,
             use_arrow=True,
         )
-        if spec.has_geometry and frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
+        if spec.has_geometry and geometry and frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
             frame = frame.to_crs(STORAGE_CRS)
         typed, _ = coerce_to_schema(layer, frame)
         return typed

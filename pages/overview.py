@@ -4,8 +4,8 @@ import streamlit as st
 
 from streamlit_folium import st_folium
 
-from lib import charts, diagnosis, maps, metrics, progress, spatial
-from lib.cache import load_layers, page_context
+from lib import charts, maps, progress
+from lib.cache import load_layers, overview_figures, page_context
 from lib.i18n import place_names
 from lib.presentation import describe_finding, kpi_caption, kpi_delta, kpi_value
 
@@ -18,23 +18,23 @@ if not filters.districts:
     st.info(t("empty.no_districts"))
     st.stop()
 
-layers = load_layers(store, progress.LAYERS_NEEDED, filters.district_ids)
 all_districts = load_layers(store, ["districts"])["districts"]
 return_area_count = int(all_districts["economic_region"].notna().sum())
-kpis = progress.key_figures(
-    layers,
+figures = overview_figures(
+    str(store.path),
+    store.data_version(),
+    tuple(filters.districts),
     filters.as_of,
     filters.since,
     metadata["data_date"],
-    all_districts=len(filters.districts) == return_area_count,
+    len(filters.districts) == return_area_count,
 )
-for row in (kpis[:4], kpis[4:]):
+for row in (figures["kpis"][:4], figures["kpis"][4:]):
     for column, kpi in zip(st.columns(4), row):
         column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
         column.caption(kpi_caption(kpi, t))
 
-table = progress.district_progress(layers, filters.as_of, metadata["data_date"])
-summary = metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], filters.as_of)
+table, summary = figures["table"], figures["summary"]
 left, right = st.columns([3, 2])
 with left:
     st.subheader(t("overview.map_title"))
@@ -71,22 +71,14 @@ with right:
 
 st.subheader(t("overview.trajectory_title"))
 st.plotly_chart(
-    charts.returns_trajectory(
-        progress.returns_over_time(layers["returns"], filters.as_of),
-        progress.target_trajectory(layers["targets"]),
-        progress.reported_totals(layers["reported_figures"], filters.as_of),
-        t,
-    ),
+    charts.returns_trajectory(figures["series"], figures["trajectory"], figures["reported"], t),
     width="stretch",
     key="overview_trajectory",
 )
 st.caption(t("overview.trajectory_note"))
 
 st.subheader(t("overview.blockers_title"))
-near = spatial.unreleased_hazards_near_settlements(
-    layers["hazard_areas"], layers["settlement_boundaries"], filters.as_of
-)
-findings = diagnosis.what_holds_back(table, near, layers["settlements"])
+findings = figures["findings"]
 names = dict(zip(table["district_id"], place_names(table, t)))
 if not findings:
     st.success(t("blocker.none"))

@@ -16,6 +16,7 @@ layers = load_layers(
     store,
     ["settlements", "returns", "housing", "hazard_areas", "employment_projects", "reported_figures"],
     filters.district_ids,
+    without_geometry=("housing", "employment_projects", "hazard_areas"),
 )
 all_districts = load_layers(store, ["districts"])["districts"]
 
