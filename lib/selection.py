@@ -81,3 +81,18 @@ def layers_from_link(value: str | None, known: list[str]) -> list[str]:
     the default layers when the link names none."""
     asked = [layer for layer in (value or "").split(",") if layer in known]
     return asked if value is not None else list(DEFAULT_EXPLORER_LAYERS)
+
+
+def names_by_id(frame: pd.DataFrame, id_field: str, t, ids=None) -> dict[str, str]:
+    """Id → place name in the chosen language, for choosers (only ``ids`` when given)."""
+    from lib.i18n import place_names
+
+    chosen = frame if ids is None else frame[frame[id_field].isin(list(ids))]
+    return dict(zip(chosen[id_field], place_names(chosen, t)))
+
+
+def map_focus(districts: pd.DataFrame, district_ids, settlement_boundaries: pd.DataFrame | None = None):
+    """What a map is zoomed to: a settlement's outline when one is chosen, else the districts."""
+    if settlement_boundaries is not None and len(settlement_boundaries):
+        return settlement_boundaries
+    return districts[districts["district_id"].isin(list(district_ids))]

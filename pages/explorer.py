@@ -45,7 +45,7 @@ with st.expander(t("explorer.statuses")):
         data[layer] = selection.keep_statuses(data[layer], kept)
 
 districts = load_layers(store, ["districts"])["districts"]
-focus = districts[districts["district_id"].isin(filters.districts)]
+focus = selection.map_focus(districts, filters.districts)
 # The base map stays the same while the user pans and zooms; only the dense layers are sent
 # again, for the view the map reports (detail once zoomed in, grid cells before).
 view = View.from_map_state(st.session_state.get("explorer_map"))

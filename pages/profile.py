@@ -20,8 +20,7 @@ if not filters.districts:
     st.stop()
 
 districts = load_layers(store, ["districts"])["districts"]
-chosen = districts[districts["district_id"].isin(filters.districts)]
-names = dict(zip(chosen["district_id"], place_names(chosen, t)))
+names = selection.names_by_id(districts, "district_id", t, filters.districts)
 asked = st.query_params.get("district")
 district_id = st.selectbox(
     t("profile.district"),
@@ -31,7 +30,7 @@ district_id = st.selectbox(
     index=list(names).index(asked) if asked in names else 0,
 )
 loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
-settlement_names = dict(zip(loaded["settlements"]["settlement_id"], place_names(loaded["settlements"], t)))
+settlement_names = selection.names_by_id(loaded["settlements"], "settlement_id", t)
 options = ["", *settlement_names]
 asked = st.query_params.get("settlement")
 settlement_id = st.selectbox(
@@ -56,7 +55,7 @@ for column, kpi in zip(
     column.caption(kpi_caption(kpi, t))
 
 data = selection.layers_as_of(scope, filters.as_of)
-focus = data["settlement_boundaries"] if settlement_id else districts[districts["district_id"] == district_id]
+focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
 map_column, table_column = st.columns([3, 2])
 with map_column:
     st_folium(
