@@ -25,6 +25,9 @@ except BoundariesUnavailable as problem:
     st.error(Translator()("app.boundaries_missing"))
     st.code(str(problem), language=None)
     st.stop()
+except NotImplementedError as problem:  # a configured store this version cannot open yet
+    st.error(str(problem))
+    st.stop()
 
 metadata = load_metadata(str(store.path), store.data_version())
 data_date = date.fromisoformat(metadata["data_date"])

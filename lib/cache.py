@@ -18,13 +18,13 @@ from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
 from lib.i18n import Translator
 from lib.schema import ECONOMIC_REGIONS
-from lib.store import GeoPackageStore
+from lib.store import GeoPackageStore, open_store
 
 
 def ensure_store() -> GeoPackageStore:
     """The store, built on first start (with a progress bar) when it does not exist yet."""
     settings = get_settings()
-    store = GeoPackageStore(settings.store_path)
+    store = open_store(settings)
     if not store.exists():
         bar = st.progress(0.0, text="Building the embedded data (first start, a few seconds)…")
         build_store(settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=message))

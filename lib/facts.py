@@ -56,22 +56,24 @@ def curated_settlements(geodata: Path = GEODATA_DIR) -> gpd.GeoDataFrame:
     return settlements.drop(columns=["lat", "lon"])
 
 
+def _typed(layer: str, name: str, geodata: Path) -> pd.DataFrame:
+    """A curated table typed per its layer's schema; one that does not parse is a bug in the repo."""
+    typed, problems = coerce_to_schema(layer, _read(name, geodata))
+    if problems:
+        raise ValueError(f"geodata/{name} does not parse: " + "; ".join(str(p) for p in problems))
+    return typed
+
+
 def reported_convoys(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
     """Relocation convoys as reported, one row per convoy, with sources."""
-    typed, problems = coerce_to_schema("returns", _read("reported_convoys.csv", geodata))
-    assert not problems, problems  # a curated table that does not parse is a bug in the repo
-    return typed
+    return _typed("returns", "reported_convoys.csv", geodata)
 
 
 def reported_figures(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
     """Dated figures from public reports (cumulative returns, hectares cleared, houses, jobs)."""
-    typed, problems = coerce_to_schema("reported_figures", _read("reported_figures.csv", geodata))
-    assert not problems, problems
-    return typed
+    return _typed("reported_figures", "reported_figures.csv", geodata)
 
 
 def targets(geodata: Path = GEODATA_DIR) -> pd.DataFrame:
     """Programme targets with the date they were stated and their sources."""
-    typed, problems = coerce_to_schema("targets", _read("targets.csv", geodata))
-    assert not problems, problems
-    return typed
+    return _typed("targets", "targets.csv", geodata)

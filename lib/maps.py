@@ -70,7 +70,7 @@ def _legend(title: str, entries: list[tuple[str, str, str]]) -> MacroElement:
     return legend
 
 
-def _frame_map(districts: gpd.GeoDataFrame, focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.Map:
+def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.Map:
     minx, miny, maxx, maxy = focus.total_bounds
     fmap = offline_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -202,7 +202,7 @@ def return_areas_map(
     t : the language of labels, tooltips and numbers.
     """
     return_areas = districts[districts["economic_region"].notna()]
-    fmap = _frame_map(districts, return_areas, tiles_url, tiles_attribution)
+    fmap = _frame_map(return_areas, tiles_url, tiles_attribution)
     _context_layer(districts[districts["economic_region"].isna()], t).add_to(fmap)
     highlighted = return_areas.assign(name=place_names(return_areas, t))
     highlighted["region"] = highlighted["economic_region"].map(lambda r: t.term("region", r))
@@ -268,7 +268,7 @@ def progress_map(
     selected = districts[districts["district_id"].isin(progress["district_id"])]
     if selected.empty:
         selected = districts[districts["economic_region"].notna()]
-    fmap = _frame_map(districts, selected, tiles_url, tiles_attribution)
+    fmap = _frame_map(selected, tiles_url, tiles_attribution)
     others = districts[~districts["district_id"].isin(selected["district_id"])]
     if len(others):
         _context_layer(others, t).add_to(fmap)
@@ -430,7 +430,7 @@ def explorer_map(
     ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
     Every feature carries its layer and id so that a click can show its full record.
     """
-    fmap = _frame_map(districts, focus if len(focus) else districts, tiles_url, tiles_attribution)
+    fmap = _frame_map(focus if len(focus) else districts, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
     _context_layer(districts, t).add_to(fmap)
     entries: list[tuple[str, str, str]] = []

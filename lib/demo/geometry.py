@@ -6,8 +6,6 @@ import numpy as np
 
 import shapely
 
-from lib.config import METRIC_CRS, STORAGE_CRS  # noqa: F401  (re-exported for the generators)
-
 
 def blob(center: shapely.Point, radius_m: float, rng: np.random.Generator, vertices: int = 20) -> shapely.Polygon:
     """An irregular, star-shaped polygon around ``center`` (valid by construction)."""
