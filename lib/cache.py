@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from lib import daily_totals, diagnosis, metrics, progress, selection, spatial
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -32,11 +33,14 @@ def ensure_store() -> GeoPackageStore:
     return store
 
 
-@st.cache_data(ttl=3600, max_entries=128, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
 def load_layer(
     store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None, geometry: bool = True
-):
-    """One layer of the store, optionally for some districts only (cached per data version)."""
+) -> pd.DataFrame:
+    """One layer of the store, optionally for some districts only, read once per data version and
+    shared by every session without a copy: copying 100x the houses on every run cost more than
+    the page. Nothing may change a frame in place (lib/ builds new frames; pandas' copy-on-write
+    keeps derived frames apart from it)."""
     return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids, geometry=geometry)
 
 
@@ -99,6 +103,10 @@ class PageContext:
     metadata: dict
     settings: Settings
 
+    def totals(self, by: str = "district_id") -> daily_totals.DailyTotals:
+        """The daily totals per district or settlement at the store's data version."""
+        return daily_totals_of(str(self.store.path), self.store.data_version(), self.metadata["data_date"], by)
+
     @property
     def basemap(self) -> dict:
         """Keyword arguments of the map builders for the configured (optional) basemap."""
@@ -117,42 +125,61 @@ def page_context() -> PageContext:
     )
 
 
-@st.cache_resource(max_entries=24, show_spinner=False)
-def shared_layer(
-    store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None, geometry: bool = True
-) -> pd.DataFrame:
-    """One layer read once and shared by the cached computations below (never mutated: every
-    lib function copies before changing a frame)."""
-    return GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids, geometry=geometry)
+# Figures need no house, project, asset or convoy geometry: dates and units make every one of them.
+FIGURES_WITHOUT_GEOMETRY = ("housing", "employment_projects", "returns", "infrastructure")
 
 
-# The overview needs no house geometry: dates and units make every housing figure.
-OVERVIEW_GEOMETRY = {"housing": False, "employment_projects": False, "returns": False}
+def _all_layers(store_path: str, data_version: str, names=tuple(progress.LAYERS_NEEDED)) -> dict[str, pd.DataFrame]:
+    return {
+        name: load_layer(store_path, name, data_version, None, name not in FIGURES_WITHOUT_GEOMETRY) for name in names
+    }
 
 
-@st.cache_data(ttl=3600, max_entries=32, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+def daily_totals_of(
+    store_path: str, data_version: str, data_date: str, by: str = "district_id"
+) -> daily_totals.DailyTotals:
+    """Every additive figure per district (or settlement) on every day, built once per data version:
+    changing the "as of" day is then a lookup (lib/daily_totals.py)."""
+    names = ("districts", "settlements", *daily_totals.LAYERS_BY[by])
+    return daily_totals.daily_totals(_all_layers(store_path, data_version, names), data_date, by=by)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+def hazards_near_settlements(store_path: str, data_version: str) -> pd.DataFrame:
+    """Hazard polygons near each settlement (the spatial join, which does not depend on the day)."""
+    layers = _all_layers(store_path, data_version, ("hazard_areas", "settlement_boundaries"))
+    return spatial.hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"])
+
+
+# What the overview's figures draw on besides the daily totals (no houses: the totals hold them).
+OVERVIEW_LAYERS = tuple(name for name in progress.LAYERS_NEEDED if name != "housing")
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+def overview_layers(store_path: str, data_version: str, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The overview's layers for some districts, filtered in memory from the shared whole layers
+    (once per district selection, not on every change of day)."""
+    layers = _all_layers(store_path, data_version, OVERVIEW_LAYERS)
+    return selection.in_districts(layers, district_ids, keep_whole=UNFILTERED_LAYERS)
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def overview_figures(
     store_path: str, data_version: str, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
 ) -> dict:
-    """Everything the overview shows for one set of filters, computed once per data version."""
-    from lib import diagnosis, metrics, progress, spatial
-
-    layers = {
-        name: shared_layer(
-            store_path,
-            name,
-            data_version,
-            None if name in UNFILTERED_LAYERS else district_ids,
-            OVERVIEW_GEOMETRY.get(name, True),
-        )
-        for name in progress.LAYERS_NEEDED
-    }
-    table = progress.district_progress(layers, as_of, data_date)
-    near = spatial.unreleased_hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"], as_of)
+    """Everything the overview shows for one set of filters: lookups in the daily totals and
+    small per-district tables, so that a change of day or districts takes milliseconds."""
+    layers = overview_layers(store_path, data_version, district_ids)
+    totals = daily_totals_of(store_path, data_version, data_date)
+    table = progress.district_progress(layers, as_of, data_date, totals)
+    pairs = hazards_near_settlements(store_path, data_version)
+    near = spatial.unreleased_near(pairs[pairs["settlement_id"].isin(layers["settlements"]["settlement_id"])], as_of)
+    by_settlement = daily_totals_of(store_path, data_version, data_date, "settlement_id")
     return {
-        "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts),
+        "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts, totals=totals),
         "table": table,
-        "summary": metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], as_of),
+        "summary": metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement),
         "findings": diagnosis.what_holds_back(table, near, layers["settlements"]),
         "series": progress.returns_over_time(layers["returns"], as_of),
         "trajectory": progress.target_trajectory(layers["targets"]),

@@ -41,7 +41,7 @@ def dwelling_units_occupied(housing: pd.DataFrame, day) -> int:
     return int(housing.loc[housing["occupied_date"] <= pd.Timestamp(day), "units"].sum())
 
 
-def hectares_released(hazard_areas: pd.DataFrame, day) -> float:
+def hectares_released(hazard_areas: pd.DataFrame, day, data_date) -> float:
     """Hazardous land released (cancelled, reduced or cleared) by ``day``, in hectares.
 
     Released areas count whole from their release date; areas in clearance count the share
@@ -51,9 +51,8 @@ def hectares_released(hazard_areas: pd.DataFrame, day) -> float:
     released = hazard_areas["released_date"] <= day
     partial = hazard_areas["released_date"].isna() & hazard_areas["in_clearance_date"].notna()
     clearing = hazard_areas[partial]
-    # partial progress is known as of the data's last day; earlier days scale it down linearly
-    last_day = hazard_areas[["released_date", "in_clearance_date"]].max().max()
-    share = ramp(clearing["in_clearance_date"], pd.Series(last_day, index=clearing.index), day)
+    # partial progress (released_ha) is known as of the data date; earlier days scale it down linearly
+    share = ramp(clearing["in_clearance_date"], pd.Series(pd.Timestamp(data_date), index=clearing.index), day)
     return float(hazard_areas.loc[released, "area_ha"].sum() + (clearing["released_ha"] * share).sum())
 
 
@@ -103,7 +102,7 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
         ("families_returned", families_returned(returns, day), "families", "families_returned"),
         ("persons_returned", persons_returned(returns, day), "persons", "persons_returned"),
         ("dwelling_units_completed", dwelling_units_completed(housing, day), "units", None),
-        ("hectares_released", hectares_released(layers["hazard_areas"], day), "ha", "hectares_cleared"),
+        ("hectares_released", hectares_released(layers["hazard_areas"], day, data_date), "ha", "hectares_cleared"),
         ("jobs_created", jobs_created(layers["employment_projects"], day, data_date), "jobs", "jobs_created"),
     ]
     headlines = []
@@ -125,24 +124,38 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
     return headlines
 
 
-def settlement_summary(settlements, returns, housing, day):
+def settlement_summary(settlements, returns, housing, day, totals=None):
     """One row per settlement: status on ``day``, families and persons returned, dwelling units
-    completed and planned, and how its location is known."""
+    completed and planned, and how its location is known.
+
+    ``totals`` (lib.daily_totals per settlement_id) makes a change of day a lookup instead of a
+    pass over every convoy and house."""
     from lib.as_of import status_as_of
 
     day = pd.Timestamp(day)
-    arrived = returns[returns["date"] <= day].groupby("settlement_id")[["families", "persons"]].sum()
-    completed = housing[housing["completed_date"] <= day].groupby("settlement_id")["units"].sum()
     summary = settlements.copy()
     summary["status"] = status_as_of("settlements", summary, day)
     ids = summary["settlement_id"]
-    summary["families_returned"] = ids.map(arrived["families"]).fillna(0).astype("int64").to_numpy()
-    summary["persons_returned"] = ids.map(arrived["persons"]).fillna(0).astype("int64").to_numpy()
-    summary["units_completed"] = ids.map(completed).fillna(0).astype("int64").to_numpy()
+    if totals is not None:
+        figures = totals.on(day, ids)
+    else:
+        arrived = returns[returns["date"] <= day].groupby("settlement_id")[["families", "persons"]].sum()
+        figures = pd.DataFrame(
+            {
+                "families_returned": ids.map(arrived["families"]).to_numpy(),
+                "persons_returned": ids.map(arrived["persons"]).to_numpy(),
+                "units_completed": ids.map(
+                    housing[housing["completed_date"] <= day].groupby("settlement_id")["units"].sum()
+                ).to_numpy(),
+            }
+        )
+    for column in ("families_returned", "persons_returned", "units_completed"):
+        summary[column] = figures[column].fillna(0).round().astype("int64").to_numpy()
     return summary
 
 
 WORKS_DURATION_DAYS = 540  # the generator's planned length of works, for progress before completion
+WORKS_RUNNING_MAX_PCT = 95  # running works never show as done: completion alone makes 100 %
 
 
 def infrastructure_progress(assets: pd.DataFrame, day) -> pd.Series:
@@ -150,7 +163,7 @@ def infrastructure_progress(assets: pd.DataFrame, day) -> pd.Series:
     duration elapsed since works started (at most 95), 0 before the start."""
     day = pd.Timestamp(day)
     planned_end = assets["under_construction_date"] + pd.Timedelta(days=WORKS_DURATION_DAYS)
-    running = ramp(assets["under_construction_date"], planned_end, day) * 95
+    running = ramp(assets["under_construction_date"], planned_end, day) * WORKS_RUNNING_MAX_PCT
     done = (assets["completed_date"] <= day).to_numpy()
     return pd.Series(np.where(done, 100.0, running), index=assets.index)
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from lib import metrics
+from lib.daily_totals import DailyTotals, daily_totals
 from lib.schema import is_demonstration
 
 PROGRAMME_APPROVED = pd.Timestamp("2022-11-16")  # first State Programme (reported_figures/targets sources)
@@ -23,48 +24,34 @@ INDICATORS = {
 }
 
 
-def _by_district(frame: pd.DataFrame, settlement_district: pd.Series, value: pd.Series) -> pd.Series:
-    district = frame["settlement_id"].map(settlement_district)
-    return value.groupby(district).sum()
+def district_progress(
+    layers: dict[str, pd.DataFrame], day, data_date, totals: DailyTotals | None = None
+) -> pd.DataFrame:
+    """One row per district in ``layers["districts"]`` with its figures and indicators on ``day``.
 
-
-def district_progress(layers: dict[str, pd.DataFrame], day, data_date) -> pd.DataFrame:
-    """One row per district in ``layers["districts"]`` with its figures and indicators on ``day``."""
+    ``totals`` (lib.daily_totals, per district) makes a change of day a lookup; without it they
+    are built from ``layers``.
+    """
     day = pd.Timestamp(day)
+    totals = totals if totals is not None else daily_totals(layers, data_date)
     districts = layers["districts"][["district_id", "name_az", "name_en", "name_ru", "economic_region"]]
     settlements = layers["settlements"]
-    district_of = settlements.set_index("settlement_id")["district_id"]
-    returns = layers["returns"][layers["returns"]["date"] <= day]
-    housing = layers["housing"]
-    hazards = layers["hazard_areas"]
-    projects = layers["employment_projects"]
-    assets = layers["infrastructure"]
+    hazards, assets = layers["hazard_areas"], layers["infrastructure"]
 
-    table = pd.DataFrame(index=pd.Index(districts["district_id"], name="district_id"))
-    table["families_returned"] = _by_district(returns, district_of, returns["families"])
-    table["persons_returned"] = _by_district(returns, district_of, returns["persons"])
-    table["settlements"] = settlements.groupby("district_id").size()
-    table["settlements_with_returns"] = settlements[settlements["resettling_date"] <= day].groupby("district_id").size()
-    table["units_planned"] = settlements.groupby("district_id")["planned_households"].sum()
-    completed = housing["completed_date"] <= day
-    occupied = housing["occupied_date"] <= day
-    table["units_completed"] = _by_district(housing[completed], district_of, housing.loc[completed, "units"])
-    table["units_occupied"] = _by_district(housing[occupied], district_of, housing.loc[occupied, "units"])
-    table["hazard_ha"] = hazards.groupby("district_id")["area_ha"].sum()
-    table["released_ha"] = pd.Series(
-        {d: metrics.hectares_released(group, day) for d, group in hazards.groupby("district_id")}, dtype="float64"
-    )
-    table["infrastructure_completion"] = pd.Series(
-        {d: metrics.infrastructure_completion(group, day) for d, group in assets.groupby("district_id")},
-        dtype="float64",
-    )
-    table["jobs_created"] = pd.Series(
-        {
-            d: metrics.jobs_created(group, day, data_date)
-            for d, group in projects.groupby(projects["settlement_id"].map(district_of))
-        },
-        dtype="float64",
-    )
+    table = totals.on(day, districts["district_id"])
+    table = table.assign(
+        families_returned=table["families_returned"].round(),
+        persons_returned=table["persons_returned"].round(),
+        units_completed=table["units_completed"].round(),
+        units_occupied=table["units_occupied"].round(),
+        jobs_created=table["jobs_created"].round(),
+        released_ha=table["hectares_released"],
+        settlements=settlements.groupby("district_id").size(),
+        settlements_with_returns=settlements[settlements["resettling_date"] <= day].groupby("district_id").size(),
+        units_planned=settlements.groupby("district_id")["planned_households"].sum(),
+        hazard_ha=hazards.groupby("district_id")["area_ha"].sum(),
+        infrastructure_completion=table["infrastructure_progress"] / assets.groupby("district_id").size(),
+    ).drop(columns=["hectares_released", "infrastructure_progress"])
     table = table.fillna(0)
     table["share_units_occupied"] = 100 * table["units_occupied"] / table["units_completed"].replace(0, np.nan)
     table["share_hazard_released"] = 100 * table["released_ha"] / table["hazard_ha"].replace(0, np.nan)
@@ -104,19 +91,34 @@ def _target(targets: pd.DataFrame, metric: str, district_ids) -> pd.Series | Non
     return rows.sort_values("target_date").iloc[-1]
 
 
+def _whole(measure):
+    """Counts are whole numbers (the sums of floats that build them are not exactly)."""
+    return lambda d: int(round(measure(d)))
+
+
 PROFILE_KPIS = ("families_returned", "units_completed", "hectares_released", "jobs_created")
 
 
-def key_figures(layers, day, since, data_date, all_districts: bool, keys=None) -> list[Kpi]:
+def key_figures(
+    layers, day, since, data_date, all_districts: bool, keys=None, totals: DailyTotals | None = None
+) -> list[Kpi]:
     """The leadership's KPIs on ``day`` with change since ``since`` and against targets.
 
     Programme targets apply only when every return-area district is selected; with a subset the
-    figures are shown against their own totals (e.g. hazard area, planned units).
+    figures are shown against their own totals (e.g. hazard area, planned units). ``totals``
+    (lib.daily_totals, per district, may hold more districts than ``layers``) makes a change of
+    day a lookup; without it they are built from ``layers``.
     """
-    returns, housing, settlements = layers["returns"], layers["housing"], layers["settlements"]
+    returns, settlements = layers["returns"], layers["settlements"]
     hazards, assets, projects = layers["hazard_areas"], layers["infrastructure"], layers["employment_projects"]
     targets = layers["targets"]
+    totals = totals if totals is not None else daily_totals(layers, data_date)
+    district_ids = layers["districts"]["district_id"]
     scope = None if all_districts else "some"
+
+    def summed(measure: str):
+        return lambda d: float(totals.total(d, district_ids)[measure])
+
     demo_returns = bool(returns["source"].map(is_demonstration).any())
 
     def kpi(key, measure, target_metric=None, total=None, unit="", demonstration=True):
@@ -136,18 +138,18 @@ def key_figures(layers, day, since, data_date, all_districts: bool, keys=None) -
     figures = [
         kpi(
             "families_returned",
-            lambda d: metrics.families_returned(returns, d),
+            _whole(summed("families_returned")),
             "families",
             unit="families",
             demonstration=demo_returns,
-        ),
+        ),  # fmt: skip
         kpi(
             "persons_returned",
-            lambda d: metrics.persons_returned(returns, d),
+            _whole(summed("persons_returned")),
             "persons",
             unit="persons",
             demonstration=demo_returns,
-        ),
+        ),  # fmt: skip
         kpi(
             "settlements_resettling",
             lambda d: metrics.settlements_resettling(settlements, d),
@@ -158,32 +160,27 @@ def key_figures(layers, day, since, data_date, all_districts: bool, keys=None) -
         ),
         kpi(
             "units_completed",
-            lambda d: metrics.dwelling_units_completed(housing, d),
+            _whole(summed("units_completed")),
             "houses",
             total=float(settlements["planned_households"].sum()),
             unit="units",
         ),
         kpi(
             "units_occupied",
-            lambda d: metrics.dwelling_units_occupied(housing, d),
-            total=float(metrics.dwelling_units_completed(housing, day)),
+            _whole(summed("units_occupied")),
+            total=float(_whole(summed("units_completed"))(day)),
             unit="units",
         ),
-        kpi(
-            "hectares_released",
-            lambda d: metrics.hectares_released(hazards, d),
-            total=metrics.hazard_hectares(hazards),
-            unit="ha",
-        ),
+        kpi("hectares_released", summed("hectares_released"), total=metrics.hazard_hectares(hazards), unit="ha"),
         kpi(
             "infrastructure_completion",
-            lambda d: metrics.infrastructure_completion(assets, d),
+            lambda d: summed("infrastructure_progress")(d) / len(assets) if len(assets) else 0.0,
             total=100.0,
             unit="percent",
         ),
         kpi(
             "jobs_created",
-            lambda d: metrics.jobs_created(projects, d, data_date),
+            _whole(summed("jobs_created")),
             total=float(projects["jobs_planned"].sum()),
             unit="jobs",
         ),

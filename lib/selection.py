@@ -12,17 +12,36 @@ STATUS_LAYERS = ("housing", "infrastructure", "hazard_areas", "employment_projec
 TABLE_LAYER = {"returnees": "settlements", "settlement_boundaries": "settlements"}
 
 
-def layers_as_of(layers: dict[str, pd.DataFrame], day) -> dict[str, pd.DataFrame]:
+def layers_as_of(layers: dict[str, pd.DataFrame], day, settlement_totals=None) -> dict[str, pd.DataFrame]:
     """Each layer as it stood on ``day`` (records not yet known dropped, statuses recomputed), plus
-    ``settlement_summary`` (status and figures per settlement on that day)."""
+    ``settlement_summary`` (status and figures per settlement on that day; looked up in
+    ``settlement_totals``, lib.daily_totals per settlement_id, when given)."""
     out = dict(layers)
     for name in STATUS_LAYERS + ("returns",):
         if name in out:
             out[name] = records_as_of(name, out[name], day)
     if {"settlements", "returns", "housing"} <= set(out):
         out["settlement_summary"] = metrics.settlement_summary(
-            layers["settlements"], out["returns"], layers["housing"], day
+            layers["settlements"], out["returns"], layers["housing"], day, totals=settlement_totals
         )
+    return out
+
+
+def in_districts(layers: dict[str, pd.DataFrame], district_ids, keep_whole=()) -> dict[str, pd.DataFrame]:
+    """The records of some districts, in memory (as the store's district filter: records kept per
+    settlement go through their settlement's district); layers in ``keep_whole`` stay whole."""
+    district_ids = list(district_ids)
+    settlement_ids = layers["settlements"].loc[layers["settlements"]["district_id"].isin(district_ids), "settlement_id"]
+    out = {}
+    for name, frame in layers.items():
+        if name in keep_whole:
+            out[name] = frame
+        elif "district_id" in frame.columns:
+            out[name] = frame[frame["district_id"].isin(district_ids)]
+        elif "settlement_id" in frame.columns:
+            out[name] = frame[frame["settlement_id"].isin(settlement_ids)]
+        else:
+            out[name] = frame
     return out
 
 

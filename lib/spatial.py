@@ -15,24 +15,42 @@ def _check_crs(*frames: gpd.GeoDataFrame) -> None:
             raise ValueError(f"expected layers in {STORAGE_CRS}, got {frame.crs}")
 
 
-def unreleased_hazards_near_settlements(
-    hazard_areas: gpd.GeoDataFrame, settlement_boundaries: gpd.GeoDataFrame, day, distance_m: float = 2000
-) -> pd.DataFrame:
-    """Per settlement: unreleased hazard area (ha) within ``distance_m`` of its outline on ``day``.
+NEAR_COLUMNS = ["settlement_id", "hazard_count", "hazard_ha"]
 
-    Returns settlement_id, hazard_count and hazard_ha (whole polygons that come that close),
-    only for settlements with at least one such polygon.
-    """
+
+def hazards_near_settlements(
+    hazard_areas: gpd.GeoDataFrame, settlement_boundaries: gpd.GeoDataFrame, distance_m: float = 2000
+) -> pd.DataFrame:
+    """Every (hazard polygon, settlement) pair closer than ``distance_m`` to the settlement's
+    outline, with the polygon's area and release date: the part of "hazards near settlements"
+    that does not depend on the day, so it is worked out once per data version."""
     _check_crs(hazard_areas, settlement_boundaries)
-    day = pd.Timestamp(day)
-    unreleased = hazard_areas[~(hazard_areas["released_date"] <= day)]
-    if unreleased.empty or settlement_boundaries.empty:
-        return pd.DataFrame(columns=["settlement_id", "hazard_count", "hazard_ha"])
+    columns = ["hazard_id", "settlement_id", "area_ha", "released_date"]
+    if hazard_areas.empty or settlement_boundaries.empty:
+        return pd.DataFrame(columns=columns)
     zones = settlement_boundaries[["settlement_id", "geometry"]].to_crs(METRIC_CRS)
     zones["geometry"] = zones.buffer(distance_m)
-    near = gpd.sjoin(unreleased[["hazard_id", "area_ha", "geometry"]].to_crs(METRIC_CRS), zones, predicate="intersects")
+    hazards = hazard_areas[["hazard_id", "area_ha", "released_date", "geometry"]].to_crs(METRIC_CRS)
+    return pd.DataFrame(gpd.sjoin(hazards, zones, predicate="intersects")[columns])
+
+
+def unreleased_near(pairs: pd.DataFrame, day) -> pd.DataFrame:
+    """Per settlement: unreleased hazard area (ha) near it on ``day``, from
+    :func:`hazards_near_settlements` (settlement_id, hazard_count, hazard_ha; settlements with
+    at least one such polygon only)."""
+    unreleased = pairs[~(pairs["released_date"] <= pd.Timestamp(day))]
+    if unreleased.empty:
+        return pd.DataFrame(columns=NEAR_COLUMNS)
     return (
-        near.groupby("settlement_id")
+        unreleased.groupby("settlement_id")
         .agg(hazard_count=("hazard_id", "nunique"), hazard_ha=("area_ha", "sum"))
         .reset_index()
     )
+
+
+def unreleased_hazards_near_settlements(
+    hazard_areas: gpd.GeoDataFrame, settlement_boundaries: gpd.GeoDataFrame, day, distance_m: float = 2000
+) -> pd.DataFrame:
+    """Per settlement: unreleased hazard area (ha) within ``distance_m`` of its outline on ``day``
+    (whole polygons that come that close; settlements with at least one such polygon only)."""
+    return unreleased_near(hazards_near_settlements(hazard_areas, settlement_boundaries, distance_m), day)

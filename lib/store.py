@@ -218,8 +218,16 @@ class GeoPackageStore:
         return self._table(CHANGE_LOG_TABLE)
 
     def data_version(self) -> str | None:
-        """An id that changes with every write; caches are keyed on it."""
-        return self.metadata().get("data_version")
+        """An id that changes with every write; caches are keyed on it (read on every page run,
+        so it is one indexed lookup rather than the whole metadata table)."""
+        if not self.exists():
+            return None
+        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
+            try:
+                row = connection.execute(f"SELECT value FROM {METADATA_TABLE} WHERE key = 'data_version'").fetchone()
+            except sqlite3.OperationalError:  # no metadata table yet
+                return None
+        return json.loads(row[0]) if row else None
 
 
 def open_store(settings=None) -> Store:

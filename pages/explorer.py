@@ -1,5 +1,7 @@
 """Map explorer for coordinators: layers on and off, a click shows the record, the table and downloads."""
 
+from functools import partial
+
 import streamlit as st
 
 from streamlit_folium import st_folium
@@ -31,7 +33,7 @@ st.query_params["layers"] = ",".join(layers_on)
 loaded = load_layers(
     store, ["settlements", "settlement_boundaries", "returns", *selection.STATUS_LAYERS], filters.district_ids
 )
-data = selection.layers_as_of(loaded, filters.as_of)
+data = selection.layers_as_of(loaded, filters.as_of, page.totals("settlement_id"))
 with st.expander(t("explorer.statuses")):
     for layer in [layer for layer in selection.STATUS_LAYERS if layer in layers_on]:
         statuses = list(maps.STATUS_COLOURS[layer])
@@ -70,7 +72,7 @@ with record_column:
         if houses is not None:
             st.download_button(
                 t("explorer.download_settlement_housing", count=t.number(len(houses))),
-                exports.to_csv(houses),
+                partial(exports.to_csv, houses),
                 f"{exports.file_stem('housing', [record['settlement_id']], filters.as_of)}.csv",
                 "text/csv",
                 key="download_settlement_housing",
@@ -95,19 +97,23 @@ else:
     st.dataframe(exports.display_table(table.head(TABLE_ROWS)), hide_index=True, width="stretch", key="explorer_table")
     stem = exports.file_stem(table_layer, filters.districts, filters.as_of)
     csv, geojson, gpkg, hxl = st.columns(4)
-    csv.download_button(t("download.csv"), exports.to_csv(table), f"{stem}.csv", "text/csv", key="download_csv")
+    csv.download_button(
+        t("download.csv"), partial(exports.to_csv, table), f"{stem}.csv", "text/csv", key="download_csv"
+    )
     geojson.download_button(
         t("download.geojson"),
-        exports.to_geojson(table),
+        partial(exports.to_geojson, table),
         f"{stem}.geojson",
         "application/geo+json",
         key="download_geojson",
     )
     gpkg.download_button(
         t("download.gpkg"),
-        exports.to_geopackage({table_layer: table}),
+        partial(exports.to_geopackage, {table_layer: table}),
         f"{stem}.gpkg",
         "application/geopackage+sqlite3",
         key="download_gpkg",
     )
-    hxl.download_button(t("download.hxl"), exports.to_hxl_csv(table), f"{stem}.hxl.csv", "text/csv", key="download_hxl")
+    hxl.download_button(
+        t("download.hxl"), partial(exports.to_hxl_csv, table), f"{stem}.hxl.csv", "text/csv", key="download_hxl"
+    )

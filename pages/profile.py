@@ -1,5 +1,7 @@
 """District and settlement profile: figures, settlements, timelines and the map zoomed to it."""
 
+from functools import partial
+
 import streamlit as st
 
 from streamlit_folium import st_folium
@@ -54,7 +56,7 @@ for column, kpi in zip(
     column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
     column.caption(kpi_caption(kpi, t))
 
-data = selection.layers_as_of(scope, filters.as_of)
+data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id"))
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
 map_column, table_column = st.columns([3, 2])
 with map_column:
@@ -97,7 +99,7 @@ st.plotly_chart(
 stem = exports.file_stem("housing", [settlement_id or district_id], filters.as_of)
 st.download_button(
     t("profile.download_housing"),
-    exports.to_csv(data["housing"]),
+    partial(exports.to_csv, data["housing"]),
     f"{stem}.csv",
     "text/csv",
     key="profile_download_housing",

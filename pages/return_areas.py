@@ -25,7 +25,9 @@ for column, headline in zip(st.columns(len(headlines)), headlines):
     column.metric(t(f"headline.{headline.key}"), t.number(headline.value))
     column.caption(headline_caption(headline, t))
 
-summary = metrics.settlement_summary(layers["settlements"], layers["returns"], layers["housing"], filters.as_of)
+summary = metrics.settlement_summary(
+    layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
+)
 return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
 st_folium(return_map, key="return_areas_map", returned_objects=[], width="stretch", height=620)
 

@@ -97,7 +97,7 @@ def _ours(layers, figure, data_date):
     return {
         "families_returned": lambda: metrics.families_returned(returns, figure.date),
         "persons_returned": lambda: metrics.persons_returned(returns, figure.date),
-        "hectares_cleared": lambda: metrics.hectares_released(layers["hazard_areas"], figure.date),
+        "hectares_cleared": lambda: metrics.hectares_released(layers["hazard_areas"], figure.date, data_date),
         "estimated_contaminated_km2": lambda: metrics.hazard_hectares(layers["hazard_areas"]) / 100,
         "jobs_created": lambda: metrics.jobs_created(layers["employment_projects"], figure.date, data_date),
         "houses_completed": lambda: metrics.dwelling_units_completed(housing, figure.date),

@@ -35,11 +35,12 @@ def test_dwelling_units_count_units_not_buildings(layers):
 
 def test_hectares_released_count_whole_and_partial_releases(layers):
     hazards = layers["hazard_areas"]
-    assert metrics.hectares_released(hazards, "2022-12-31") == 0
-    # z1 released whole on 2023-01-01; z2's 20 ha are known as of the layer's last date (also
-    # 2023-01-01, the day its clearance starts), so they count from that day
-    assert metrics.hectares_released(hazards, "2023-01-01") == 120
-    assert metrics.hectares_released(hazards, "2024-01-01") == 120
+    assert metrics.hectares_released(hazards, "2022-12-31", DATA_DATE) == 0
+    # z1 is released whole on 2023-01-01; z2's 20 ha are what was released by the data date,
+    # growing linearly from the start of its clearance (2023-01-01, 546 days before)
+    assert metrics.hectares_released(hazards, "2023-01-01", DATA_DATE) == 100
+    assert metrics.hectares_released(hazards, "2024-01-01", DATA_DATE) == pytest.approx(100 + 20 * 365 / 546)
+    assert metrics.hectares_released(hazards, DATA_DATE, DATA_DATE) == 120
     assert metrics.hazard_hectares(hazards) == 350
 
 
@@ -71,7 +72,8 @@ def test_district_progress_gathers_figures_and_indicators(layers):
     lachin = table.loc["AZ-LAC"]
     assert lachin.families_returned == 6 and lachin.units_completed == 7 and lachin.units_occupied == 6
     assert lachin.share_units_occupied == pytest.approx(600 / 7)
-    assert lachin.share_hazard_released == pytest.approx(120 / 150 * 100)
+    # z1's 100 ha and 365 of the 546 days of z2's clearance towards its 20 ha, of 150 ha
+    assert lachin.share_hazard_released == pytest.approx((100 + 20 * 365 / 546) / 150 * 100)
     assert lachin.jobs_per_10_families == pytest.approx(10 * 10 / 6)
     zangilan = table.loc["AZ-ZAN"]
     assert zangilan.families_returned == 0 and pd.isna(zangilan.jobs_per_10_families)
