@@ -4,11 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from streamlit_folium import st_folium
-
 from lib import exports, maps, selection
 from lib.cache import load_layers, page_context
 from lib.level_of_detail import View
+from lib.map_view import show_map
 from lib.presentation import record_table
 
 TABLE_ROWS = 5_000  # a browser table stays responsive; downloads carry every row
@@ -53,12 +52,11 @@ focus = selection.map_focus(districts, filters.districts)
 view = View.from_map_state(st.session_state.get("explorer_map"))
 map_column, record_column = st.columns([3, 1])
 with map_column:
-    clicked = st_folium(
+    clicked = show_map(
         maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
-        feature_group_to_add=maps.explorer_layers(data, layers_on, view, t),
+        feature_group=maps.explorer_layers(data, layers_on, view, t),
         key="explorer_map",
         returned_objects=["last_active_drawing", "bounds", "zoom"],
-        width="stretch",
         height=640,
     )
 with record_column:

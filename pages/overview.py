@@ -2,11 +2,10 @@
 
 import streamlit as st
 
-from streamlit_folium import st_folium
-
 from lib import charts, maps, progress
 from lib.cache import load_layers, overview_figures, page_context
 from lib.i18n import place_names
+from lib.map_view import show_map
 from lib.presentation import describe_finding, kpi_caption, kpi_delta, kpi_value
 
 page = page_context()
@@ -46,7 +45,7 @@ with left:
     )
     column, unit = progress.INDICATORS[indicator]
     title = f"{t(f'indicator.{indicator}')} ({t(unit)})"
-    st_folium(
+    show_map(
         maps.progress_map(
             all_districts,
             table,
@@ -57,8 +56,6 @@ with left:
             **page.basemap,
         ),
         key="overview_map",
-        returned_objects=[],
-        width="stretch",
         height=520,
     )
 with right:

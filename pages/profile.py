@@ -4,11 +4,10 @@ from functools import partial
 
 import streamlit as st
 
-from streamlit_folium import st_folium
-
 from lib import charts, exports, maps, progress, selection
 from lib.cache import load_layers, page_context
 from lib.i18n import place_names
+from lib.map_view import show_map
 from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
 
 PROFILE_LAYERS = ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"]
@@ -60,12 +59,10 @@ data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id")
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    st_folium(
+    show_map(
         maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.basemap),
-        feature_group_to_add=maps.explorer_layers(data, PROFILE_LAYERS, None, t),
+        feature_group=maps.explorer_layers(data, PROFILE_LAYERS, None, t),
         key="profile_map",
-        returned_objects=[],
-        width="stretch",
         height=560,
     )
 with table_column:

@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from streamlit_folium import st_folium
-
 from lib import maps, metrics
 from lib.cache import load_layers, page_context
+from lib.map_view import show_map
 from lib.presentation import headline_caption, sources_table
 
 page = page_context()
@@ -29,7 +28,7 @@ summary = metrics.settlement_summary(
     layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
 )
 return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
-st_folium(return_map, key="return_areas_map", returned_objects=[], width="stretch", height=620)
+show_map(return_map, key="return_areas_map", height=620)
 
 with st.expander(t("sources.title")):
     st.dataframe(sources_table(metadata, t), hide_index=True, width="stretch")
