@@ -15,6 +15,7 @@ import pandas as pd
 
 import geopandas as gpd
 import shapely
+from pyproj import Transformer
 
 from lib.config import METRIC_CRS, STORAGE_CRS
 
@@ -69,25 +70,33 @@ def grid_cell_metres(bounds_metric: tuple[float, float, float, float], budget: i
     return float(max(250.0, round(side, -2)))
 
 
+_TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
+
+
 def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) -> gpd.GeoDataFrame:
     """Features counted in square cells of ``cell_m`` metres: count, summed ``weight`` (e.g. units
-    or hectares) and the status most of them have, one polygon per non-empty cell."""
+    or hectares) and the status most of them have, one polygon per non-empty cell.
+
+    A feature counts in the cell of its bounding box's centre: for features far smaller than a
+    cell that is where they are, and it costs a fraction of a point-on-surface per polygon
+    (this runs on every change of day at 100x the data).
+    """
     if frame.empty:
         return gpd.GeoDataFrame({"count": [], "total": [], "status": []}, geometry=[], crs=STORAGE_CRS)
-    centres = frame.geometry.representative_point().to_crs(METRIC_CRS)
-    column = np.floor(centres.x.to_numpy() / cell_m).astype("int64")
-    row = np.floor(centres.y.to_numpy() / cell_m).astype("int64")
+    bounds = shapely.bounds(frame.geometry.to_numpy())
+    x, y = _TO_METRIC.transform((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
     cells = pd.DataFrame(
         {
-            "column": column,
-            "row": row,
+            "column": np.floor(x / cell_m).astype("int64"),
+            "row": np.floor(y / cell_m).astype("int64"),
             "status": frame["status"].to_numpy() if "status" in frame.columns else "",
             "weight": frame[weight].to_numpy() if weight else 1,
         }
     )
-    grouped = cells.groupby(["column", "row"])
-    summary = grouped.agg(count=("weight", "size"), total=("weight", "sum")).reset_index()
-    summary["status"] = grouped["status"].agg(lambda s: s.value_counts().index[0]).to_numpy()
+    summary = cells.groupby(["column", "row"]).agg(count=("weight", "size"), total=("weight", "sum"))
+    by_status = cells.groupby(["column", "row", "status"]).size().sort_values(ascending=False, kind="stable")
+    dominant = by_status[~by_status.index.droplevel("status").duplicated()].reset_index(level="status")["status"]
+    summary = summary.join(dominant).reset_index()
     squares = shapely.box(
         summary["column"] * cell_m,
         summary["row"] * cell_m,
@@ -108,18 +117,38 @@ class LayerView:
     cell_m: float | None = None
 
 
+# A feature counts as one, or as many as its vertices fill simple rings of this size: a district's
+# thousand detailed hazard polygons weigh on the browser (and the message) as their vertices do.
+COORDINATES_PER_FEATURE = 5
+
+
+def drawing_cost(frame: gpd.GeoDataFrame) -> float:
+    """What a layer costs to send and draw, in features (see :data:`COORDINATES_PER_FEATURE`)."""
+    coordinates = int(shapely.get_num_coordinates(frame.geometry.to_numpy()).sum()) if len(frame) else 0
+    return max(len(frame), coordinates / COORDINATES_PER_FEATURE)
+
+
 def fit_to_budget(
     frame: gpd.GeoDataFrame, view: View | None, weight: str | None = None, budget: int = FEATURE_BUDGET
 ) -> LayerView:
-    """The layer in detail when it fits the budget (within the view once zoomed in), else binned."""
+    """The layer in detail when it fits the budget (within the view once zoomed in), else binned.
+
+    Below :data:`DETAIL_ZOOM` the result does not depend on the view, so a map that reports its
+    view as it opens, pans or zooms out gets the very same layer back and draws nothing anew.
+    """
+    view = view if view is not None and view.zoom >= DETAIL_ZOOM else None
     total = len(frame)
     if total <= budget:
-        return LayerView("detail", simplified(frame, view.zoom if view else 12), total)
-    if view is not None and view.zoom >= DETAIL_ZOOM:
+        detail = simplified(frame, view.zoom if view else DETAIL_ZOOM - 1)
+        if drawing_cost(detail) <= budget:
+            return LayerView("detail", detail, total)
+    if view is not None:
         west, south, east, north = view.bounds
         inside = frame.iloc[frame.sindex.query(shapely.box(west, south, east, north), predicate="intersects")]
         if len(inside) <= budget:
-            return LayerView("detail", simplified(inside, view.zoom), total)
+            detail = simplified(inside, view.zoom)
+            if drawing_cost(detail) <= budget:
+                return LayerView("detail", detail, total)
     bounds = gpd.GeoSeries([shapely.box(*frame.total_bounds)], crs=STORAGE_CRS).to_crs(METRIC_CRS).total_bounds
     cell_m = grid_cell_metres(tuple(bounds), budget)
     return LayerView("binned", binned(frame, cell_m, weight), total, cell_m)

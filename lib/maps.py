@@ -19,7 +19,7 @@ import folium
 import geopandas as gpd
 import mapclassify
 import shapely
-from branca.element import MacroElement, Template
+from branca.element import Element, MacroElement, Template
 
 from lib.i18n import Translator, place_names
 from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
@@ -42,19 +42,77 @@ COORDINATE_DECIMALS = 4
 
 
 def _rounded(frame: gpd.GeoDataFrame) -> dict:
+    return json.loads(_feature_collection(frame))
+
+
+def _feature_collection(frame: gpd.GeoDataFrame) -> str:
     """The frame as a GeoJSON FeatureCollection with coordinates kept to ~10 m.
 
     Built with shapely's vectorised GeoJSON writer: folium's own conversion goes feature by
     feature through ``__geo_interface__`` and a JSON round trip, which cost more than the rest
     of a map at 100x the data.
     """
-    geometries = shapely.to_geojson(shapely.set_precision(frame.geometry.to_numpy(), 10**-COORDINATE_DECIMALS))
+    # plain rounding, not set_precision's snap rounding: a drawing needs no valid topology
+    rounded = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    geometries = shapely.to_geojson(rounded)
     properties = frame.drop(columns=frame.geometry.name).to_dict("records")
     features = ",".join(
-        f'{{"type":"Feature","properties":{json.dumps(p, default=str)},"geometry":{g}}}'
+        f'{{"type":"Feature","properties":{json.dumps(p, default=str, ensure_ascii=False)},"geometry":{g}}}'
         for p, g in zip(properties, geometries)
     )
-    return json.loads(f'{{"type":"FeatureCollection","features":[{features}]}}')
+    return f'{{"type":"FeatureCollection","features":[{features}]}}'
+
+
+class _Script(Element):
+    """Script text already rendered: branca wraps every rendered script in a new Jinja template
+    and compiles it, which for a layer's GeoJSON cost more than building it."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class StaticGeoJson(MacroElement):
+    """A GeoJSON layer drawn as given, styled and labelled from each feature's properties.
+
+    For layers nobody clicks for a record (district outlines, the choropleth, settlement
+    circles): their GeoJSON is written once, with ``style`` (Leaflet path options) for every
+    feature and a feature's ``properties.style`` over it, and ``properties.tooltip`` (HTML) as
+    its tooltip. Points are circle markers. folium's GeoJson re-encodes, re-checks and
+    re-compiles its data on every render (three times per page run in streamlit-folium).
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.geoJson(null, {"
+        "style: function (f) { return Object.assign({}, {{ this.style }}, f.properties.style); },"
+        "pointToLayer: function (f, latlng) {"
+        " return L.circleMarker(latlng, Object.assign({}, {{ this.style }}, f.properties.style)); },"
+        "onEachFeature: function (f, layer) {"
+        " if (f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true}); } }"
+        "}).addTo({{ this._parent.get_name() }});\n"
+        "function {{ this.get_name() }}_add(data) { {{ this.get_name() }}.addData(data); }\n"
+        "{{ this.get_name() }}_add({{ this.data }});\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, frame: gpd.GeoDataFrame, style: dict, name: str | None = None):
+        super().__init__()
+        self._name = "StaticGeoJson"
+        self.layer_name = name
+        self.style = json.dumps(style)
+        self.data = _feature_collection(frame).replace("</", "<\\/")  # no "</script>" inside a script
+        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (None,) * 4
+        self._bounds = [[miny, minx], [maxy, maxx]]
+
+    def render(self, **kwargs) -> None:
+        self.get_root().script.add_child(_Script(self._template.module.script(self, kwargs)), name=self.get_name())
+
+    def _get_self_bounds(self):
+        return self._bounds
 
 
 def _circle_radius(families: np.ndarray) -> np.ndarray:
@@ -100,15 +158,14 @@ def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.
     return fmap
 
 
-def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> folium.GeoJson:
+def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     """Every district outside the focus, grey, named in the tooltip."""
-    context = _rounded(districts.assign(name=place_names(districts, t))[["district_id", "name", "geometry"]])
-    return folium.GeoJson(
-        context,
-        name=t("map.districts"),
-        style_function=lambda _: {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6},
-        tooltip=folium.GeoJsonTooltip(["name"], labels=False),
-    )
+    names = place_names(districts, t)
+    context = districts.assign(tooltip=[html.escape(str(name)) for name in names])[
+        ["district_id", "tooltip", "geometry"]
+    ]
+    style = {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6}
+    return StaticGeoJson(context, style, name=t("map.districts"))
 
 
 LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
@@ -171,20 +228,16 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
 
     shown = settlements.assign(
         tooltip=[tooltip(row, name) for row, name in zip(settlements.itertuples(), names)],
-        colour=settlements["status"].map(SETTLEMENT_STATUS_COLOURS),
-        radius=_circle_radius(settlements["families_returned"].to_numpy()).round(1),
-        dash=np.where(settlements["coord_quality"] == "district_seat", "3", ""),
-    )[["settlement_id", "tooltip", "colour", "radius", "dash", "geometry"]]
-    folium.GeoJson(
-        _rounded(shown),
-        marker=folium.CircleMarker(color="#333333", weight=1, fill=True, fill_opacity=0.9),
-        style_function=lambda f: {
-            "fillColor": f["properties"]["colour"],
-            "radius": f["properties"]["radius"],
-            "dashArray": f["properties"]["dash"] or None,
-        },
-        tooltip=folium.GeoJsonTooltip(["tooltip"], labels=False),
-    ).add_to(layer)
+        style=[
+            {"fillColor": SETTLEMENT_STATUS_COLOURS.get(status, NO_DATA), "radius": radius, "dashArray": dash}
+            for status, radius, dash in zip(
+                settlements["status"],
+                _circle_radius(settlements["families_returned"].to_numpy()).round(1),
+                np.where(settlements["coord_quality"] == "district_seat", "3", None),
+            )
+        ],
+    )[["settlement_id", "tooltip", "style", "geometry"]]
+    StaticGeoJson(shown, {"color": "#333333", "weight": 1, "fill": True, "fillOpacity": 0.9}).add_to(layer)
     labelled = non_overlapping_labels(settlements, names)
     for index in labelled:
         point = settlements.geometry[index]
@@ -227,19 +280,12 @@ def return_areas_map(
     return_areas = districts[districts["economic_region"].notna()]
     fmap = _frame_map(return_areas, tiles_url, tiles_attribution)
     _context_layer(districts[districts["economic_region"].isna()], t).add_to(fmap)
-    highlighted = return_areas.assign(name=place_names(return_areas, t))
-    highlighted["region"] = highlighted["economic_region"].map(lambda r: t.term("region", r))
-    folium.GeoJson(
-        _rounded(highlighted[["district_id", "name", "region", "economic_region", "geometry"]]),
-        name=t("map.return_areas"),
-        style_function=lambda feature: {
-            "color": REGION_COLOURS[feature["properties"]["economic_region"]],
-            "weight": 2,
-            "fillColor": REGION_COLOURS[feature["properties"]["economic_region"]],
-            "fillOpacity": 0.18,
-        },
-        tooltip=folium.GeoJsonTooltip(["name", "region"], labels=False),
-    ).add_to(fmap)
+    names, regions = place_names(return_areas, t), return_areas["economic_region"]
+    highlighted = return_areas.assign(
+        tooltip=[f"<b>{html.escape(str(n))}</b><br>{html.escape(t.term('region', r))}" for n, r in zip(names, regions)],
+        style=[{"color": REGION_COLOURS[r], "fillColor": REGION_COLOURS[r]} for r in regions],
+    )[["district_id", "economic_region", "tooltip", "style", "geometry"]]
+    StaticGeoJson(highlighted, {"weight": 2, "fillOpacity": 0.18}, name=t("map.return_areas")).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     entries = [(colour, "box", t.term("region", region)) for region, colour in REGION_COLOURS.items()]
     _legend(t("map.return_areas"), entries + _status_entries(t)).add_to(fmap)
@@ -298,21 +344,13 @@ def progress_map(
     values = selected[["district_id"]].merge(progress[["district_id", column]], on="district_id", how="left")[column]
     classes, bins = classify(values)
     shaded = selected.assign(
-        name=place_names(selected, t),
-        value=[t.number(v, 1) if pd.notna(v) else "–" for v in values],
-        colour=[_class_colour(c, len(bins)) for c in classes],
-    )
-    folium.GeoJson(
-        _rounded(shaded[["district_id", "name", "value", "colour", "geometry"]]),
-        name=title,
-        style_function=lambda feature: {
-            "color": "#333333",
-            "weight": 1.2,
-            "fillColor": feature["properties"]["colour"],
-            "fillOpacity": 0.8,
-        },
-        tooltip=folium.GeoJsonTooltip(["name", "value"], labels=False),
-    ).add_to(fmap)
+        tooltip=[
+            f"<b>{html.escape(str(name))}</b><br>{t.number(v, 1) if pd.notna(v) else '–'}"
+            for name, v in zip(place_names(selected, t), values)
+        ],
+        style=[{"fillColor": _class_colour(c, len(bins))} for c in classes],
+    )[["district_id", "tooltip", "style", "geometry"]]
+    StaticGeoJson(shaded, {"color": "#333333", "weight": 1.2, "fillOpacity": 0.8}, name=title).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     lower = [float(values.min())] + bins[:-1]
     entries = [
@@ -443,6 +481,7 @@ def explorer_map(
     focus: gpd.GeoDataFrame,
     t: Translator,
     *,
+    budget: int = FEATURE_BUDGET,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
 ) -> folium.Map:
@@ -472,9 +511,9 @@ def explorer_map(
                 )
                 for status, colour in STATUS_COLOURS[layer].items()
             ]
-            if len(data[layer]) > FEATURE_BUDGET:
+            if len(data[layer]) > budget:  # the legend says which layers come as grid cells
                 entries.append((CONTEXT_COLOUR, "box", t("map.binned_note", layer=t(f"layer.{layer}"))))
-    if "returnees" in layers_on:
+    if "returnees" in layers_on and len(data["settlement_summary"]):
         _returnee_symbols(data["settlement_summary"], t).add_to(fmap)
         entries += _status_entries(t)
     if entries:
@@ -483,15 +522,19 @@ def explorer_map(
 
 
 def explorer_layers(
-    data: dict[str, gpd.GeoDataFrame], layers_on: list[str], view: View | None, t: Translator
+    data: dict[str, gpd.GeoDataFrame],
+    layers_on: list[str],
+    view: View | None,
+    t: Translator,
+    budget: int = FEATURE_BUDGET,
 ) -> folium.FeatureGroup:
-    """The dense layers for the current view: each in detail while it fits the feature budget
+    """The dense layers for the current view: each in detail while it fits the feature ``budget``
     (inside the view once zoomed in), otherwise as grid cells (lib.level_of_detail)."""
     group = folium.FeatureGroup(name=t("map.legend"))
     for layer, id_field, weight in DENSE_LAYERS:
         if layer not in layers_on or data[layer].empty:
             continue
-        shown = fit_to_budget(data[layer], view, weight)
+        shown = fit_to_budget(data[layer], view, weight, budget)
         if shown.mode == "binned":
             _binned_layer(shown.frame, layer, t).add_to(group)
         elif len(shown.frame):

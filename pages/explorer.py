@@ -47,24 +47,29 @@ with st.expander(t("explorer.statuses")):
 
 districts = load_layers(store, ["districts"])["districts"]
 focus = selection.map_focus(districts, filters.districts)
-# The base map stays the same while the user pans and zooms; only the dense layers are sent
-# again, for the view the map reports (detail once zoomed in, grid cells before).
-view = View.from_map_state(st.session_state.get("explorer_map"))
-map_column, record_column = st.columns([3, 1])
-with map_column:
-    clicked = show_map(
-        maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
-        feature_group=maps.explorer_layers(data, layers_on, view, t),
-        key="explorer_map",
-        returned_objects=["last_active_drawing", "bounds", "zoom"],
-        height=640,
-    )
-with record_column:
-    st.subheader(t("explorer.record"))
-    record = selection.record_of(data, (clicked or {}).get("last_active_drawing"))
-    if record is None:
-        st.info(t("explorer.click_hint"))
-    else:
+
+
+@st.fragment
+def map_and_record():
+    """The map and the clicked record. A fragment: what the map reports (a click, its view) reruns
+    only this part, not the page's tables and downloads. The base map stays the same; only the
+    dense layers are sent again, and only once zoomed in far enough that the view's detail counts."""
+    view = View.from_map_state(st.session_state.get("explorer_map"))
+    map_column, record_column = st.columns([3, 1])
+    with map_column:
+        clicked = show_map(
+            maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
+            feature_group=maps.explorer_layers(data, layers_on, view, t),
+            key="explorer_map",
+            returned_objects=["last_active_drawing", "bounds", "zoom"],
+            height=640,
+        )
+    with record_column:
+        st.subheader(t("explorer.record"))
+        record = selection.record_of(data, (clicked or {}).get("last_active_drawing"))
+        if record is None:
+            st.info(t("explorer.click_hint"))
+            return
         st.dataframe(record_table(record, t), hide_index=True, width="stretch", key="explorer_record")
         houses = selection.settlement_housing(data, record)
         if houses is not None:
@@ -75,6 +80,9 @@ with record_column:
                 "text/csv",
                 key="download_settlement_housing",
             )
+
+
+map_and_record()
 
 st.subheader(t("explorer.table"))
 table_layers = [layer for layer in layers_on if layer != "returnees"] or ["settlement_boundaries"]

@@ -10,6 +10,9 @@ from lib.i18n import place_names
 from lib.map_view import show_map
 from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
 
+# A district at a glance in a third of the page: past this many features a layer is shown as
+# grid cells (the explorer shows the detail).
+PROFILE_FEATURE_BUDGET = 1_500
 PROFILE_LAYERS = ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"]
 
 page = page_context()
@@ -60,8 +63,8 @@ focus = selection.map_focus(districts, [district_id], data["settlement_boundarie
 map_column, table_column = st.columns([3, 2])
 with map_column:
     show_map(
-        maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.basemap),
-        feature_group=maps.explorer_layers(data, PROFILE_LAYERS, None, t),
+        maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, budget=PROFILE_FEATURE_BUDGET, **page.basemap),
+        feature_group=maps.explorer_layers(data, PROFILE_LAYERS, None, t, PROFILE_FEATURE_BUDGET),
         key="profile_map",
         height=560,
     )

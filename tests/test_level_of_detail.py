@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import geopandas as gpd
+from shapely.geometry import Point
 
 from lib.level_of_detail import View, binned, fit_to_budget, simplified
 from tests.fixtures import square
@@ -63,3 +64,22 @@ def test_simplification_keeps_points_and_lightens_polygons():
 def test_binning_an_empty_layer_gives_no_cells():
     empty = gpd.GeoDataFrame({"status": pd.Series([], dtype="str")}, geometry=[], crs="EPSG:4326")
     assert binned(empty, 1000).empty
+
+
+def test_below_the_detail_zoom_the_view_changes_nothing_sent(demo_layers):
+    houses = demo_layers["housing"]
+    opened = fit_to_budget(houses, None, "units", budget=400)
+    for zoom in (8, 11, 12):
+        panned = fit_to_budget(houses, View((46.0, 39.5, 46.5, 39.9), zoom=zoom), "units", budget=400)
+        assert panned.mode == opened.mode and panned.frame.equals(opened.frame)
+
+
+def test_grid_cells_take_the_status_most_of_their_features_have():
+    points = gpd.GeoDataFrame(
+        {"status": ["occupied", "planned", "planned", "completed"]},
+        geometry=[Point(46.0001, 39.5001), Point(46.0002, 39.5002), Point(46.0003, 39.5003), Point(46.3, 39.7)],
+        crs="EPSG:4326",
+    )
+    cells = binned(points, 10_000).sort_values("count", ascending=False)
+    assert cells["count"].tolist() == [3, 1]
+    assert cells["status"].tolist() == ["planned", "completed"]

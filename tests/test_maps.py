@@ -38,10 +38,10 @@ def test_every_district_is_drawn_and_return_areas_carry_their_region(rendered, d
 
 def test_each_settlement_is_a_circle_with_its_figures_and_cities_are_labelled(rendered, summary):
     _, html = rendered
-    circles = [p for p in _geojson_payloads(html) if "tooltip" in p["features"][0]["properties"]]
+    circles = [p for p in _geojson_payloads(html) if p["features"][0]["geometry"]["type"] == "Point"]
     assert len(circles) == 1 and len(circles[0]["features"]) == len(summary)
     assert all(f["geometry"]["type"] == "Point" for f in circles[0]["features"])
-    assert "new L.CircleMarker(latlng" in html  # drawn as circle markers, never default markers
+    assert "L.circleMarker(latlng" in html  # drawn as circle markers, never default markers
     lachin = summary.set_index("settlement_id").loc["AZ-LAC-lachin-city"]
     assert f"Families returned: {lachin.families_returned:,}" in html
     labelled = maps.non_overlapping_labels(summary, summary["name_en"])
