@@ -85,18 +85,24 @@ def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) ->
         return gpd.GeoDataFrame({"count": [], "total": [], "status": []}, geometry=[], crs=STORAGE_CRS)
     bounds = shapely.bounds(frame.geometry.to_numpy())
     x, y = _TO_METRIC.transform((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
-    cells = pd.DataFrame(
+    column, row = np.floor(x / cell_m).astype("int64"), np.floor(y / cell_m).astype("int64")
+    # factorize (hashing) rather than sorting: this runs on every change of day at 100x the data
+    cell, cell_keys = pd.factorize(column * 2**32 + (row + 2**31))
+    cell_of = np.stack([cell_keys // 2**32, cell_keys % 2**32 - 2**31], axis=1)
+    weights = frame[weight].to_numpy(dtype="float64") if weight else np.ones(len(frame))
+    status, statuses = pd.factorize(frame["status"] if "status" in frame.columns else pd.Series([""] * len(frame)))
+    statuses = np.asarray(statuses, dtype=object)
+    per_status = np.zeros((len(cell_of), len(statuses)), dtype="int64")
+    np.add.at(per_status, (cell, status), 1)
+    summary = pd.DataFrame(
         {
-            "column": np.floor(x / cell_m).astype("int64"),
-            "row": np.floor(y / cell_m).astype("int64"),
-            "status": frame["status"].to_numpy() if "status" in frame.columns else "",
-            "weight": frame[weight].to_numpy() if weight else 1,
+            "column": cell_of[:, 0],
+            "row": cell_of[:, 1],
+            "count": np.bincount(cell, minlength=len(cell_of)),
+            "total": np.bincount(cell, weights=weights, minlength=len(cell_of)),
+            "status": statuses[per_status.argmax(axis=1)],  # the most frequent; ties go to the first seen
         }
     )
-    summary = cells.groupby(["column", "row"]).agg(count=("weight", "size"), total=("weight", "sum"))
-    by_status = cells.groupby(["column", "row", "status"]).size().sort_values(ascending=False, kind="stable")
-    dominant = by_status[~by_status.index.droplevel("status").duplicated()].reset_index(level="status")["status"]
-    summary = summary.join(dominant).reset_index()
     squares = shapely.box(
         summary["column"] * cell_m,
         summary["row"] * cell_m,

@@ -451,7 +451,7 @@ def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> folium.
     colours = STATUS_COLOURS[layer]
     shown = cells.assign(
         colour=cells["status"].map(colours).fillna(CONTEXT_COLOUR),
-        label=[t("map.cell", count=t.number(count)) for count in cells["count"]],
+        label=cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}),
     )[["label", "colour", "geometry"]]
     return folium.GeoJson(
         _rounded(shown),

@@ -52,7 +52,14 @@ scope = selection.profile_scope(loaded, settlement_id or None)
 for column, kpi in zip(
     st.columns(4),
     progress.key_figures(
-        scope, filters.as_of, filters.since, metadata["data_date"], all_districts=False, keys=progress.PROFILE_KPIS
+        scope,
+        filters.as_of,
+        filters.since,
+        metadata["data_date"],
+        all_districts=False,
+        keys=progress.PROFILE_KPIS,
+        # a whole district's figures are in the shared daily totals; one settlement's are worked out
+        totals=None if settlement_id else page.totals(),
     ),
 ):
     column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
