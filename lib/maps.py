@@ -41,10 +41,6 @@ NO_DATA = "#d9d9d9"
 COORDINATE_DECIMALS = 4
 
 
-def _rounded(frame: gpd.GeoDataFrame) -> dict:
-    return json.loads(_feature_collection(frame))
-
-
 def _feature_collection(frame: gpd.GeoDataFrame) -> str:
     """The frame as a GeoJSON FeatureCollection with coordinates kept to ~10 m.
 
@@ -76,34 +72,52 @@ class _Script(Element):
 
 
 class StaticGeoJson(MacroElement):
-    """A GeoJSON layer drawn as given, styled and labelled from each feature's properties.
+    """A GeoJSON layer whose styling and tooltips happen in the browser, from each feature's properties.
 
-    For layers nobody clicks for a record (district outlines, the choropleth, settlement
-    circles): their GeoJSON is written once, with ``style`` (Leaflet path options) for every
-    feature and a feature's ``properties.style`` over it, and ``properties.tooltip`` (HTML) as
-    its tooltip. Points are circle markers. folium's GeoJson re-encodes, re-checks and
-    re-compiles its data on every render (three times per page run in streamlit-folium).
+    Every feature gets ``style`` (Leaflet path options), then its ``properties.style`` over it,
+    then ``properties.colour`` for each option named in ``colour_options``. Its tooltip is
+    ``properties.tooltip`` (HTML we wrote), or the values of ``tooltip_fields`` as plain text, one
+    per line. Points are circle markers. A click reports the feature with its properties
+    (streamlit-folium's ``last_active_drawing``).
+
+    folium's own GeoJson re-encodes, re-checks and re-compiles its data on every render (several
+    times per page run in streamlit-folium) and evaluates a style per feature in Python: at
+    100x the data that was most of a page's server time.
     """
 
     _template = Template(
         "{% macro script(this, kwargs) %}"
         "var {{ this.get_name() }} = L.geoJson(null, {"
-        "style: function (f) { return Object.assign({}, {{ this.style }}, f.properties.style); },"
-        "pointToLayer: function (f, latlng) {"
-        " return L.circleMarker(latlng, Object.assign({}, {{ this.style }}, f.properties.style)); },"
-        "onEachFeature: function (f, layer) {"
-        " if (f.properties.tooltip) { layer.bindTooltip(f.properties.tooltip, {sticky: true}); } }"
+        "style: function (f) { var s = Object.assign({}, {{ this.style }}, f.properties.style);"
+        " {{ this.colour_options }}.forEach(function (k) { if (f.properties.colour) { s[k] = f.properties.colour; } });"
+        " return s; },"
+        "pointToLayer: function (f, latlng) { return L.circleMarker(latlng); },"
+        "onEachFeature: function (f, layer) { var p = f.properties, text = p.tooltip;"
+        " if ({{ this.tooltip_fields }}.length) { text = {{ this.tooltip_fields }}.map(function (k) { return p[k]; })"
+        ".filter(function (v) { return v !== null && v !== undefined; }).map(function (v) {"
+        " return String(v).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'); }).join('<br>'); }"
+        " if (text) { layer.bindTooltip(text, {sticky: true}); } }"
         "}).addTo({{ this._parent.get_name() }});\n"
         "function {{ this.get_name() }}_add(data) { {{ this.get_name() }}.addData(data); }\n"
         "{{ this.get_name() }}_add({{ this.data }});\n"
         "{% endmacro %}"
     )
 
-    def __init__(self, frame: gpd.GeoDataFrame, style: dict, name: str | None = None):
+    def __init__(
+        self,
+        frame: gpd.GeoDataFrame,
+        style: dict,
+        name: str | None = None,
+        *,
+        colour_options: tuple[str, ...] = (),
+        tooltip_fields: tuple[str, ...] = (),
+    ):
         super().__init__()
         self._name = "StaticGeoJson"
         self.layer_name = name
         self.style = json.dumps(style)
+        self.colour_options = json.dumps(list(colour_options))
+        self.tooltip_fields = json.dumps(list(tooltip_fields))
         self.data = _feature_collection(frame).replace("</", "<\\/")  # no "</script>" inside a script
         minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (None,) * 4
         self._bounds = [[miny, minx], [maxy, maxx]]
@@ -394,37 +408,27 @@ EXPLORER_LAYERS = [
 
 def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of, t: Translator, radius=4):
     """One layer as GeoJSON whose features carry ``layer`` and ``id`` (what a click returns)."""
-    shown = frame.assign(layer=layer, id=frame[id_field], colour=colour_of(frame))
     label = frame["status"].map(lambda s: t.term(STATUS_TERMS[layer], s)) if layer in STATUS_TERMS else frame[id_field]
-    shown = shown.assign(label=label)[["layer", "id", "label", "colour", "geometry"]]
-    points = shown.geom_type == "Point"
-
-    def common():  # one tooltip object per GeoJson: folium binds a tooltip to its last parent
-        return {"name": t(f"layer.{layer}"), "tooltip": folium.GeoJsonTooltip(["id", "label"], labels=False)}
-
+    shown = frame.assign(layer=layer, id=frame[id_field], label=label, colour=colour_of(frame))
+    shown = shown[["layer", "id", "label", "colour", "geometry"]]
+    points = (shown.geom_type == "Point").to_numpy()
     group = folium.FeatureGroup(name=t(f"layer.{layer}"))
+    tooltip = {"tooltip_fields": ("id", "label"), "name": t(f"layer.{layer}")}
     if (~points).any():
-        folium.GeoJson(
-            _rounded(shown[~points]),
-            style_function=lambda f: {
-                "color": f["properties"]["colour"],
-                "weight": 2,
-                "fillColor": f["properties"]["colour"],
-                "fillOpacity": 0.45,
-            },
-            **common(),
+        StaticGeoJson(
+            shown[~points], {"weight": 2, "fillOpacity": 0.45}, colour_options=("color", "fillColor"), **tooltip
         ).add_to(group)
     if points.any():
-        folium.GeoJson(
-            _rounded(shown[points]),
-            marker=folium.CircleMarker(radius=radius, weight=1, color="#333333", fill=True, fill_opacity=0.9),
-            style_function=lambda f: {"fillColor": f["properties"]["colour"]},
-            **common(),
+        StaticGeoJson(
+            shown[points],
+            {"radius": radius, "weight": 1, "color": "#333333", "fill": True, "fillOpacity": 0.9},
+            colour_options=("fillColor",),
+            **tooltip,
         ).add_to(group)
     return group
 
 
-def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> folium.GeoJson:
+def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     """Settlements as circles with area proportional to families returned; a click gives the settlement."""
     shown = summary.assign(
         layer="settlements",
@@ -434,35 +438,30 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> folium.GeoJso
             for name, families in zip(place_names(summary, t), summary["families_returned"])
         ],
         colour=summary["status"].map(SETTLEMENT_STATUS_COLOURS),
-        radius=_circle_radius(summary["families_returned"].to_numpy()).round(1),
-    )[["layer", "id", "label", "colour", "radius", "geometry"]]
-    return folium.GeoJson(
-        _rounded(shown),
-        name=t("layer.returnees"),
-        marker=folium.CircleMarker(weight=1, color="#333333", fill=True, fill_opacity=0.85),
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "radius": f["properties"]["radius"]},
-        tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+        style=[{"radius": r} for r in _circle_radius(summary["families_returned"].to_numpy()).round(1)],
+    )[["layer", "id", "label", "colour", "style", "geometry"]]
+    return StaticGeoJson(
+        shown,
+        {"weight": 1, "color": "#333333", "fill": True, "fillOpacity": 0.85},
+        t("layer.returnees"),
+        colour_options=("fillColor",),
+        tooltip_fields=("label",),
     )
 
 
-def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> folium.GeoJson:
+def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticGeoJson:
     """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
     with the count in the tooltip."""
-    colours = STATUS_COLOURS[layer]
     shown = cells.assign(
-        colour=cells["status"].map(colours).fillna(CONTEXT_COLOUR),
+        colour=cells["status"].map(STATUS_COLOURS[layer]).fillna(CONTEXT_COLOUR),
         label=cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}),
     )[["label", "colour", "geometry"]]
-    return folium.GeoJson(
-        _rounded(shown),
-        name=t(f"layer.{layer}"),
-        style_function=lambda f: {
-            "color": f["properties"]["colour"],
-            "weight": 0.5,
-            "fillColor": f["properties"]["colour"],
-            "fillOpacity": 0.6,
-        },
-        tooltip=folium.GeoJsonTooltip(["label"], labels=False),
+    return StaticGeoJson(
+        shown,
+        {"weight": 0.5, "fillOpacity": 0.6},
+        t(f"layer.{layer}"),
+        colour_options=("color", "fillColor"),
+        tooltip_fields=("label",),
     )
 
 
