@@ -13,15 +13,21 @@ import pandas as pd
 from lib.schema import LAYERS
 
 
+def _reached(records: pd.DataFrame, column: str, day: pd.Timestamp) -> np.ndarray:
+    # NaT compares False, so a step without a date is never reached
+    return (records[column] <= day).to_numpy(dtype=bool, na_value=False)
+
+
 def status_as_of(layer: str, records: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     """Status of each record on ``day`` (the record's initial status when no step is reached)."""
     spec = LAYERS[layer]
-    statuses = spec.field("status").allowed
-    status = pd.Series(statuses[0], index=records.index, dtype="str")
-    for step, column in spec.status_dates.items():
-        reached = records[column].notna() & (records[column] <= day)
-        status = status.where(~reached, step)
-    return status
+    steps = list(spec.status_dates)
+    # index of the last step reached per record, -1 for none: statuses are in lifecycle order
+    last = np.full(len(records), -1)
+    for position, column in enumerate(spec.status_dates.values()):
+        last = np.where(_reached(records, column, day), position, last)
+    names = np.array([spec.field("status").allowed[0], *steps], dtype=object)
+    return pd.Series(names[last + 1], index=records.index, dtype="str")
 
 
 def records_as_of(layer: str, records: pd.DataFrame, day) -> pd.DataFrame:
@@ -37,10 +43,14 @@ def records_as_of(layer: str, records: pd.DataFrame, day) -> pd.DataFrame:
         return records[records["date"] <= day]
     if not date_columns:
         return records
-    first_date = records[date_columns].min(axis=1)
-    known = records[first_date.isna() | (first_date <= day)].copy()
+    dated = np.zeros(len(records), dtype=bool)
+    started = np.zeros(len(records), dtype=bool)
+    for column in date_columns:
+        dated |= records[column].notna().to_numpy()
+        started |= _reached(records, column, day)
+    known = records[~dated | started]
     if "status" in known.columns:
-        known["status"] = status_as_of(layer, known, day)
+        known = known.assign(status=status_as_of(layer, known, day))
     return known
 
 

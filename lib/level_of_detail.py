@@ -19,6 +19,7 @@ from pyproj import Transformer
 
 from lib.config import METRIC_CRS, STORAGE_CRS
 
+POINT, MULTIPOINT = shapely.GeometryType.POINT, shapely.GeometryType.MULTIPOINT
 FEATURE_BUDGET = 5_000  # features of one layer in one map: SVG/canvas stays smooth below this
 DETAIL_ZOOM = 13  # from this zoom on, detail inside the view is loaded if it fits the budget
 EARTH_METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.03
@@ -54,11 +55,12 @@ def metres_per_pixel(zoom: int, latitude: float = 39.7) -> float:
 def simplified(frame: gpd.GeoDataFrame, zoom: int) -> gpd.GeoDataFrame:
     """Lines and polygons simplified to half a pixel at ``zoom`` (points untouched)."""
     tolerance_degrees = metres_per_pixel(zoom) / 2 / 111_000
+    geometries = frame.geometry.to_numpy()
+    shapes = ~np.isin(shapely.get_type_id(geometries), [POINT, MULTIPOINT])
+    if not shapes.any():
+        return frame
     out = frame.copy()
-    shapes = ~out.geom_type.isin(["Point", "MultiPoint"])
-    out.loc[shapes, "geometry"] = shapely.simplify(
-        out.geometry[shapes].to_numpy(), tolerance_degrees, preserve_topology=True
-    )
+    out.loc[shapes, "geometry"] = shapely.simplify(geometries[shapes], tolerance_degrees, preserve_topology=True)
     return out
 
 
