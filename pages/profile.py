@@ -69,12 +69,12 @@ data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id")
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
 map_column, table_column = st.columns([3, 2])
 with map_column:
-    show_map(
-        maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, budget=PROFILE_FEATURE_BUDGET, **page.basemap),
-        feature_group=maps.explorer_layers(data, PROFILE_LAYERS, None, t, PROFILE_FEATURE_BUDGET),
-        key="profile_map",
-        height=560,
+    # nothing here reports back to the page, so the layers go into the map itself: one render
+    profile_map = maps.explorer_map(
+        data, PROFILE_LAYERS, districts, focus, t, budget=PROFILE_FEATURE_BUDGET, **page.basemap
     )
+    maps.explorer_layers(data, PROFILE_LAYERS, None, t, PROFILE_FEATURE_BUDGET).add_to(profile_map)
+    show_map(profile_map, key="profile_map", height=560)
 with table_column:
     st.subheader(t("profile.settlements_table"))
     st.dataframe(
