@@ -46,6 +46,16 @@ def warm(result: dict, key: str) -> float | None:
     return median(values) if values else None
 
 
+def filter_loads(result: dict) -> list[dict]:
+    return [item for item in result.get("loads", []) if item.get("label", "").startswith("filter")]
+
+
+def filter_change(result: dict) -> float | None:
+    """Median server time of the filter-change loads that finished (each another as_of day)."""
+    values = [item["server_s"] for item in filter_loads(result) if _ok(item) and item.get("server_s") is not None]
+    return median(values) if values else None
+
+
 def value(item: dict | None, key: str) -> float | None:
     return item.get(key) if _ok(item) else None
 
@@ -139,7 +149,7 @@ def results_table(results: list[dict]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for result in results:
         timeout_s = result.get("timeout_s", 0)
-        cold, filt = load(result, "cold"), load(result, "filter")
+        cold, filt = load(result, "cold"), next(iter(filter_loads(result)), None)
         warm_server, warm_drawn = warm(result, "server_s"), warm(result, "map_drawn_s")
         if result.get("skipped"):
             cells = ["–"] * 11
@@ -155,7 +165,13 @@ def results_table(results: list[dict]) -> str:
                 (_number(warm_drawn) + _first_drawn(warm(result, "map_first_drawn_s"), warm_drawn))
                 if warm_drawn is not None
                 else warm_note,
-                "n/a (no filters)" if result["page"] == NAIVE else _seconds(filt, "server_s", timeout_s),
+                "n/a (no filters)"
+                if result["page"] == NAIVE
+                else (
+                    _number(filter_change(result))
+                    if filter_change(result) is not None
+                    else _seconds(filt, "server_s", timeout_s)
+                ),  # fmt: skip
                 str(cold["map_features"]) if _ok(cold) else "–",
                 _number(value(cold, "map_bytes") / MB if value(cold, "map_bytes") is not None else None),
                 _number(value(cold, "ws_bytes") / MB if value(cold, "ws_bytes") is not None else None),
@@ -230,7 +246,7 @@ def check_targets(results: list[dict]) -> list[Target]:
     # 2. Warm filter change.
     checks = []
     for r in _ours(results):
-        server = value(load(r, "filter"), "server_s")
+        server = filter_change(r)
         label = (
             f"{r['page']} {r['scale']:g}x {server:.2f} s" if server is not None else f"{r['page']} {r['scale']:g}x –"
         )
@@ -238,7 +254,8 @@ def check_targets(results: list[dict]) -> list[Target]:
     met, detail = _verdict(checks)
     targets.append(Target("warm filter change < 300 ms server time",
                           "server time of the first script run after reopening the page with another as_of date "
-                          "on a warm server, every page and scale", met, detail))  # fmt: skip
+                          "on a warm server (median of the filter loads, each another day), every page and scale",
+                          met, detail))  # fmt: skip
 
     # 3. Map drawn within 2 s of page open.
     checks = []
