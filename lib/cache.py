@@ -31,7 +31,27 @@ def ensure_store() -> GeoPackageStore:
         bar = st.progress(0.0, text="Building the embedded data (first start, a few seconds)…")
         build_store(settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=message))
         bar.empty()
+    forget_other_versions(store.data_version())
     return store
+
+
+_seen_versions: dict[str, str | None] = {"current": None}
+
+
+def forget_other_versions(data_version: str | None) -> bool:
+    """Clear every cache of this module when the data version differs from the last one seen.
+
+    Entries are keyed on the version, so stale ones are never served; at 100x the data they
+    hold hundreds of MB, though, so they go at once rather than when they age out.
+    Returns whether anything was cleared.
+    """
+    previous, _seen_versions["current"] = _seen_versions["current"], data_version
+    if previous is None or previous == data_version:
+        return False
+    for cached in CACHED_BY_VERSION:
+        cached.clear()
+    gc.collect()
+    return True
 
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
@@ -197,3 +217,15 @@ def overview_figures(
         "trajectory": progress.target_trajectory(layers["targets"]),
         "reported": progress.reported_totals(layers["reported_figures"], as_of),
     }
+
+
+# Every cache keyed on the data version (forget_other_versions clears them together).
+CACHED_BY_VERSION = (
+    load_layer,
+    load_metadata,
+    district_choices,
+    daily_totals_of,
+    hazards_near_settlements,
+    overview_layers,
+    overview_figures,
+)
