@@ -22,7 +22,7 @@ import shapely
 from branca.element import Element, MacroElement, Template
 
 from lib.i18n import Translator, place_names
-from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, simplified
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -39,6 +39,8 @@ SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]
 NO_DATA = "#d9d9d9"
 # Coordinates kept to ~10 m: more digits only make the page heavier.
 COORDINATE_DECIMALS = 4
+LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
+CONTEXT_ZOOM = LABEL_ZOOM  # districts that are only context are simplified for this zoom
 
 
 def _feature_collection(frame: gpd.GeoDataFrame) -> str:
@@ -172,8 +174,12 @@ def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.
     return fmap
 
 
-def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
-    """Every district outside the focus, grey, named in the tooltip."""
+def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) -> StaticGeoJson:
+    """Districts as grey context, named in the tooltip. Those outside ``detail_ids`` are only
+    context, so they are simplified to half a pixel at the zoom maps open at: most of a map's
+    bytes were these borders' vertices."""
+    coarse = ~districts["district_id"].isin(list(detail_ids))
+    districts = pd.concat([simplified(districts[coarse], CONTEXT_ZOOM), districts[~coarse]])
     names = place_names(districts, t)
     context = districts.assign(tooltip=[html.escape(str(name)) for name in names])[
         ["district_id", "tooltip", "geometry"]
@@ -182,7 +188,6 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     return StaticGeoJson(context, style, name=t("map.districts"))
 
 
-LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
 LABEL_HEIGHT_PX = 16
 LABEL_CHAR_PX = 7.5
 
@@ -493,7 +498,7 @@ def explorer_map(
     """
     fmap = _frame_map(focus if len(focus) else districts, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
-    _context_layer(districts, t).add_to(fmap)
+    _context_layer(districts, t, detail_ids=focus["district_id"] if len(focus) else ()).add_to(fmap)
     entries: list[tuple[str, str, str]] = []
     if "settlement_boundaries" in layers_on:
         _feature_layer(
