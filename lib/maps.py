@@ -22,7 +22,7 @@ import shapely
 from branca.element import Element, MacroElement, Template
 
 from lib.i18n import Translator, place_names
-from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, simplified
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, metres_per_pixel
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -53,7 +53,10 @@ def _feature_collection(frame: gpd.GeoDataFrame) -> str:
     # plain rounding, not set_precision's snap rounding: a drawing needs no valid topology
     rounded = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
     geometries = shapely.to_geojson(rounded)
-    properties = frame.drop(columns=frame.geometry.name).to_dict("records")
+    # column by column: dropping the geometry from a GeoDataFrame with object columns (styles)
+    # made geopandas inspect every value, which cost more than writing the GeoJSON
+    columns = [c for c in frame.columns if c != frame.geometry.name]
+    properties = [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))] or [{}] * len(frame)
     features = ",".join(
         f'{{"type":"Feature","properties":{json.dumps(p, default=str, ensure_ascii=False)},"geometry":{g}}}'
         for p, g in zip(properties, geometries)
@@ -178,12 +181,16 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) ->
     """Districts as grey context, named in the tooltip. Those outside ``detail_ids`` are only
     context, so they are simplified to half a pixel at the zoom maps open at: most of a map's
     bytes were these borders' vertices."""
-    coarse = ~districts["district_id"].isin(list(detail_ids))
-    districts = pd.concat([simplified(districts[coarse], CONTEXT_ZOOM), districts[~coarse]])
-    names = place_names(districts, t)
-    context = districts.assign(tooltip=[html.escape(str(name)) for name in names])[
-        ["district_id", "tooltip", "geometry"]
-    ]
+    geometries = districts.geometry.to_numpy()
+    coarse = ~districts["district_id"].isin(list(detail_ids)).to_numpy()
+    tolerance = metres_per_pixel(CONTEXT_ZOOM) / 2 / 111_000
+    geometries = np.where(coarse, shapely.simplify(geometries, tolerance, preserve_topology=True), geometries)
+    tooltips = [html.escape(str(name)) for name in place_names(districts, t)]
+    context = gpd.GeoDataFrame(
+        {"district_id": districts["district_id"].to_numpy(), "tooltip": tooltips},
+        geometry=geometries,
+        crs=districts.crs,
+    )
     style = {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6}
     return StaticGeoJson(context, style, name=t("map.districts"))
 
