@@ -1,8 +1,11 @@
-"""The one module of lib/ that knows Streamlit: cached loaders keyed on the data version.
+"""Streamlit's caches over lib/: layers and computations keyed on the data version.
 
 Cached functions take only hashable arguments (paths, ids, the data version, filter values),
-never a GeoDataFrame, and return copies (``st.cache_data``), so a page can change what it gets.
-When the data version changes, the keys change and old entries age out (bounded by max_entries).
+never a GeoDataFrame. Layers and what is built from them whole (daily totals, spatial joins) are
+shared between sessions without a copy (``st.cache_resource``; nothing changes them in place);
+small per-filter results are copied (``st.cache_data``). Every cache is bounded, and all of them
+are emptied together when the data version changes (:func:`forget_other_versions`).
+(``lib/map_view.py`` is the only other module of lib/ that knows Streamlit.)
 """
 
 from __future__ import annotations

@@ -287,11 +287,26 @@ class OfflineMap(folium.Map):
         ``server.baseUrlPath``).
     background : str
         CSS colour behind the map's layers, seen wherever no tile covers the map.
+    leaflet_only : bool
+        Load Leaflet and nothing else of folium's defaults (no jQuery, no Font Awesome): for maps
+        without popups or icons. Plugins still bring their own files.
     """
 
-    def __init__(self, *args, asset_url_base: str = STATIC_URL, background: str = BACKGROUND_COLOUR, **kwargs):
+    def __init__(
+        self,
+        *args,
+        asset_url_base: str = STATIC_URL,
+        background: str = BACKGROUND_COLOUR,
+        leaflet_only: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.asset_url_base = asset_url_base
+        if leaflet_only:
+            # folium loads jQuery and Font Awesome for popups and icons; a map of GeoJSON, circle
+            # markers and labels draws with Leaflet alone, and its frame loads that much sooner
+            self.default_js = [(n, u) for n, u in self.default_js if n == "leaflet"]
+            self.default_css = [(n, u) for n, u in self.default_css if n == "leaflet_css"]
         # `div.` outranks leaflet.css's own `.leaflet-container` grey, whichever comes later.
         style = f"<style>div.leaflet-container{{background:{background}}}</style>"
         self.get_root().header.add_child(Element(style), name="offline_background")
@@ -326,7 +341,7 @@ def offline_map(
         Attribution shown for the tiles.
     **map_kwargs
         Passed to :class:`OfflineMap` / ``folium.Map`` (e.g. ``control_scale``,
-        ``asset_url_base``). ``maxZoom`` defaults to 18: without a tile layer Leaflet has no
+        ``asset_url_base``, ``leaflet_only``). ``maxZoom`` defaults to 18: without a tile layer Leaflet has no
         maximum zoom, and marker clusters fail without one.
 
     Returns

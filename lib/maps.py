@@ -166,6 +166,7 @@ def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.
         zoom_start=8,
         tiles_url=tiles_url,
         tiles_attribution=tiles_attribution,
+        leaflet_only=True,  # no popups or icons on these maps
     )
     fmap.get_root().header.add_child(
         folium.Element(
@@ -505,7 +506,9 @@ def explorer_map(
     """
     fmap = _frame_map(focus if len(focus) else districts, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
-    _context_layer(districts, t, detail_ids=focus["district_id"] if len(focus) else ()).add_to(fmap)
+    # districts the map opens on keep their detail: the user zooms in there
+    opened_on = districts[districts.intersects(shapely.box(*focus.total_bounds))] if len(focus) else districts.iloc[:0]
+    _context_layer(districts, t, detail_ids=opened_on["district_id"]).add_to(fmap)
     entries: list[tuple[str, str, str]] = []
     if "settlement_boundaries" in layers_on:
         _feature_layer(

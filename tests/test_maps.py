@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+import shapely
+
 from lib import maps, metrics
 from lib.i18n import Translator
 from lib.map_assets import external_asset_links
@@ -76,3 +78,26 @@ def test_city_labels_never_overlap_at_the_opening_zoom(summary):
             assert apart
     lachin = summary.index[summary["settlement_id"] == "AZ-LAC-lachin-city"][0]
     assert lachin in kept  # the most returned-to cities keep their labels
+
+
+def test_maps_load_leaflet_and_nothing_else(rendered):
+    fmap, html = rendered
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    styles = re.findall(r'<link rel="stylesheet" href="([^"]+)"', html)
+    assert [s.rsplit("/", 1)[-1] for s in scripts] == ["leaflet.js"]
+    assert [s.rsplit("/", 1)[-1] for s in styles] == ["leaflet.css"]
+
+
+def test_a_settlement_focus_keeps_its_district_in_detail_and_simplifies_the_rest(demo_layers, summary):
+    data = {"settlement_boundaries": demo_layers["settlement_boundaries"], "settlement_summary": summary}
+    zabukh = demo_layers["settlement_boundaries"].query("settlement_id == 'AZ-LAC-zabukh'")
+    districts = demo_layers["districts"]
+    fmap = maps.explorer_map(data, ["settlement_boundaries"], districts, zabukh, Translator("en"))
+    context = next(p for p in _geojson_payloads(fmap.get_root().render()) if len(p["features"]) == len(districts))
+    sent = {
+        f["properties"]["district_id"]: shapely.from_geojson(json.dumps(f["geometry"])) for f in context["features"]
+    }
+    stored = districts.set_index("district_id").geometry
+    assert shapely.get_num_coordinates(sent["AZ-LAC"]) == shapely.get_num_coordinates(stored["AZ-LAC"])
+    # a far-off district, only context, is simplified for the zoom the map opens at
+    assert shapely.get_num_coordinates(sent["AZ-BA"]) < 0.8 * shapely.get_num_coordinates(stored["AZ-BA"])
