@@ -218,16 +218,29 @@ class GeoPackageStore:
         return self._table(CHANGE_LOG_TABLE)
 
     def data_version(self) -> str | None:
-        """An id that changes with every write; caches are keyed on it (read on every page run,
-        so it is one indexed lookup rather than the whole metadata table)."""
-        if not self.exists():
+        """An id that changes with every write; caches are keyed on it. Read on every page run,
+        so it is remembered per file state (every write replaces the file: new inode and time)."""
+        try:
+            stat = self.path.stat()
+        except FileNotFoundError:
             return None
+        state = (str(self.path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        if state not in _VERSIONS:
+            if len(_VERSIONS) > 16:
+                _VERSIONS.clear()
+            _VERSIONS[state] = self._read_data_version()
+        return _VERSIONS[state]
+
+    def _read_data_version(self) -> str | None:
         with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
             try:
                 row = connection.execute(f"SELECT value FROM {METADATA_TABLE} WHERE key = 'data_version'").fetchone()
             except sqlite3.OperationalError:  # no metadata table yet
                 return None
         return json.loads(row[0]) if row else None
+
+
+_VERSIONS: dict[tuple, str | None] = {}
 
 
 def open_store(settings=None) -> Store:
