@@ -63,8 +63,14 @@ class DailyTotals:
         return table if groups is None else table.reindex(pd.Index(groups, name=self.groups.name), fill_value=0.0)
 
     def total(self, day, groups=None) -> pd.Series:
-        """Each measure on ``day`` summed over the groups (all, or those listed)."""
-        return self.on(day, groups).sum()
+        """Each measure on ``day`` summed over the groups (all, or those listed; unknown ones add 0)."""
+        row = self._row(day)
+        if row is None:
+            return pd.Series(0.0, index=list(self.values))
+        columns = slice(None) if groups is None else self.groups.get_indexer(list(groups))
+        if groups is not None:
+            columns = columns[columns >= 0]
+        return pd.Series({m: float(v[row, columns].sum()) for m, v in self.values.items()})
 
 
 class _Grid:

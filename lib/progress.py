@@ -116,8 +116,10 @@ def key_figures(
     district_ids = layers["districts"]["district_id"]
     scope = None if all_districts else "some"
 
+    on_day = {day: totals.total(day, district_ids), since: totals.total(since, district_ids)}
+
     def summed(measure: str):
-        return lambda d: float(totals.total(d, district_ids)[measure])
+        return lambda d: float((on_day[d] if d in on_day else totals.total(d, district_ids))[measure])
 
     demo_returns = bool(returns["source"].map(is_demonstration).any())
 
