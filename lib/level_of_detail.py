@@ -20,7 +20,11 @@ from pyproj import Transformer
 from lib.config import METRIC_CRS, STORAGE_CRS
 
 POINT, MULTIPOINT = shapely.GeometryType.POINT, shapely.GeometryType.MULTIPOINT
-FEATURE_BUDGET = 5_000  # features of one layer in one map: SVG/canvas stays smooth below this
+# Features of one layer in one map (polygons count by their vertices too). A canvas draws far more
+# smoothly, but each one costs the server too: past 2,500 of a district's features, cells say more.
+FEATURE_BUDGET = 2_500
+# Once zoomed in past DETAIL_ZOOM the user asked for detail: the view's features may use more.
+VIEW_FEATURE_BUDGET = 5_000
 DETAIL_ZOOM = 13  # from this zoom on, detail inside the view is loaded if it fits the budget
 EARTH_METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.03
 
@@ -137,7 +141,11 @@ def drawing_cost(frame: gpd.GeoDataFrame) -> float:
 
 
 def fit_to_budget(
-    frame: gpd.GeoDataFrame, view: View | None, weight: str | None = None, budget: int = FEATURE_BUDGET
+    frame: gpd.GeoDataFrame,
+    view: View | None,
+    weight: str | None = None,
+    budget: int = FEATURE_BUDGET,
+    view_budget: int = VIEW_FEATURE_BUDGET,
 ) -> LayerView:
     """The layer in detail when it fits the budget (within the view once zoomed in), else binned.
 
@@ -153,9 +161,9 @@ def fit_to_budget(
     if view is not None:
         west, south, east, north = view.bounds
         inside = frame.iloc[frame.sindex.query(shapely.box(west, south, east, north), predicate="intersects")]
-        if len(inside) <= budget:
+        if len(inside) <= view_budget:
             detail = simplified(inside, view.zoom)
-            if drawing_cost(detail) <= budget:
+            if drawing_cost(detail) <= view_budget:
                 return LayerView("detail", detail, total)
     bounds = gpd.GeoSeries([shapely.box(*frame.total_bounds)], crs=STORAGE_CRS).to_crs(METRIC_CRS).total_bounds
     cell_m = grid_cell_metres(tuple(bounds), budget)

@@ -43,6 +43,14 @@ def test_zooming_in_brings_back_the_detail_inside_the_view():
     assert fit_to_budget(points, View((46.0, 39.5, 46.05, 39.55), zoom=10), budget=400).mode == "binned"
 
 
+def test_a_zoomed_in_view_may_hold_more_than_a_whole_layer_may():
+    points = _points(2_000)
+    everything = View((45.9, 39.4, 46.6, 40.1), zoom=13)
+    assert fit_to_budget(points, None, budget=1_000, view_budget=3_000).mode == "binned"
+    shown = fit_to_budget(points, everything, budget=1_000, view_budget=3_000)
+    assert shown.mode == "detail" and len(shown.frame) == 2_000
+
+
 def test_view_is_read_from_what_the_map_returns():
     state = {"bounds": {"_southWest": {"lat": 39.5, "lng": 46.0}, "_northEast": {"lat": 39.6, "lng": 46.2}}, "zoom": 13}
     view = View.from_map_state(state)
