@@ -57,7 +57,13 @@ def forget_other_versions(data_version: str | None) -> bool:
     return True
 
 
-@st.cache_resource(ttl=3600, max_entries=48, show_spinner=False)
+# Shown by a cache only when filling it takes over half a second (first read of a large layer,
+# the daily totals at 100x): in every language at once, like the language chooser, since caches
+# are shared by sessions in different languages.
+PREPARING = "Məlumatlar hazırlanır · Preparing the data · Подготовка данных…"
+
+
+@st.cache_resource(ttl=3600, max_entries=48, show_spinner=PREPARING)
 def load_layer(
     store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None, geometry: bool = True
 ) -> pd.DataFrame:
@@ -170,7 +176,7 @@ def _all_layers(store_path: str, data_version: str, names=tuple(progress.LAYERS_
     }
 
 
-@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
 def daily_totals_of(
     store_path: str, data_version: str, data_date: str, by: str = "district_id"
 ) -> daily_totals.DailyTotals:
@@ -180,7 +186,7 @@ def daily_totals_of(
     return daily_totals.daily_totals(_all_layers(store_path, data_version, names), data_date, by=by)
 
 
-@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
 def hazards_near_settlements(store_path: str, data_version: str) -> pd.DataFrame:
     """Hazard polygons near each settlement (the spatial join, which does not depend on the day)."""
     layers = _all_layers(store_path, data_version, ("hazard_areas", "settlement_boundaries"))
