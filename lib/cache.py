@@ -197,7 +197,7 @@ def hazards_near_settlements(store_path: str, data_version: str) -> pd.DataFrame
 OVERVIEW_LAYERS = tuple(name for name in progress.LAYERS_NEEDED if name != "housing")
 
 
-@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
 def overview_layers(store_path: str, data_version: str, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     """The overview's layers for some districts, filtered in memory from the shared whole layers
     (once per district selection, not on every change of day)."""
@@ -205,7 +205,7 @@ def overview_layers(store_path: str, data_version: str, district_ids: tuple[str,
     return selection.in_districts(layers, district_ids, keep_whole=UNFILTERED_LAYERS)
 
 
-@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)  # the outermost cache shows it
 def overview_figures(
     store_path: str, data_version: str, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
 ) -> dict:
