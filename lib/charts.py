@@ -101,6 +101,12 @@ STAGES = (
 )
 
 
+def any_stage_reached(settlements: pd.DataFrame, day) -> bool:
+    """Whether any settlement had begun a stage of :func:`settlement_timeline` by ``day``."""
+    starts = settlements[[start for start, _, _, _ in STAGES]]
+    return bool((starts <= pd.Timestamp(day)).to_numpy().any())
+
+
 def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Translator) -> go.Figure:
     """Each settlement's stages (reconstruction, ready, families returning) as bars up to ``day``."""
     day = pd.Timestamp(day)

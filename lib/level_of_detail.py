@@ -1,9 +1,9 @@
 """Level of detail: a browser never gets more features than it can draw smoothly.
 
 A map layer is sent in full only while it fits the feature budget; past it, its features are
-binned into square grid cells (in the metric CRS) that carry counts and the dominant status, and
-the detail returns when the user zooms in far enough that the features inside the view fit the
-budget again. Geometries sent in detail are simplified to what the zoom can show.
+binned into grid cells (square in Web Mercator, as the map draws them) that carry counts and the
+dominant status, and the detail returns when the user zooms in far enough that the features
+inside the view fit the budget again. Geometries sent in detail are simplified to what the zoom can show.
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ import pandas as pd
 
 import geopandas as gpd
 import shapely
-from pyproj import Transformer
 
-from lib.config import METRIC_CRS, STORAGE_CRS
+from lib.config import STORAGE_CRS
 
 POINT, MULTIPOINT = shapely.GeometryType.POINT, shapely.GeometryType.MULTIPOINT
 # Features of one layer in one map (polygons count by their vertices too). A canvas draws far more
@@ -76,12 +75,25 @@ def grid_cell_metres(bounds_metric: tuple[float, float, float, float], budget: i
     return float(max(250.0, round(side, -2)))
 
 
-_TO_METRIC = Transformer.from_crs(STORAGE_CRS, METRIC_CRS, always_xy=True)
+EARTH_RADIUS_M = 6_378_137.0  # of Web Mercator (EPSG:3857), the projection Leaflet draws in
+
+
+def to_web_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Web Mercator metres, in closed form: cells square there are square on the map, and the
+    formula is far cheaper than a general transformation on every change of day."""
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    return EARTH_RADIUS_M * np.radians(lon), EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
+
+
+def from_web_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
+    return np.degrees(x / EARTH_RADIUS_M), np.degrees(2 * np.arctan(np.exp(y / EARTH_RADIUS_M)) - np.pi / 2)
 
 
 def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) -> gpd.GeoDataFrame:
-    """Features counted in square cells of ``cell_m`` metres: count, summed ``weight`` (e.g. units
-    or hectares) and the status most of them have, one polygon per non-empty cell.
+    """Features counted in square cells of ``cell_m`` Web Mercator metres (square on the map;
+    about 1.3 ground metres each at these latitudes): count, summed ``weight`` (e.g. units or
+    hectares) and the status most of them have, one polygon per non-empty cell.
 
     A feature counts in the cell of its bounding box's centre: for features far smaller than a
     cell that is where they are, and it costs a fraction of a point-on-surface per polygon
@@ -90,7 +102,7 @@ def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) ->
     if frame.empty:
         return gpd.GeoDataFrame({"count": [], "total": [], "status": []}, geometry=[], crs=STORAGE_CRS)
     bounds = shapely.bounds(frame.geometry.to_numpy())
-    x, y = _TO_METRIC.transform((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+    x, y = to_web_mercator((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
     column, row = np.floor(x / cell_m).astype("int64"), np.floor(y / cell_m).astype("int64")
     # factorize (hashing) rather than sorting: this runs on every change of day at 100x the data
     cell, cell_keys = pd.factorize(column * 2**32 + (row + 2**31))
@@ -109,14 +121,11 @@ def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) ->
             "status": statuses[per_status.argmax(axis=1)],  # the most frequent; ties go to the first seen
         }
     )
-    squares = shapely.box(
-        summary["column"] * cell_m,
-        summary["row"] * cell_m,
-        (summary["column"] + 1) * cell_m,
-        (summary["row"] + 1) * cell_m,
-    )
-    out = gpd.GeoDataFrame(summary[["count", "total", "status"]], geometry=squares, crs=METRIC_CRS)
-    return out.to_crs(STORAGE_CRS)
+    # a square in Web Mercator is a rectangle in longitude and latitude: no reprojection needed
+    west, south = from_web_mercator(summary["column"] * cell_m, summary["row"] * cell_m)
+    east, north = from_web_mercator((summary["column"] + 1) * cell_m, (summary["row"] + 1) * cell_m)
+    squares = shapely.box(west, south, east, north)
+    return gpd.GeoDataFrame(summary[["count", "total", "status"]], geometry=squares, crs=STORAGE_CRS)
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,11 @@ def drawing_cost(frame: gpd.GeoDataFrame) -> float:
     return max(len(frame), coordinates / COORDINATES_PER_FEATURE)
 
 
+def over_budget(frame: gpd.GeoDataFrame, budget: int = FEATURE_BUDGET) -> bool:
+    """Whether a layer is too heavy to send in detail (and goes as grid cells unless zoomed in)."""
+    return len(frame) > budget or drawing_cost(frame) > budget
+
+
 def fit_to_budget(
     frame: gpd.GeoDataFrame,
     view: View | None,
@@ -154,17 +168,14 @@ def fit_to_budget(
     """
     view = view if view is not None and view.zoom >= DETAIL_ZOOM else None
     total = len(frame)
-    if total <= budget:
-        detail = simplified(frame, view.zoom if view else DETAIL_ZOOM - 1)
-        if drawing_cost(detail) <= budget:
-            return LayerView("detail", detail, total)
+    if not over_budget(frame, budget):
+        return LayerView("detail", simplified(frame, view.zoom if view else DETAIL_ZOOM - 1), total)
     if view is not None:
         west, south, east, north = view.bounds
         inside = frame.iloc[frame.sindex.query(shapely.box(west, south, east, north), predicate="intersects")]
-        if len(inside) <= view_budget:
-            detail = simplified(inside, view.zoom)
-            if drawing_cost(detail) <= view_budget:
-                return LayerView("detail", detail, total)
-    bounds = gpd.GeoSeries([shapely.box(*frame.total_bounds)], crs=STORAGE_CRS).to_crs(METRIC_CRS).total_bounds
-    cell_m = grid_cell_metres(tuple(bounds), budget)
+        if not over_budget(inside, view_budget):
+            return LayerView("detail", simplified(inside, view.zoom), total)
+    west, south, east, north = frame.total_bounds
+    (minx, maxx), (miny, maxy) = to_web_mercator([west, east], [south, north])
+    cell_m = grid_cell_metres((minx, miny, maxx, maxy), budget)
     return LayerView("binned", binned(frame, cell_m, weight), total, cell_m)

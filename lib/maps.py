@@ -22,7 +22,7 @@ import shapely
 from branca.element import Element, MacroElement, Template
 
 from lib.i18n import Translator, place_names
-from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, metres_per_pixel
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, metres_per_pixel, over_budget
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -527,7 +527,7 @@ def explorer_map(
                 )
                 for status, colour in STATUS_COLOURS[layer].items()
             ]
-            if len(data[layer]) > budget:  # the legend says which layers come as grid cells
+            if over_budget(data[layer], budget):  # the legend says which layers come as grid cells
                 entries.append((CONTEXT_COLOUR, "box", t("map.binned_note", layer=t(f"layer.{layer}"))))
     if "returnees" in layers_on and len(data["settlement_summary"]):
         _returnee_symbols(data["settlement_summary"], t).add_to(fmap)

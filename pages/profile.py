@@ -85,13 +85,16 @@ with table_column:
     )
 
 st.subheader(t("profile.timeline"))
-st.plotly_chart(
-    charts.settlement_timeline(
-        data["settlement_summary"], place_names(data["settlement_summary"], t), filters.as_of, t
-    ),
-    width="stretch",
-    key="profile_timeline",
-)
+if charts.any_stage_reached(data["settlement_summary"], filters.as_of):
+    st.plotly_chart(
+        charts.settlement_timeline(
+            data["settlement_summary"], place_names(data["settlement_summary"], t), filters.as_of, t
+        ),
+        width="stretch",
+        key="profile_timeline",
+    )
+else:
+    st.info(t("profile.no_timeline"))
 st.plotly_chart(
     charts.returns_trajectory(
         progress.returns_over_time(data["returns"], filters.as_of),

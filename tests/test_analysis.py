@@ -196,3 +196,10 @@ def test_kpi_wording_gives_share_of_target_with_source_and_basis(layers):
     caption = presentation.kpi_caption(kpi, EN)
     assert caption.startswith("6% of the target 100 by Dec 31, 2026 ([source](https://t1))")
     assert caption.endswith("*Demonstration data*")
+
+
+def test_the_timeline_is_shown_only_once_a_settlement_has_begun_a_stage(layers):
+    settlements = layers["settlements"]
+    first = settlements["reconstruction_date"].min()
+    assert not charts.any_stage_reached(settlements, first - pd.Timedelta(days=1))
+    assert charts.any_stage_reached(settlements, first)

@@ -7,7 +7,7 @@ import pytest
 import geopandas as gpd
 from shapely.geometry import Point
 
-from lib.level_of_detail import View, binned, fit_to_budget, simplified
+from lib.level_of_detail import View, binned, fit_to_budget, from_web_mercator, simplified, to_web_mercator
 from tests.fixtures import square
 
 
@@ -91,3 +91,13 @@ def test_grid_cells_take_the_status_most_of_their_features_have():
     cells = binned(points, 10_000).sort_values("count", ascending=False)
     assert cells["count"].tolist() == [3, 1]
     assert cells["status"].tolist() == ["planned", "completed"]
+
+
+def test_web_mercator_formulas_agree_with_pyproj_and_invert():
+    from pyproj import Transformer
+
+    lon, lat = np.array([44.5, 46.0, 47.25]), np.array([38.9, 39.6, 40.4])
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:3857", always_xy=True).transform(lon, lat)
+    ours = to_web_mercator(lon, lat)
+    np.testing.assert_allclose(ours, (x, y), atol=1e-6)
+    np.testing.assert_allclose(from_web_mercator(*ours), (lon, lat), atol=1e-9)
