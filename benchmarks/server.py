@@ -25,10 +25,37 @@ NAIVE_RUN_DIR = OUT_DIR / "naive"
 LOG_DIR = OUT_DIR / "logs"
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A localhost port nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
+    """Wait until the streamlit server at ``url`` answers its health check (also for the browser tests).
+
+    Raises
+    ------
+    RuntimeError
+        When the server process exits first.
+    TimeoutError
+        When it does not answer within ``timeout_s``.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        try:  # the pause between polls, cut short if streamlit dies
+            process.wait(timeout=0.25)
+        except subprocess.TimeoutExpired:
+            continue
+        raise RuntimeError(f"streamlit exited with code {process.returncode}")
+    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout_s} s")
 
 
 def _proc_status_kb(pid: int, key: str) -> int | None:
@@ -72,7 +99,7 @@ class StreamlitServer:
         self.url = ""
 
     def __enter__(self) -> StreamlitServer:
-        port = _free_port()
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         with self.log_path.open("w") as log:
             self.process = subprocess.Popen(
@@ -96,18 +123,10 @@ class StreamlitServer:
         self.stop()
 
     def _wait_healthy(self) -> None:
-        deadline = time.monotonic() + self.start_timeout_s
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with code {self.process.returncode}: {self.log_tail()}")
-            time.sleep(0.2)
-        raise TimeoutError(f"streamlit did not answer within {self.start_timeout_s} s: {self.log_tail()}")
+        try:
+            wait_healthy(self.url, self.process, self.start_timeout_s)
+        except (RuntimeError, TimeoutError) as problem:
+            raise type(problem)(f"{problem}: {self.log_tail()}") from None
 
     def log_tail(self, chars: int = 2000) -> str:
         try:

@@ -144,6 +144,12 @@ class PageContext:
     metadata: dict
     settings: Settings
 
+    def stop_without_districts(self) -> None:
+        """Every page needs at least one district: otherwise say so and end the run here."""
+        if not self.filters.districts:
+            st.info(self.t("empty.no_districts"))
+            st.stop()
+
     def totals(self, by: str = "district_id") -> daily_totals.DailyTotals:
         """The daily totals per district or settlement at the store's data version."""
         return daily_totals_of(str(self.store.path), self.store.data_version(), self.metadata["data_date"], by)

@@ -55,9 +55,14 @@ def metres_per_pixel(zoom: int, latitude: float = 39.7) -> float:
     return EARTH_METRES_PER_PIXEL_AT_ZOOM_0 * np.cos(np.radians(latitude)) / 2**zoom
 
 
+def half_pixel_degrees(zoom: int) -> float:
+    """Half a pixel at ``zoom``, in degrees: the simplification tolerance nobody can see."""
+    return metres_per_pixel(zoom) / 2 / 111_000
+
+
 def simplified(frame: gpd.GeoDataFrame, zoom: int) -> gpd.GeoDataFrame:
     """Lines and polygons simplified to half a pixel at ``zoom`` (points untouched)."""
-    tolerance_degrees = metres_per_pixel(zoom) / 2 / 111_000
+    tolerance_degrees = half_pixel_degrees(zoom)
     geometries = frame.geometry.to_numpy()
     shapes = ~np.isin(shapely.get_type_id(geometries), [POINT, MULTIPOINT])
     if not shapes.any():

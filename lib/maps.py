@@ -22,7 +22,7 @@ import shapely
 from branca.element import Element, MacroElement, Template
 
 from lib.i18n import Translator, place_names
-from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, metres_per_pixel, over_budget
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget, half_pixel_degrees, over_budget
 from lib.map_assets import offline_map
 
 REGION_COLOURS = {"Karabakh": "#E69F00", "East Zangezur": "#0072B2"}
@@ -112,14 +112,12 @@ class StaticGeoJson(MacroElement):
         self,
         frame: gpd.GeoDataFrame,
         style: dict,
-        name: str | None = None,
         *,
         colour_options: tuple[str, ...] = (),
         tooltip_fields: tuple[str, ...] = (),
     ):
         super().__init__()
         self._name = "StaticGeoJson"
-        self.layer_name = name
         self.style = json.dumps(style)
         self.colour_options = json.dumps(list(colour_options))
         self.tooltip_fields = json.dumps(list(tooltip_fields))
@@ -184,10 +182,10 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) ->
     bytes were these borders' vertices."""
     geometries = districts.geometry.to_numpy()
     coarse = ~districts["district_id"].isin(list(detail_ids)).to_numpy()
-    tolerance = metres_per_pixel(CONTEXT_ZOOM) / 2 / 111_000
     # Douglas-Peucker without topology checks: eight times faster, and districts are far larger
     # than the tolerance, so none collapses
-    geometries = np.where(coarse, shapely.simplify(geometries, tolerance, preserve_topology=False), geometries)
+    simple = shapely.simplify(geometries, half_pixel_degrees(CONTEXT_ZOOM), preserve_topology=False)
+    geometries = np.where(coarse, simple, geometries)
     tooltips = [html.escape(str(name)) for name in place_names(districts, t)]
     context = gpd.GeoDataFrame(
         {"district_id": districts["district_id"].to_numpy(), "tooltip": tooltips},
@@ -195,7 +193,7 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) ->
         crs=districts.crs,
     )
     style = {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": "#EEEEEE", "fillOpacity": 0.6}
-    return StaticGeoJson(context, style, name=t("map.districts"))
+    return StaticGeoJson(context, style)
 
 
 LABEL_HEIGHT_PX = 16
@@ -314,7 +312,7 @@ def return_areas_map(
         tooltip=[f"<b>{html.escape(str(n))}</b><br>{html.escape(t.term('region', r))}" for n, r in zip(names, regions)],
         style=[{"color": REGION_COLOURS[r], "fillColor": REGION_COLOURS[r]} for r in regions],
     )[["district_id", "economic_region", "tooltip", "style", "geometry"]]
-    StaticGeoJson(highlighted, {"weight": 2, "fillOpacity": 0.18}, name=t("map.return_areas")).add_to(fmap)
+    StaticGeoJson(highlighted, {"weight": 2, "fillOpacity": 0.18}).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     entries = [(colour, "box", t.term("region", region)) for region, colour in REGION_COLOURS.items()]
     _legend(t("map.return_areas"), entries + _status_entries(t)).add_to(fmap)
@@ -379,7 +377,7 @@ def progress_map(
         ],
         style=[{"fillColor": _class_colour(c, len(bins))} for c in classes],
     )[["district_id", "tooltip", "style", "geometry"]]
-    StaticGeoJson(shaded, {"color": "#333333", "weight": 1.2, "fillOpacity": 0.8}, name=title).add_to(fmap)
+    StaticGeoJson(shaded, {"color": "#333333", "weight": 1.2, "fillOpacity": 0.8}).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     lower = [float(values.min())] + bins[:-1]
     entries = [
@@ -428,7 +426,7 @@ def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of
     shown = shown[["layer", "id", "label", "colour", "geometry"]]
     points = (shown.geom_type == "Point").to_numpy()
     group = folium.FeatureGroup(name=t(f"layer.{layer}"))
-    tooltip = {"tooltip_fields": ("id", "label"), "name": t(f"layer.{layer}")}
+    tooltip = {"tooltip_fields": ("id", "label")}
     if (~points).any():
         StaticGeoJson(
             shown[~points], {"weight": 2, "fillOpacity": 0.45}, colour_options=("color", "fillColor"), **tooltip
@@ -458,7 +456,6 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
     return StaticGeoJson(
         shown,
         {"weight": 1, "color": "#333333", "fill": True, "fillOpacity": 0.85},
-        t("layer.returnees"),
         colour_options=("fillColor",),
         tooltip_fields=("label",),
     )
@@ -474,7 +471,6 @@ def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticG
     return StaticGeoJson(
         shown,
         {"weight": 0.5, "fillOpacity": 0.6},
-        t(f"layer.{layer}"),
         colour_options=("color", "fillColor"),
         tooltip_fields=("label",),
     )

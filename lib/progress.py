@@ -144,14 +144,14 @@ def key_figures(
             "families",
             unit="families",
             demonstration=demo_returns,
-        ),  # fmt: skip
+        ),
         kpi(
             "persons_returned",
             _whole(summed("persons_returned")),
             "persons",
             unit="persons",
             demonstration=demo_returns,
-        ),  # fmt: skip
+        ),
         kpi(
             "settlements_resettling",
             lambda d: metrics.settlements_resettling(settlements, d),

@@ -16,9 +16,7 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("explorer.title"))
-if not filters.districts:
-    st.info(t("empty.no_districts"))
-    st.stop()
+page.stop_without_districts()
 
 layers_on = st.multiselect(
     t("explorer.layers"),

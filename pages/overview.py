@@ -13,9 +13,7 @@ filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("overview.title"))
 st.caption(t("overview.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
-if not filters.districts:
-    st.info(t("empty.no_districts"))
-    st.stop()
+page.stop_without_districts()
 
 all_districts = load_layers(store, ["districts"])["districts"]
 return_area_count = int(all_districts["economic_region"].notna().sum())

@@ -19,9 +19,7 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("profile.title"))
-if not filters.districts:
-    st.info(t("empty.no_districts"))
-    st.stop()
+page.stop_without_districts()
 
 districts = load_layers(store, ["districts"])["districts"]
 names = selection.names_by_id(districts, "district_id", t, filters.districts)

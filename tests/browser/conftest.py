@@ -24,20 +24,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from time import monotonic
 from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS  # one set of Chromium flags for tests and benchmark
+from benchmarks.server import free_port, wait_healthy  # and one way to start a server and wait for it
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -79,29 +77,6 @@ _CALL_FAILED = pytest.StashKey[bool]()
 # --- the app ---------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout_s: float) -> None:
-    deadline = monotonic() + timeout_s
-    while monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        try:  # the pause between polls, cut short if streamlit dies
-            process.wait(timeout=0.25)
-        except subprocess.TimeoutExpired:
-            continue
-        raise RuntimeError(f"streamlit exited with code {process.returncode}")
-    raise TimeoutError(f"streamlit did not answer {url}/_stcore/health within {timeout_s} s")
-
-
 @pytest.fixture(scope="session")
 def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """Factory: ``start_app(app, env=None, *, isolated=False, timeout_s=120) -> base URL``.
@@ -131,7 +106,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
         folder = tmp_path_factory.mktemp("streamlit")
         if isolated:
             app = Path(shutil.copy(app, folder / Path(app).name))
-        port = _free_port()
+        port = free_port()
         log = folder / "server.log"
         with log.open("w") as output:
             process = subprocess.Popen(
@@ -146,7 +121,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
         processes.append(process)
         url = f"http://127.0.0.1:{port}"
         try:
-            _wait_healthy(url, process, timeout_s)
+            wait_healthy(url, process, timeout_s)
         except (RuntimeError, TimeoutError) as problem:
             raise RuntimeError(f"{problem}; its log:\n{log.read_text()[-3000:]}") from None
         servers[key] = url
