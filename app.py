@@ -12,9 +12,18 @@ import streamlit as st
 from lib.boundaries import BoundariesUnavailable
 from lib.cache import district_choices, ensure_store, load_metadata
 from lib.config import STATIC_DIR
-from lib.filters import FILTER_PARAMS, Filters, default_filters, filters_from_query, filters_to_query
-from lib.i18n import LANGUAGES, Translator
+from lib.filters import (
+    EARLIEST_DAY,
+    FILTER_PARAMS,
+    Filters,
+    default_filters,
+    filters_from_query,
+    filters_to_query,
+    since_before_as_of,
+)
+from lib.i18n import DATE_FORMATS, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
+from lib.widgets import show_link_notes, words_of_streamlit
 
 st.set_page_config(page_title="Great Return", page_icon=":house:", layout="wide")
 ensure_static_assets(STATIC_DIR)
@@ -43,7 +52,7 @@ state = st.session_state
 state.setdefault("filter_language", start.language)
 state.setdefault("filter_as_of", start.as_of)
 state.setdefault("filter_since", start.since)
-state.setdefault("ignored_in_link", start.ignored)
+state.setdefault("link_notes", start.notes)
 for region, group in choices.groupby("economic_region"):
     state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in set(group["district_id"])])
 
@@ -57,6 +66,7 @@ with st.sidebar:
     )
     state["filter_language"] = language
     t = Translator(language)
+    words_of_streamlit(t)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
     for region, group in choices.groupby("economic_region", sort=False):
@@ -74,25 +84,31 @@ with st.sidebar:
     state["filter_as_of"] = st.date_input(
         t("sidebar.as_of"),
         value=state["filter_as_of"],
+        min_value=EARLIEST_DAY,
         max_value=data_date,
+        format=DATE_FORMATS[language],
         key=f"as_of_{language}",
         help=t("sidebar.as_of_help", date=t.day(data_date)),
     )
     state["filter_since"] = st.date_input(
         t("sidebar.since"),
         value=state["filter_since"],
+        min_value=EARLIEST_DAY,
         max_value=data_date,
+        format=DATE_FORMATS[language],
         key=f"since_{language}",
         help=t("sidebar.since_help"),
     )
 
-filters = Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
+filters, order_note = since_before_as_of(
+    Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
+)
 state["filters"] = filters
 # keys the pages own (e.g. the profile's district) stay; the shared ones are rewritten
 page_params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTER_PARAMS}
 st.query_params.from_dict({**filters_to_query(filters, defaults), **page_params})
-if state["ignored_in_link"]:
-    st.warning(t("app.ignored_in_link", items=", ".join(state["ignored_in_link"])))
+# what the link asked for and could not be shown as written (kept for the session: it arrived once)
+show_link_notes(state["link_notes"] + ((order_note,) if order_note else ()), t)
 
 navigation = st.navigation(
     [

@@ -10,23 +10,34 @@ from lib.config import Settings
 from lib.demo import Progress, RealRecords, build_demo
 from lib.store import GeoPackageStore
 
+# Where each layer comes from. ``key`` names the messages that word it on screen
+# (``source.<key>``, ``licence.<key>``) and ``layers`` the layers it covers; the English text is
+# kept in the store's metadata for data tools.
 SOURCES = [
     {
+        "key": "boundaries",
+        "layers": ["districts"],
         "layer": "districts",
         "source": BOUNDARIES_SOURCE,
         "licence": "gbOpen (open licence stated in the release metadata)",
     },
     {
+        "key": "places",
+        "layers": ["settlements"],
         "layer": "settlements",
         "source": "GeoNames and Wikipedia, per row (geodata/SETTLEMENTS.md)",
         "licence": "GeoNames CC BY 4.0; Wikipedia CC BY-SA 4.0",
     },
     {
+        "key": "facts",
+        "layers": ["returns", "reported_figures", "targets"],
         "layer": "returns, reported_figures, targets",
         "source": "Public news reports and official statements, per row (geodata/FACTS.md)",
         "licence": "facts; cited",
     },
     {
+        "key": "demonstration",
+        "layers": ["demonstration"],
         "layer": "all other records",
         "source": "demonstration data from lib/demo (seeded generator)",
         "licence": "this project",

@@ -12,6 +12,33 @@ from lib.i18n import Translator
 
 BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#777777"
 FONT = {"size": 15}
+MAX_DATE_TICKS = 8
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
+# Days in hover labels, by d3's format (plotly has no month names but English ones without a
+# locale bundle, which a page cannot load offline): digits only, in the order each language reads.
+HOVER_DAY = {"az": "%d.%m.%Y", "en": "%Y-%m-%d", "ru": "%d.%m.%Y"}
+
+
+def date_ticks(start, end, t: Translator) -> tuple[list[pd.Timestamp], list[str]]:
+    """Ticks for a time axis from ``start`` to ``end`` worded in the chosen language: at most
+    ``MAX_DATE_TICKS`` month starts, a whole number of months apart (years alone once a step is a
+    year or more). Plotly words its own ticks in English only."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    months = max(1, (end.year - start.year) * 12 + end.month - start.month)
+    step = next((m for m in MONTH_STEPS if months / m < MAX_DATE_TICKS), MONTH_STEPS[-1])
+    first = pd.Timestamp(year=start.year, month=1, day=1) if step >= 12 else start.to_period("M").to_timestamp()
+    while first < start.to_period("M").to_timestamp():
+        first += pd.DateOffset(months=step)
+    ticks = list(pd.date_range(first, end, freq=pd.DateOffset(months=step)))
+    labels = [str(day.year) if step >= 12 else t.month(day) for day in ticks]
+    return ticks, labels
+
+
+def _date_axis(figure: go.Figure, start, end, t: Translator) -> None:
+    ticks, labels = date_ticks(start, end, t)
+    figure.update_xaxes(
+        type="date", tickmode="array", tickvals=ticks, ticktext=labels, hoverformat=HOVER_DAY[t.language]
+    )
 
 
 def _layout(figure: go.Figure, height: int = 380) -> go.Figure:
@@ -69,6 +96,9 @@ def returns_trajectory(
             )
         )
     figure.update_yaxes(title=t("unit.families"))
+    dates = pd.concat([series["date"], trajectory["date"], reported["date"]])
+    if len(dates):
+        _date_axis(figure, dates.min(), dates.max(), t)
     return _layout(figure)
 
 
@@ -129,5 +159,6 @@ def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Tra
             )
         )
     figure.update_layout(barmode="overlay", hovermode="closest")
-    figure.update_xaxes(type="date")
+    starts = ordered[STAGES[0][0]]
+    _date_axis(figure, starts[starts <= day].min() if (starts <= day).any() else day, day, t)
     return _layout(figure, height=max(260, 32 * len(ordered) + 100))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -43,7 +45,7 @@ HXL_TAGS = {
 }
 
 
-def _tabular(frame: pd.DataFrame) -> pd.DataFrame:
+def tabular(frame: pd.DataFrame) -> pd.DataFrame:
     """Geometry as lon/lat for points and WKT otherwise; dates as ISO days."""
     table = pd.DataFrame(frame.drop(columns=frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else frame)
     if isinstance(frame, gpd.GeoDataFrame):
@@ -59,12 +61,12 @@ def _tabular(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return _tabular(frame).to_csv(index=False).encode("utf-8")
+    return tabular(frame).to_csv(index=False).encode("utf-8")
 
 
 def to_hxl_csv(frame: pd.DataFrame) -> bytes:
     """CSV with an HXL hashtag row under the header, for humanitarian data tools."""
-    table = _tabular(frame)
+    table = tabular(frame)
     tags = pd.DataFrame([[HXL_TAGS.get(column, "") for column in table.columns]], columns=table.columns)
     return pd.concat([tags, table.astype("object")], ignore_index=True).to_csv(index=False).encode("utf-8")
 
@@ -92,6 +94,23 @@ def file_stem(layer: str, district_ids, as_of) -> str:
     return f"great-return_{layer}_{scope}_{pd.Timestamp(as_of):%Y-%m-%d}"
 
 
-def display_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table as shown on screen: the export's columns without the geometry column."""
-    return _tabular(frame)
+@dataclass(frozen=True)
+class DownloadFormat:
+    """A file a table can be downloaded as: its button's message (``download.<key>``), the file
+    name's suffix, its media type, and how it is built from the rows of one layer."""
+
+    key: str
+    suffix: str
+    mime: str
+    build: Callable[[pd.DataFrame, str], bytes]
+
+
+DOWNLOAD_FORMATS = (
+    DownloadFormat("csv", "csv", "text/csv", lambda frame, layer: to_csv(frame)),
+    DownloadFormat("geojson", "geojson", "application/geo+json", lambda frame, layer: to_geojson(frame)),
+    DownloadFormat(
+        "gpkg", "gpkg", "application/geopackage+sqlite3", lambda frame, layer: to_geopackage({layer: frame})
+    ),
+    DownloadFormat("hxl", "hxl.csv", "text/csv", lambda frame, layer: to_hxl_csv(frame)),
+)
+CSV = DOWNLOAD_FORMATS[0]

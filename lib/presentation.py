@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pandas as pd
-
 from lib.diagnosis import Finding
-from lib.i18n import Translator, place_names
+from lib.i18n import Translator
 from lib.metrics import Headline
 from lib.progress import Kpi
 
@@ -68,36 +66,3 @@ def describe_finding(finding: Finding, district_names: dict[str, str], t: Transl
     return f"**{district_names.get(finding.district_id, finding.district_id)}**: " + t(
         f"blocker.{finding.kind}", **formatted
     )
-
-
-def sources_table(metadata: dict, t: Translator):
-    """The data sources recorded in the store's metadata, with translated column names."""
-    table = pd.DataFrame(metadata.get("sources", []), columns=["layer", "source", "licence"])
-    return table.rename(columns={c: t(f"sources.{c}") for c in table.columns})
-
-
-def record_table(record: pd.Series, t: Translator) -> pd.DataFrame:
-    """A record as two columns (field, value), dates as days, for the side panel."""
-    values = [
-        t.day(v) if isinstance(v, pd.Timestamp) and pd.notna(v) else ("–" if pd.isna(v) else str(v))
-        for v in record.to_numpy()
-    ]
-    return pd.DataFrame({t("record.field"): list(record.index), t("record.value"): values})
-
-
-def settlement_rows(summary: pd.DataFrame, t: Translator) -> pd.DataFrame:
-    """The settlements of a profile: name, status and progress, with translated headings."""
-    rows = pd.DataFrame(
-        {
-            t("col.name"): place_names(summary, t).to_numpy(),
-            t("col.status"): [t.term("settlement_status", s) for s in summary["status"]],
-            t("col.families_returned"): summary["families_returned"].to_numpy(),
-            t("col.persons_returned"): summary["persons_returned"].to_numpy(),
-            t("col.units_completed"): summary["units_completed"].to_numpy(),
-            t("col.planned_households"): summary["planned_households"].to_numpy(),
-            t("col.progress"): (100 * summary["units_completed"] / summary["planned_households"].clip(lower=1))
-            .round(0)
-            .to_numpy(),
-        }
-    )
-    return rows.sort_values(t("col.families_returned"), ascending=False)

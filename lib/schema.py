@@ -29,6 +29,8 @@ class FieldSpec:
     min_value, max_value : inclusive bounds of a numeric field.
     unique : whether values must be unique within the layer (ids).
     references : ``"layer.field"`` this field must match (a foreign key).
+    terms : the message group that words ``allowed`` values on screen (``<terms>.<value>``
+        in the catalogues); every categorical field has one.
     """
 
     name: str
@@ -40,6 +42,7 @@ class FieldSpec:
     max_value: float | None = None
     unique: bool = False
     references: str | None = None
+    terms: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,7 @@ LAYERS: dict[str, LayerSpec] = {
                     "Economic region of a return-area district (2021 division); empty elsewhere",
                     required=False,
                     allowed=ECONOMIC_REGIONS,
+                    terms="region",
                 ),
                 _SOURCE,
             ),
@@ -144,8 +148,14 @@ LAYERS: dict[str, LayerSpec] = {
                 FieldSpec("name_en", "str", "English name"),
                 FieldSpec("name_az", "str", "Azerbaijani name"),
                 FieldSpec("name_ru", "str", "Russian name", required=False),
-                FieldSpec("kind", "str", "city, town or village", allowed=SETTLEMENT_KINDS),
-                FieldSpec("status", "str", "Current status of the return", allowed=SETTLEMENT_STATUSES),
+                FieldSpec("kind", "str", "city, town or village", allowed=SETTLEMENT_KINDS, terms="settlement_kind"),
+                FieldSpec(
+                    "status",
+                    "str",
+                    "Current status of the return",
+                    allowed=SETTLEMENT_STATUSES,
+                    terms="settlement_status",
+                ),
                 FieldSpec("planned_households", "int", "Households the rebuilt settlement is planned for", min_value=0),
                 _date("reconstruction_date", "Reconstruction started"),
                 _date("ready_date", "Housing and utilities ready for the first families"),
@@ -158,6 +168,7 @@ LAYERS: dict[str, LayerSpec] = {
                     "source: coordinates from the cited source; geonames: from GeoNames; "
                     "district_seat: not found, placed at the district seat",
                     allowed=COORD_QUALITIES,
+                    terms="coord_quality",
                 ),
                 FieldSpec(
                     "reported_district",
@@ -194,7 +205,7 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 FieldSpec("house_id", "str", "Stable id", unique=True),
                 _SETTLEMENT_REF,
-                FieldSpec("status", "str", "Current status", allowed=HOUSING_STATUSES),
+                FieldSpec("status", "str", "Current status", allowed=HOUSING_STATUSES, terms="housing_status"),
                 FieldSpec("units", "int", "Dwelling units (1 for a house, more for a block)", min_value=1),
                 _date("under_construction_date", "Construction started"),
                 _date("completed_date", "Construction completed"),
@@ -224,8 +235,10 @@ LAYERS: dict[str, LayerSpec] = {
                     references="settlements.settlement_id",
                 ),
                 _DISTRICT_REF,
-                FieldSpec("category", "str", "Kind of asset", allowed=INFRASTRUCTURE_CATEGORIES),
-                FieldSpec("status", "str", "Current status", allowed=WORK_STATUSES),
+                FieldSpec(
+                    "category", "str", "Kind of asset", allowed=INFRASTRUCTURE_CATEGORIES, terms="asset_category"
+                ),
+                FieldSpec("status", "str", "Current status", allowed=WORK_STATUSES, terms="work_status"),
                 FieldSpec("progress_pct", "float", "Work done, percent", min_value=0, max_value=100),
                 FieldSpec("length_km", "float", "Length of a line asset, km", required=False, min_value=0),
                 _date("under_construction_date", "Works started"),
@@ -242,11 +255,20 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 FieldSpec("hazard_id", "str", "Stable id", unique=True),
                 _DISTRICT_REF,
-                FieldSpec("kind", "str", "SHA (suspected) or CHA (confirmed)", allowed=HAZARD_KINDS),
-                FieldSpec("status", "str", "Current status", allowed=HAZARD_STATUSES),
-                FieldSpec("device_category", "str", "Main device category", allowed=DEVICE_CATEGORIES),
                 FieldSpec(
-                    "release_method", "str", "How the land was released", required=False, allowed=RELEASE_METHODS
+                    "kind", "str", "SHA (suspected) or CHA (confirmed)", allowed=HAZARD_KINDS, terms="hazard_kind"
+                ),
+                FieldSpec("status", "str", "Current status", allowed=HAZARD_STATUSES, terms="hazard_status"),
+                FieldSpec(
+                    "device_category", "str", "Main device category", allowed=DEVICE_CATEGORIES, terms="device_category"
+                ),
+                FieldSpec(
+                    "release_method",
+                    "str",
+                    "How the land was released",
+                    required=False,
+                    allowed=RELEASE_METHODS,
+                    terms="release_method",
                 ),
                 FieldSpec("area_ha", "float", "Area of the hazard polygon, ha", min_value=0),
                 FieldSpec("released_ha", "float", "Area released so far, ha", min_value=0),
@@ -285,8 +307,8 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 FieldSpec("project_id", "str", "Stable id", unique=True),
                 _SETTLEMENT_REF,
-                FieldSpec("sector", "str", "Economic sector", allowed=EMPLOYMENT_SECTORS),
-                FieldSpec("status", "str", "Current status", allowed=PROJECT_STATUSES),
+                FieldSpec("sector", "str", "Economic sector", allowed=EMPLOYMENT_SECTORS, terms="sector"),
+                FieldSpec("status", "str", "Current status", allowed=PROJECT_STATUSES, terms="project_status"),
                 FieldSpec("jobs_planned", "int", "Jobs planned", min_value=0),
                 FieldSpec("jobs_created", "int", "Jobs created so far", min_value=0),
                 FieldSpec("beneficiaries", "int", "Returnees benefiting", min_value=0),
@@ -304,7 +326,7 @@ LAYERS: dict[str, LayerSpec] = {
             "target_id",
             (
                 FieldSpec("target_id", "str", "Stable id", unique=True),
-                FieldSpec("metric", "str", "What is counted", allowed=TARGET_METRICS),
+                FieldSpec("metric", "str", "What is counted", allowed=TARGET_METRICS, terms="target_metric"),
                 FieldSpec("value", "float", "Target value", min_value=0),
                 _date("target_date", "Date by which the target is to be met", required=True),
                 _date("stated_date", "Date the target was stated", required=True),
@@ -326,9 +348,11 @@ LAYERS: dict[str, LayerSpec] = {
             (
                 FieldSpec("figure_id", "str", "Stable id", unique=True),
                 _date("date", "Date the figure refers to", required=True),
-                FieldSpec("metric", "str", "What is counted", allowed=FIGURE_METRICS),
+                FieldSpec("metric", "str", "What is counted", allowed=FIGURE_METRICS, terms="figure_metric"),
                 FieldSpec("value", "float", "Reported value", min_value=0),
-                FieldSpec("qualifier", "str", "exact, about, more_than or up_to", allowed=QUALIFIERS),
+                FieldSpec(
+                    "qualifier", "str", "exact, about, more_than or up_to", allowed=QUALIFIERS, terms="qualifier"
+                ),
                 FieldSpec(
                     "district_id",
                     "str",

@@ -50,11 +50,13 @@ def keep_statuses(frame: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
 
 
 def record_of(data: dict[str, pd.DataFrame], clicked: dict | None) -> pd.Series | None:
-    """The full record of the feature a map click returned (its GeoJSON properties name layer and id)."""
+    """The full record of the feature a map click returned (its GeoJSON properties name layer and
+    id), named after its layer of the schema (``record.name``), which says how to word its values."""
     properties = (clicked or {}).get("properties") or {}
     layer, record_id = properties.get("layer"), properties.get("id")
+    schema_layer = layer
     if layer in ("settlements", "settlement_boundaries"):
-        layer = "settlement_summary"
+        layer, schema_layer = "settlement_summary", "settlements"
     if layer not in data or record_id is None:
         return None
     id_field = "settlement_id" if layer == "settlement_summary" else LAYERS[layer].id_field
@@ -62,7 +64,12 @@ def record_of(data: dict[str, pd.DataFrame], clicked: dict | None) -> pd.Series 
     if found.empty:
         return None
     record = found.iloc[0].drop(labels=["geometry"], errors="ignore")
-    return record.rename(index=str)
+    return record.rename(index=str).rename(schema_layer)
+
+
+def schema_layer(layer: str) -> str:
+    """The layer of the schema whose fields a map layer's table holds."""
+    return TABLE_LAYER.get(layer, layer)
 
 
 def table_of(data: dict[str, pd.DataFrame], layer: str) -> pd.DataFrame:
@@ -93,13 +100,6 @@ def settlement_housing(data: dict[str, pd.DataFrame], record: pd.Series) -> pd.D
 
 
 DEFAULT_EXPLORER_LAYERS = ("settlement_boundaries", "returnees", "hazard_areas")
-
-
-def layers_from_link(value: str | None, known: list[str]) -> list[str]:
-    """The explorer's layers named in a link (``?layers=housing,hazard_areas``), known ones only;
-    the default layers when the link names none."""
-    asked = [layer for layer in (value or "").split(",") if layer in known]
-    return asked if value is not None else list(DEFAULT_EXPLORER_LAYERS)
 
 
 def names_by_id(frame: pd.DataFrame, id_field: str, t, ids=None) -> dict[str, str]:

@@ -1,14 +1,14 @@
 """Map explorer for coordinators: layers on and off, a click shows the record, the table and downloads."""
 
-from functools import partial
-
 import streamlit as st
 
 from lib import exports, maps, selection
 from lib.cache import load_layers, page_context
+from lib.filters import choices_from_link
 from lib.level_of_detail import View
 from lib.map_view import show_map
-from lib.presentation import record_table
+from lib.tables import EMPTY, readable_table, record_table
+from lib.widgets import download_button, download_buttons, show_link_notes
 
 TABLE_ROWS = 5_000  # a browser table stays responsive; downloads carry every row
 
@@ -18,12 +18,16 @@ filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 st.title(t("explorer.title"))
 page.stop_without_districts()
 
+linked_layers, link_notes = choices_from_link(
+    st.query_params.to_dict(), "layers", maps.EXPLORER_LAYERS, selection.DEFAULT_EXPLORER_LAYERS
+)
+show_link_notes(link_notes, t)
 layers_on = st.multiselect(
     t("explorer.layers"),
     maps.EXPLORER_LAYERS,
     key=f"explorer_layers_{filters.language}",
     placeholder=t("common.choose"),
-    default=selection.layers_from_link(st.query_params.get("layers"), maps.EXPLORER_LAYERS),
+    default=linked_layers,
     format_func=lambda layer: t(f"layer.{layer}"),
 )
 st.query_params["layers"] = ",".join(layers_on)
@@ -68,14 +72,16 @@ def map_and_record():
         if record is None:
             st.info(t("explorer.click_hint"))
             return
-        st.dataframe(record_table(record, t), hide_index=True, width="stretch", key="explorer_record")
+        st.dataframe(
+            record_table(record, t), hide_index=True, width="stretch", placeholder=EMPTY, key="explorer_record"
+        )
         houses = selection.settlement_housing(data, record)
         if houses is not None:
-            st.download_button(
-                t("explorer.download_settlement_housing", count=t.number(len(houses))),
-                partial(exports.to_csv, houses),
-                f"{exports.file_stem('housing', [record['settlement_id']], filters.as_of)}.csv",
-                "text/csv",
+            download_button(
+                t.plural("explorer.download_settlement_housing", len(houses)),
+                houses,
+                "housing",
+                exports.file_stem("housing", [record["settlement_id"]], filters.as_of),
                 key="download_settlement_housing",
             )
 
@@ -95,29 +101,16 @@ if table.empty:
     st.info(t("explorer.empty", layer=t(f"layer.{table_layer}")))
 else:
     if len(table) > TABLE_ROWS:
-        st.caption(t("explorer.rows_shown", count=t.number(len(table)), shown=t.number(TABLE_ROWS)))
+        st.caption(t.plural("explorer.rows_shown", len(table), shown=t.number(TABLE_ROWS)))
     else:
-        st.caption(t("explorer.rows", count=t.number(len(table))))
-    st.dataframe(exports.display_table(table.head(TABLE_ROWS)), hide_index=True, width="stretch", key="explorer_table")
-    stem = exports.file_stem(table_layer, filters.districts, filters.as_of)
-    csv, geojson, gpkg, hxl = st.columns(4)
-    csv.download_button(
-        t("download.csv"), partial(exports.to_csv, table), f"{stem}.csv", "text/csv", key="download_csv"
+        st.caption(t.plural("explorer.rows", len(table)))
+    st.dataframe(
+        readable_table(table.head(TABLE_ROWS), selection.schema_layer(table_layer), t),
+        hide_index=True,
+        width="stretch",
+        placeholder=EMPTY,
+        key="explorer_table",
     )
-    geojson.download_button(
-        t("download.geojson"),
-        partial(exports.to_geojson, table),
-        f"{stem}.geojson",
-        "application/geo+json",
-        key="download_geojson",
-    )
-    gpkg.download_button(
-        t("download.gpkg"),
-        partial(exports.to_geopackage, {table_layer: table}),
-        f"{stem}.gpkg",
-        "application/geopackage+sqlite3",
-        key="download_gpkg",
-    )
-    hxl.download_button(
-        t("download.hxl"), partial(exports.to_hxl_csv, table), f"{stem}.hxl.csv", "text/csv", key="download_hxl"
+    download_buttons(
+        table, table_layer, exports.file_stem(table_layer, filters.districts, filters.as_of), t, key="download"
     )

@@ -8,7 +8,8 @@ from lib import charts, exports, maps, progress, selection
 from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.presentation import kpi_caption, kpi_delta, kpi_value, settlement_rows
+from lib.presentation import kpi_caption, kpi_delta, kpi_value
+from lib.tables import settlement_rows
 
 # A district at a glance in a third of the page: past this many features a layer is shown as
 # grid cells (the explorer shows the detail).

@@ -5,7 +5,8 @@ import streamlit as st
 from lib import maps, metrics
 from lib.cache import load_layers, page_context
 from lib.map_view import show_map
-from lib.presentation import headline_caption, sources_table
+from lib.presentation import headline_caption
+from lib.tables import sources_table
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
