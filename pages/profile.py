@@ -6,10 +6,12 @@ import streamlit as st
 
 from lib import charts, exports, maps, progress, selection
 from lib.cache import load_layers, page_context
+from lib.filters import choice_from_link
 from lib.i18n import place_names
 from lib.map_view import show_map
 from lib.presentation import kpi_caption, kpi_delta, kpi_value
-from lib.tables import settlement_rows
+from lib.tables import EMPTY, settlement_rows
+from lib.widgets import show_link_notes
 
 # A district at a glance in a third of the page: past this many features a layer is shown as
 # grid cells (the explorer shows the detail).
@@ -24,23 +26,25 @@ page.stop_without_districts()
 
 districts = load_layers(store, ["districts"])["districts"]
 names = selection.names_by_id(districts, "district_id", t, filters.districts)
-asked = st.query_params.get("district")
+linked_district, link_notes = choice_from_link(st.query_params.to_dict(), "district", names)
 district_id = st.selectbox(
     t("profile.district"),
     list(names),
     format_func=names.get,
     key=f"profile_district_{filters.language}",
-    index=list(names).index(asked) if asked in names else 0,
+    index=list(names).index(linked_district) if linked_district else 0,
 )
 loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
 settlement_names = selection.names_by_id(loaded["settlements"], "settlement_id", t)
 options = ["", *settlement_names]
-asked = st.query_params.get("settlement")
+asked, settlement_notes = choice_from_link(st.query_params.to_dict(), "settlement", settlement_names)
+# a settlement of another district is only a leftover of the link once another district is chosen
+show_link_notes(link_notes + (settlement_notes if district_id == linked_district else []), t)
 settlement_id = st.selectbox(
     t("profile.settlement"),
     options,
     key=f"profile_settlement_{filters.language}",
-    index=options.index(asked) if asked in options else 0,
+    index=options.index(asked) if asked else 0,
     format_func=lambda s: settlement_names.get(s, t("profile.whole_district")),
 )
 st.query_params.update({"district": district_id, **({"settlement": settlement_id} if settlement_id else {})})
@@ -80,6 +84,7 @@ with table_column:
         settlement_rows(data["settlement_summary"], t),
         hide_index=True,
         width="stretch",
+        placeholder=EMPTY,
         key="profile_settlements",
     )
 

@@ -6,11 +6,19 @@ page alone. So behaviours are checked on fresh runs opened from a link (the URL 
 filters live); changing a sidebar widget by hand is checked in the browser tests.
 """
 
+import json
+import re
+from collections.abc import Sequence
+
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Dataframe, UnknownElement
 
+from lib import maps
 from lib.config import PROJECT_ROOT, get_settings
 from lib.i18n import Translator
+from lib.schema import LAYERS
+from lib.tables import DERIVED_FIELDS
 
 APP = str(PROJECT_ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/explorer.py", "pages/profile.py", "pages/return_areas.py"]
@@ -123,3 +131,153 @@ def test_missing_boundaries_give_instructions_not_a_traceback(tmp_path, monkeypa
     assert not at.exception
     assert Translator("az")("app.boundaries_missing") == at.error[0].value
     assert "GREAT_RETURN_BOUNDARIES_FILE" in at.code[0].value
+
+
+# --- Every page reads in the chosen language: nothing raw, nothing English, no "None" ----------
+
+SHOWN_FIELDS = {"body", "label", "options", "help", "placeholder", "delta", "text", "caption"}
+EMPTY_WORDS = re.compile(r"\b(None|nan|NaN|NaT)\b")
+
+
+def _raw_words() -> tuple[set[str], set[str]]:
+    """Schema names (fields, layers) and every allowed value of the schema as stored."""
+    names = {f.name for spec in LAYERS.values() for f in spec.fields} | set(LAYERS) | set(DERIVED_FIELDS)
+    names |= set(maps.EXPLORER_LAYERS)
+    values = {str(v) for spec in LAYERS.values() for f in spec.fields if f.allowed for v in f.allowed}
+    return names, values
+
+
+def _groups() -> set[str]:
+    return {f.terms for spec in LAYERS.values() for f in spec.fields if f.terms}
+
+
+def _english_words(language: str) -> set[str]:
+    """English wordings of the vocabularies that differ from the language's own."""
+    en, other = Translator("en"), Translator(language)
+    return {
+        en.term(f.terms, v)
+        for spec in LAYERS.values()
+        for f in spec.fields
+        if f.terms
+        for v in f.allowed
+        if en.term(f.terms, v) != other.term(f.terms, v)
+    }
+
+
+def _strings(message) -> list[str]:
+    """The strings a protobuf element shows (its label, options, body, ...), not its ids and keys."""
+    found = []
+    for descriptor, value in message.ListFields():
+        if descriptor.name in SHOWN_FIELDS and isinstance(value, str):
+            found.append(value)
+        elif descriptor.name in SHOWN_FIELDS and isinstance(value, Sequence):
+            found += [v for v in value if isinstance(v, str)]
+    return found
+
+
+def _plotly_texts(spec: dict, problems: list[str], language: str) -> list[str]:
+    texts = [trace.get("name", "") for trace in spec.get("data", [])]
+    for name, axis in spec.get("layout", {}).items():
+        if not name.startswith(("xaxis", "yaxis")):
+            continue
+        title = axis.get("title", {})
+        texts.append(title.get("text", "") if isinstance(title, dict) else str(title))
+        texts += [str(tick) for tick in axis.get("ticktext", [])]
+        if axis.get("type") == "date" and language != "en" and not axis.get("ticktext"):
+            problems.append(f"{name} is a date axis that plotly would word in English")
+    return texts
+
+
+def _visible_texts(at: AppTest, language: str, problems: list[str]) -> list[str]:
+    texts: list[str] = []
+
+    def walk(node):
+        if isinstance(node, Dataframe):
+            frame = node.value
+            texts.extend(str(c) for c in frame.columns)
+            texts.extend(str(v) for v in frame.astype("object").to_numpy().ravel() if v is not None and v == v)
+        elif isinstance(node, UnknownElement) and node.type == "plotly_chart":
+            texts.extend(_plotly_texts(json.loads(node.proto.spec), problems, language))
+        elif hasattr(node, "proto") and node.proto is not None and not isinstance(node, UnknownElement):
+            texts.extend(_strings(node.proto))
+        children = getattr(node, "children", None) or {}
+        for child in children.values() if isinstance(children, dict) else children:
+            walk(child)
+
+    walk(at._tree)
+    return texts
+
+
+def _raw_on_screen(at: AppTest, language: str) -> list[str]:
+    names, values = _raw_words()
+    english = _english_words(language) if language != "en" else set()
+    if language == "en":
+        # plain English words ("families", "ready") are both a schema name and its English wording
+        en = Translator("en")
+        names = {name for name in names if "_" in name}
+        values = {f"{v}" for spec in LAYERS.values() for f in spec.fields if f.terms for v in f.allowed}
+        values = {v for v in values if not any(en.has(f"{g}.{v}") and en(f"{g}.{v}") == v for g in _groups())}
+    problems: list[str] = []
+    for text in _visible_texts(at, language, problems):
+        if text in names or text in values or text in english:
+            problems.append(f"raw or English word on screen: {text!r}")
+        elif any("_" in name and name in text for name in names | values):
+            problems.append(f"schema name inside a text: {text!r}")
+        elif EMPTY_WORDS.search(text):
+            problems.append(f"an empty value shown as a word: {text!r}")
+    return sorted(set(problems))
+
+
+SCREENS = [
+    ("pages/overview.py", {}),
+    ("pages/explorer.py", {"layers": ",".join(maps.EXPLORER_LAYERS)}),
+    ("pages/profile.py", {"district": "AZ-LAC"}),
+    ("pages/profile.py", {"district": "AZ-LAC", "settlement": "AZ-LAC-zabukh"}),
+    ("pages/return_areas.py", {}),
+]
+
+
+@pytest.mark.parametrize("language", ["az", "ru", "en"])
+@pytest.mark.parametrize(("page", "query"), SCREENS, ids=[f"{p[6:-3]}-{len(q)}" for p, q in SCREENS])
+def test_every_page_reads_in_the_language_with_nothing_raw(monkeypatch_module, language, page, query):
+    at = _app(lang=language, **query)
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    problems = _raw_on_screen(at, language)
+    if page == "pages/explorer.py":
+        # every layer's table, one after the other, as a coordinator would open them
+        for layer in at.selectbox(key=f"explorer_table_layer_{language}").options[1:]:
+            at.selectbox(key=f"explorer_table_layer_{language}").select(layer).run()
+            problems += _raw_on_screen(at, language)
+    assert problems == []
+
+
+# --- A link with any date opens a working page and says what it changed ----------------------
+
+LINK_CASES = {
+    "as_of after the data date": ({"as_of": "2031-01-01"}, "pages/overview.py", "as_of=2031-01-01"),
+    "since after the data date": ({"since": "2031-01-01"}, "pages/explorer.py", "since=2031-01-01"),
+    "as_of before the programme": ({"as_of": "2015-05-05"}, "pages/profile.py", "as_of=2015-05-05"),
+    "since after as_of": ({"as_of": "2024-06-30", "since": "2025-06-30"}, "pages/return_areas.py", "since=2025-06-30"),
+    "unknown district on the profile": ({"district": "AZ-XYZ"}, "pages/profile.py", "district=AZ-XYZ"),
+    "unknown layer on the explorer": ({"layers": "housing,roads"}, "pages/explorer.py", "layers=roads"),
+}
+
+
+@pytest.mark.parametrize("case", list(LINK_CASES))
+def test_a_link_with_an_unusable_value_opens_a_working_page_and_says_what_changed(monkeypatch_module, case):
+    query, page, named = LINK_CASES[case]
+    at = _app(lang="en", **query)
+    # the shared filters are read by the router on the first run, a page's own on the page's run
+    warnings = [warning.value for warning in at.warning]
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title, "the page did not draw"
+    warnings += [warning.value for warning in at.warning]
+    assert any(named in warning for warning in warnings), warnings
+
+
+def test_a_late_as_of_in_a_link_shows_the_data_date_in_the_date_field(monkeypatch_module):
+    at = _app(lang="en", as_of="2031-01-01")
+    data_date = at.date_input(key="as_of_en").max
+    assert at.date_input(key="as_of_en").value == data_date
