@@ -25,14 +25,19 @@ from lib.i18n import Translator
 from lib.schema import ECONOMIC_REGIONS
 from lib.store import GeoPackageStore, open_store
 
+# Before the first page the language is not known yet: the first start says it in all three.
+BUILDING = "Daxili məlumatlar qurulur · Building the embedded data · Сборка встроенных данных…"
+
 
 def ensure_store() -> GeoPackageStore:
     """The store, built on first start (with a progress bar) when it does not exist yet."""
     settings = get_settings()
     store = open_store(settings)
     if not store.exists():
-        bar = st.progress(0.0, text="Building the embedded data (first start, a few seconds)…")
-        build_store(settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=message))
+        bar = st.progress(0.0, text=BUILDING)
+        build_store(
+            settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=f"{BUILDING} {share:.0%}")
+        )
         bar.empty()
     forget_other_versions(store.data_version())
     return store
