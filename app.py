@@ -110,6 +110,9 @@ st.query_params.from_dict({**filters_to_query(filters, defaults), **page_params}
 # what the link asked for and could not be shown as written (kept for the session: it arrived once)
 show_link_notes(state["link_notes"] + ((order_note,) if order_note else ()), t)
 
+# .streamlit/config.toml hides the file list a deep link shows before this router first ran;
+# the router's own menu is shown (the option covers both).
+st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
