@@ -14,6 +14,7 @@ import pyogrio
 from lib import charts, diagnosis, exports, maps, metrics, presentation, progress, selection, spatial
 from lib.i18n import Translator
 from lib.map_assets import external_asset_links
+from tests.availability import NO_GDAL_UTILS, require_module
 from tests.fixtures import DAY, tiny_layers
 
 DATA_DATE = DAY("2024-06-30")
@@ -107,7 +108,7 @@ def test_exported_geopackage_passes_gdal_validator(layers, tmp_path):
     import runpy
     import sys
 
-    validator = pytest.importorskip("osgeo_utils.samples.validate_gpkg", reason="gdal-utils is a test dependency")
+    validator = require_module("osgeo_utils.samples.validate_gpkg", NO_GDAL_UTILS)
     package = tmp_path / "export.gpkg"
     package.write_bytes(exports.to_geopackage({"hazard_areas": layers["hazard_areas"], "housing": layers["housing"]}))
     argv, sys.argv = sys.argv, ["validate_gpkg.py", str(package)]
