@@ -19,10 +19,10 @@ from lib.map_assets import (
     LOCAL_ASSETS,
     STATIC_URL,
     UnknownMapAsset,
-    cdn_urls_in,
     ensure_static_assets,
     offline_map,
 )
+from tests.map_html import cdn_urls_in
 
 TILES = "https://tiles.example/{z}/{x}/{y}.png?key=k&style=light"
 
