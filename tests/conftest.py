@@ -34,8 +34,8 @@ def _boundaries(config: pytest.Config) -> Path | str:
             config.stash[_BOUNDARIES] = boundaries_path(app_settings)
         except BoundariesUnavailable as problem:
             config.stash[_BOUNDARIES] = (
-                f"district boundaries unavailable: {str(problem).splitlines()[0]} "
-                f"Set GREAT_RETURN_BOUNDARIES_FILE to a local copy of {app_settings.boundaries_url} "
+                f"district boundaries unavailable: {str(problem).splitlines()[0]}\n"
+                f"Set GREAT_RETURN_BOUNDARIES_FILE to a local copy of {app_settings.boundaries_url}\n"
                 "(or run the tests once with internet: the file is then kept in the cache folder)."
             )
     return config.stash[_BOUNDARIES]
@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if CI:
         raise pytest.UsageError(f"{boundaries}\n{len(needing)} tests need them, and under CI=true none is skipped.")
     for item in needing:
-        item.add_marker(pytest.mark.skip(reason=boundaries))
+        item.add_marker(pytest.mark.skip(reason=" ".join(boundaries.splitlines())))
 
 
 @pytest.fixture(scope="session")
@@ -61,7 +61,7 @@ def settings(request, tmp_path_factory):
 
     boundaries = _boundaries(request.config)
     if not isinstance(boundaries, Path):
-        unavailable(boundaries)
+        unavailable(" ".join(boundaries.splitlines()))
     return Settings(
         boundaries_file=boundaries,
         store_path=tmp_path_factory.mktemp("store") / "great_return.gpkg",

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from lib.config import PROJECT_ROOT
 
 NEEDS_BOUNDARIES = "tests/test_boundaries.py::test_all_79_features_match_a_district_code_exactly"
@@ -55,3 +57,17 @@ def test_under_ci_missing_boundaries_stop_the_run_naming_the_setting(tmp_path):
     assert run.returncode == 4, run.stdout + run.stderr  # pytest's usage error: no test ran
     assert "Set GREAT_RETURN_BOUNDARIES_FILE" in run.stderr and "CI=true" in run.stderr
     assert "skipped" not in run.stdout
+
+
+def test_a_missing_tool_skips_saying_why_and_fails_the_run_under_ci(monkeypatch):
+    from tests import availability
+
+    monkeypatch.setattr(availability, "CI", False)
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        availability.unavailable("chromium is not installed")
+    with pytest.raises(pytest.skip.Exception, match="no_such_module is missing"):
+        availability.require_module("no_such_module", "no_such_module is missing")
+    monkeypatch.setattr(availability, "CI", True)
+    with pytest.raises(pytest.fail.Exception, match=r"chromium is not installed .*CI=true"):
+        availability.unavailable("chromium is not installed")
+    assert availability.require_module("json", "json is missing").dumps([]) == "[]"
