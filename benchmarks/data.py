@@ -22,7 +22,6 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = PROJECT_ROOT / "benchmarks" / "out"
 BOUNDARIES_ENV = "GREAT_RETURN_BOUNDARIES_FILE"
-DEFAULT_BOUNDARIES = PROJECT_ROOT.parent / "shared" / "data" / "geoBoundaries-AZE-ADM2.geojson"
 
 # The code whose changes change the data: the generator, the build, the schema and the curated records.
 _GENERATOR_SOURCES = ("lib/demo", "lib/build.py", "lib/schema.py", "lib/facts.py", "lib/boundaries.py", "geodata")
@@ -55,17 +54,19 @@ class BuiltData:
 
 
 def boundaries_env() -> dict[str, str]:
-    """``GREAT_RETURN_BOUNDARIES_FILE`` as set, or the shared copy beside the project.
+    """The boundaries file as the app obtains it, named by ``GREAT_RETURN_BOUNDARIES_FILE``.
 
-    Set explicitly for every child process so that nothing is ever downloaded during a benchmark.
+    The configured local copy, else the cached download (fetched here, once, before anything is
+    measured). Set explicitly for every child process so that nothing is downloaded during a benchmark.
     """
-    value = os.environ.get(BOUNDARIES_ENV) or str(DEFAULT_BOUNDARIES)
-    if not Path(value).is_file():
-        raise SystemExit(
-            f"District boundaries not found at {value}; set {BOUNDARIES_ENV} to a local copy of "
-            "geoBoundaries-AZE-ADM2.geojson (see README, Set-up)."
-        )
-    return {BOUNDARIES_ENV: str(Path(value).resolve())}
+    from lib.boundaries import BoundariesUnavailable, boundaries_path
+    from lib.config import Settings
+
+    try:
+        path = boundaries_path(Settings())
+    except BoundariesUnavailable as problem:
+        raise SystemExit(str(problem)) from None
+    return {BOUNDARIES_ENV: str(path.resolve())}
 
 
 def generator_fingerprint() -> str:

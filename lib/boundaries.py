@@ -25,7 +25,6 @@ DISTRICT_NAMES_CSV = GEODATA_DIR / "districts.csv"
 BOUNDARIES_SOURCE = (
     "geoBoundaries gbOpen AZE ADM2 (Runfola et al. 2020, PLOS ONE 15(4): e0231866), https://www.geoboundaries.org/"
 )
-EXPECTED_FEATURES = 79
 
 
 class BoundariesUnavailable(RuntimeError):
@@ -60,7 +59,7 @@ def boundaries_path(settings: Settings) -> Path:
     try:
         downloaded = pooch.retrieve(
             settings.boundaries_url,
-            known_hash=None,  # the commit in the URL pins the content; read_boundaries checks it
+            known_hash=None,  # the commit in the URL pins the content
             fname=Path(settings.boundaries_url).name,
             path=settings.cache_dir / "geoboundaries",
             progressbar=False,

@@ -45,11 +45,6 @@ class View:
             return None
         return cls((south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"]), int(state["zoom"]))
 
-    @property
-    def center(self) -> tuple[float, float]:
-        west, south, east, north = self.bounds
-        return ((south + north) / 2, (west + east) / 2)
-
 
 def metres_per_pixel(zoom: int, latitude: float = 39.7) -> float:
     return EARTH_METRES_PER_PIXEL_AT_ZOOM_0 * np.cos(np.radians(latitude)) / 2**zoom

@@ -30,7 +30,6 @@ from __future__ import annotations
 import importlib
 import mimetypes
 import os
-import re
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -359,39 +358,3 @@ def offline_map(
             max_zoom=map_kwargs["maxZoom"],
         ).add_to(fmap)
     return fmap
-
-
-# --- checking ------------------------------------------------------------------------------------
-
-# Absolute URLs anywhere, and protocol-relative ones where an attribute or a string starts with them.
-_ABSOLUTE_URL = re.compile(r"""https?://[^\s"'<>()\\]+|(?<=["'(])//[\w-]+(?:\.[\w-]+)+[^\s"'<>()\\]*""")
-_HYPERLINK = re.compile(r"""<a\s[^>]*?href=["']([^"']+)""", re.IGNORECASE)
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-
-
-def cdn_urls_in(fmap: folium.Map) -> list[str]:
-    """External URLs the map's rendered HTML would load, other than its tile URLs.
-
-    Every http(s) or protocol-relative URL in ``fmap.get_root().render()`` counts, except the URL
-    templates of the map's tile layers and hyperlinks (``<a href>``, e.g. in an attribution), which
-    the browser does not fetch. Rendering also makes an :class:`OfflineMap`'s assets local first.
-
-    Parameters
-    ----------
-    fmap : folium.Map
-        The map to render.
-
-    Returns
-    -------
-    list of str
-        The URLs, each once, in order of appearance; empty for a map that works offline.
-    """
-    # Options reach the page as JSON, with <, >, & and quotes escaped: undo that to see the URLs.
-    html = fmap.get_root().render()
-    html = _JSON_ESCAPE.sub(lambda code: chr(int(code.group(1), 16)), html).replace('\\"', '"').replace("\\/", "/")
-    allowed = {child.tiles for _, _, child in _walk(fmap) if isinstance(child, folium.TileLayer)}
-    allowed |= set(_HYPERLINK.findall(html))
-    return [url for url in dict.fromkeys(_ABSOLUTE_URL.findall(html)) if url not in allowed]
-
-
-external_asset_links = cdn_urls_in  # the name lib.maps' tests use

@@ -46,11 +46,3 @@ def unreleased_near(pairs: pd.DataFrame, day) -> pd.DataFrame:
         .agg(hazard_count=("hazard_id", "nunique"), hazard_ha=("area_ha", "sum"))
         .reset_index()
     )
-
-
-def unreleased_hazards_near_settlements(
-    hazard_areas: gpd.GeoDataFrame, settlement_boundaries: gpd.GeoDataFrame, day, distance_m: float = 2000
-) -> pd.DataFrame:
-    """Per settlement: unreleased hazard area (ha) within ``distance_m`` of its outline on ``day``
-    (whole polygons that come that close; settlements with at least one such polygon only)."""
-    return unreleased_near(hazards_near_settlements(hazard_areas, settlement_boundaries, distance_m), day)

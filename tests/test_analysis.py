@@ -13,8 +13,9 @@ import pyogrio
 
 from lib import charts, diagnosis, exports, maps, metrics, presentation, progress, selection, spatial
 from lib.i18n import Translator
-from lib.map_assets import external_asset_links
+from tests.availability import NO_GDAL_UTILS, require_module
 from tests.fixtures import DAY, tiny_layers
+from tests.map_html import cdn_urls_in
 
 DATA_DATE = DAY("2024-06-30")
 EN = Translator("en")
@@ -26,22 +27,16 @@ def layers():
 
 
 def test_unreleased_hazards_within_2_km_of_a_settlement_are_found(layers):
-    near = spatial.unreleased_hazards_near_settlements(
-        layers["hazard_areas"], layers["settlement_boundaries"], "2024-01-01"
-    )
+    pairs = spatial.hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"])
+    near = spatial.unreleased_near(pairs, "2024-01-01")
     # z1 is released by then; z2 (50 ha) is ~1.5 km from A; z3 is far from everything
     assert near.to_dict("records") == [{"settlement_id": "AZ-LAC-a", "hazard_count": 1, "hazard_ha": 50.0}]
-    before = spatial.unreleased_hazards_near_settlements(
-        layers["hazard_areas"], layers["settlement_boundaries"], "2022-06-01"
-    )
-    assert before["hazard_ha"].tolist() == [150.0]
+    assert spatial.unreleased_near(pairs, "2022-06-01")["hazard_ha"].tolist() == [150.0]
 
 
 def test_spatial_analysis_refuses_layers_in_another_crs(layers):
     with pytest.raises(ValueError, match="EPSG:4326"):
-        spatial.unreleased_hazards_near_settlements(
-            layers["hazard_areas"].to_crs("EPSG:32638"), layers["settlement_boundaries"], "2024-01-01"
-        )
+        spatial.hazards_near_settlements(layers["hazard_areas"].to_crs("EPSG:32638"), layers["settlement_boundaries"])
 
 
 def test_findings_name_empty_homes_jobs_hazards_and_infrastructure():
@@ -107,7 +102,7 @@ def test_exported_geopackage_passes_gdal_validator(layers, tmp_path):
     import runpy
     import sys
 
-    validator = pytest.importorskip("osgeo_utils.samples.validate_gpkg", reason="gdal-utils is a test dependency")
+    validator = require_module("osgeo_utils.samples.validate_gpkg", NO_GDAL_UTILS)
     package = tmp_path / "export.gpkg"
     package.write_bytes(exports.to_geopackage({"hazard_areas": layers["hazard_areas"], "housing": layers["housing"]}))
     argv, sys.argv = sys.argv, ["validate_gpkg.py", str(package)]
@@ -170,7 +165,7 @@ def test_progress_map_shades_selected_districts_and_names_its_legend(layers):
     )
     html = fmap.get_root().render()
     assert "Families returned (families)" in html and maps.SEQUENTIAL[-1] in html
-    assert external_asset_links(fmap) == []
+    assert cdn_urls_in(fmap) == []
 
 
 def test_explorer_map_carries_layer_and_id_for_clicks_and_a_legend_for_what_is_on(layers):

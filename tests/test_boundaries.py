@@ -97,23 +97,22 @@ def test_failed_download_says_what_to_do(tmp_path):
     assert "Could not download" in str(raised.value) and "GREAT_RETURN_BOUNDARIES_FILE" in str(raised.value)
 
 
-def test_download_is_cached_in_the_cache_folder(tmp_path, settings, monkeypatch):
-    import pooch
+def test_download_happens_once_and_is_kept_in_the_cache_folder(tmp_path, boundaries_server, monkeypatch):
+    url, requests = boundaries_server
+    monkeypatch.delenv("GREAT_RETURN_BOUNDARIES_FILE", raising=False)
+    monkeypatch.setenv("GREAT_RETURN_BOUNDARIES_URL", url)
+    monkeypatch.setenv("GREAT_RETURN_CACHE_DIR", str(tmp_path / "cache"))
+    first = boundaries_path(Settings())
+    again = boundaries_path(Settings())
+    assert first == again == tmp_path / "cache" / "geoboundaries" / Path(url).name
+    assert len(requests) == 1
+    assert len(read_boundaries(first)) == 79
 
-    seen = {}
 
-    def fake_retrieve(url, known_hash, fname, path, progressbar):
-        seen.update(url=url, path=Path(path))
-        target = Path(path) / fname
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(Path(settings.boundaries_file).read_bytes())
-        return str(target)
-
-    monkeypatch.setattr(pooch, "retrieve", fake_retrieve)
-    online = Settings(boundaries_file=None, cache_dir=tmp_path)
-    path = boundaries_path(online)
-    assert seen["url"] == online.boundaries_url and "9469f09" in seen["url"]
-    assert path.parent == tmp_path / "geoboundaries" and len(read_boundaries(path)) == 79
+def test_the_default_download_is_the_pinned_geoboundaries_release():
+    url = Settings.model_fields["boundaries_url"].default
+    assert url.startswith("https://github.com/wmgeolab/geoBoundaries/raw/9469f09/")
+    assert Path(url).name == "geoBoundaries-AZE-ADM2_simplified.geojson"
 
 
 def test_a_file_that_is_not_geojson_is_refused_in_plain_words(tmp_path):

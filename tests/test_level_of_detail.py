@@ -2,7 +2,6 @@
 
 import numpy as np
 import pandas as pd
-import pytest
 
 import geopandas as gpd
 from shapely.geometry import Point
@@ -55,7 +54,6 @@ def test_view_is_read_from_what_the_map_returns():
     state = {"bounds": {"_southWest": {"lat": 39.5, "lng": 46.0}, "_northEast": {"lat": 39.6, "lng": 46.2}}, "zoom": 13}
     view = View.from_map_state(state)
     assert view.bounds == (46.0, 39.5, 46.2, 39.6) and view.zoom == 13
-    assert view.center == pytest.approx((39.55, 46.1))
     assert View.from_map_state(None) is None and View.from_map_state({"bounds": {}, "zoom": 3}) is None
 
 

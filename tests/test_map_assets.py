@@ -14,14 +14,15 @@ import geopandas as gpd
 import streamlit_folium
 from shapely.geometry import box
 
+from lib.config import STATIC_DIR
 from lib.map_assets import (
     LOCAL_ASSETS,
     STATIC_URL,
     UnknownMapAsset,
-    cdn_urls_in,
     ensure_static_assets,
     offline_map,
 )
+from tests.map_html import cdn_urls_in
 
 TILES = "https://tiles.example/{z}/{x}/{y}.png?key=k&style=light"
 
@@ -177,3 +178,13 @@ def test_scripts_and_stylesheets_get_types_browsers_accept_under_nosniff(tmp_pat
     ensure_static_assets(tmp_path)
     assert mimetypes.guess_type("leaflet.js")[0] == "text/javascript"
     assert mimetypes.guess_type("leaflet.css")[0] == "text/css"
+
+
+def test_the_static_folder_is_in_the_repository_and_the_copies_it_receives_are_ignored(tmp_path):
+    # Streamlit warns "no static folder found" when the folder is missing at start-up, before
+    # app.py creates it; the committed static/.gitignore keeps it in every clone.
+    ignore = STATIC_DIR / ".gitignore"
+    assert ignore.is_file()
+    patterns = [line for line in ignore.read_text().splitlines() if line and not line.startswith("#")]
+    vendor = ensure_static_assets(tmp_path)
+    assert patterns == [f"/{vendor.relative_to(tmp_path).as_posix()}/"]

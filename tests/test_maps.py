@@ -9,7 +9,7 @@ import shapely
 
 from lib import maps, metrics
 from lib.i18n import Translator
-from lib.map_assets import external_asset_links
+from tests.map_html import cdn_urls_in
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_legend_names_regions_and_statuses(rendered):
 
 def test_map_needs_no_cdn_and_no_tiles(rendered):
     fmap, html = rendered
-    assert external_asset_links(fmap) == []
+    assert cdn_urls_in(fmap) == []
     assert "L.tileLayer" not in html
 
 

@@ -12,6 +12,7 @@ from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon
 
 from lib.store import GeoPackageStore, InvalidDataError
+from tests.availability import NO_GDAL_UTILS, require_module
 
 
 def _districts():
@@ -141,7 +142,7 @@ def test_metadata_keeps_what_the_writer_gave(store):
 
 
 def test_geopackage_passes_gdal_validator(store, capsys):
-    validator = pytest.importorskip("osgeo_utils.samples.validate_gpkg", reason="gdal-utils is a test dependency")
+    validator = require_module("osgeo_utils.samples.validate_gpkg", NO_GDAL_UTILS)
     sys_argv = sys.argv
     try:
         sys.argv = ["validate_gpkg.py", str(store.path)]

@@ -1,7 +1,7 @@
 """Browser fixtures: an app under `streamlit run`, Debian's Chromium driven by Playwright, offline.
 
 Never `playwright install`: the tests use Debian's package at /usr/bin/chromium and are skipped,
-saying why, when it is absent. Every test here is marked ``browser`` (``-m "not browser"`` leaves
+saying why, when it is absent (under ``CI=true`` they fail instead). Every test here is marked ``browser`` (``-m "not browser"`` leaves
 them out). Pages are offline: each request to a host other than this machine is aborted and
 recorded. Screenshots go to test-artifacts/ (git-ignored), and one is taken of every failing test.
 
@@ -36,6 +36,7 @@ import pytest
 
 from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS  # one set of Chromium flags for tests and benchmark
 from benchmarks.server import free_port, wait_healthy  # and one way to start a server and wait for it
+from tests.availability import CI, unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -59,7 +60,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
-            if not CHROMIUM.exists():
+            if not CHROMIUM.exists() and not CI:  # under CI the browser fixture fails instead
                 item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
 
@@ -145,7 +146,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
 def browser() -> Iterator[Any]:
     """Debian's Chromium, headless, launched once per session (skips when it is not installed)."""
     if not CHROMIUM.exists():
-        pytest.skip(NO_CHROMIUM)
+        unavailable(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
