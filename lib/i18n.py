@@ -92,9 +92,6 @@ class Translator:
         form = forms[min(found.plural_form(int(abs(round(count)))), len(forms) - 1)]
         return form.format(count=self.number(count), **values)
 
-    def has(self, message_id: str) -> bool:
-        return message_id in catalogue(self.language)
-
     def term(self, group: str, value: str) -> str:
         """A vocabulary value (status, category, region, ...) in this language."""
         return self(f"{group}.{value}")

@@ -16,7 +16,7 @@ from streamlit.testing.v1.element_tree import Dataframe, UnknownElement
 
 from lib import maps
 from lib.config import PROJECT_ROOT, get_settings
-from lib.i18n import Translator
+from lib.i18n import Translator, catalogue
 from lib.schema import LAYERS
 from lib.tables import DERIVED_FIELDS
 
@@ -147,10 +147,6 @@ def _raw_words() -> tuple[set[str], set[str]]:
     return names, values
 
 
-def _groups() -> set[str]:
-    return {f.terms for spec in LAYERS.values() for f in spec.fields if f.terms}
-
-
 def _english_words(language: str) -> set[str]:
     """English wordings of the vocabularies that differ from the language's own."""
     en, other = Translator("en"), Translator(language)
@@ -213,10 +209,9 @@ def _raw_on_screen(at: AppTest, language: str) -> list[str]:
     english = _english_words(language) if language != "en" else set()
     if language == "en":
         # plain English words ("families", "ready") are both a schema name and its English wording
-        en = Translator("en")
+        english_words = {text for text in catalogue("en").messages.values()}
         names = {name for name in names if "_" in name}
-        values = {f"{v}" for spec in LAYERS.values() for f in spec.fields if f.terms for v in f.allowed}
-        values = {v for v in values if not any(en.has(f"{g}.{v}") and en(f"{g}.{v}") == v for g in _groups())}
+        values = {v for v in values if v not in english_words}
     problems: list[str] = []
     for text in _visible_texts(at, language, problems):
         if text in names or text in values or text in english:
