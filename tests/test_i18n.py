@@ -93,7 +93,6 @@ def test_every_field_has_a_heading_and_every_allowed_value_a_word(language):
 
 
 def test_every_vocabulary_value_and_generated_id_has_a_message():
-    t = Translator("en")
     terms = {"region": ECONOMIC_REGIONS, "settlement_status": LAYERS["settlements"].field("status").allowed}
     terms.update({maps.STATUS_TERMS[layer]: LAYERS[layer].field("status").allowed for layer in maps.STATUS_TERMS})
     generated = [f"{group}.{value}" for group, values in terms.items() for value in values]
