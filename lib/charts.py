@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from babel import Locale
 
 from lib.i18n import Translator
 
@@ -41,8 +42,15 @@ def _date_axis(figure: go.Figure, start, end, t: Translator) -> None:
     )
 
 
-def _layout(figure: go.Figure, height: int = 380) -> go.Figure:
+def _separators(t: Translator) -> str:
+    """Plotly's decimal and thousands separators for the language (from Babel's locale data)."""
+    symbols = Locale.parse(t.language).number_symbols["latn"]
+    return symbols["decimal"] + symbols["group"]
+
+
+def _layout(figure: go.Figure, t: Translator, height: int = 380) -> go.Figure:
     figure.update_layout(
+        separators=_separators(t),
         height=height,
         font=FONT,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -99,7 +107,7 @@ def returns_trajectory(
     dates = pd.concat([series["date"], trajectory["date"], reported["date"]])
     if len(dates):
         _date_axis(figure, dates.min(), dates.max(), t)
-    return _layout(figure)
+    return _layout(figure, t)
 
 
 def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit: str, t: Translator) -> go.Figure:
@@ -121,7 +129,7 @@ def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit
     )
     figure.update_xaxes(title=unit)
     figure.update_layout(hovermode="closest")
-    return _layout(figure, height=max(300, 34 * len(ranked) + 80))
+    return _layout(figure, t, height=max(300, 34 * len(ranked) + 80))
 
 
 STAGES = (
@@ -161,4 +169,4 @@ def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Tra
     figure.update_layout(barmode="overlay", hovermode="closest")
     starts = ordered[STAGES[0][0]]
     _date_axis(figure, starts[starts <= day].min() if (starts <= day).any() else day, day, t)
-    return _layout(figure, height=max(260, 32 * len(ordered) + 100))
+    return _layout(figure, t, height=max(260, 32 * len(ordered) + 100))
