@@ -81,24 +81,17 @@ with st.sidebar:
         )
         state[f"filter_districts_{region}"] = chosen
         selected += chosen
-    state["filter_as_of"] = st.date_input(
-        t("sidebar.as_of"),
-        value=state["filter_as_of"],
-        min_value=EARLIEST_DAY,
-        max_value=data_date,
-        format=DATE_FORMATS[language],
-        key=f"as_of_{language}",
-        help=t("sidebar.as_of_help", date=t.day(data_date)),
-    )
-    state["filter_since"] = st.date_input(
-        t("sidebar.since"),
-        value=state["filter_since"],
-        min_value=EARLIEST_DAY,
-        max_value=data_date,
-        format=DATE_FORMATS[language],
-        key=f"since_{language}",
-        help=t("sidebar.since_help"),
-    )
+    for day in ("as_of", "since"):
+        state[f"filter_{day}"] = st.date_input(
+            t(f"sidebar.{day}"),
+            # a day kept from before the data changed (an earlier version restored) may lie beyond it
+            value=min(max(state[f"filter_{day}"], EARLIEST_DAY), data_date),
+            min_value=EARLIEST_DAY,
+            max_value=data_date,
+            format=DATE_FORMATS[language],
+            key=f"{day}_{language}",
+            help=t(f"sidebar.{day}_help", date=t.day(data_date)),
+        )
 
 filters, order_note = since_before_as_of(
     Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
