@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from lib import maps, progress
+from lib import maps, progress, styling
 from lib.config import PROJECT_ROOT
 from lib.i18n import LANGUAGES, MissingMessage, Translator, catalogue
 from lib.metrics import Headline
@@ -43,7 +43,7 @@ def test_every_message_the_code_uses_exists():
 def test_every_vocabulary_value_and_generated_id_has_a_message():
     t = Translator("en")
     terms = {"region": ECONOMIC_REGIONS, "settlement_status": LAYERS["settlements"].field("status").allowed}
-    terms.update({maps.STATUS_TERMS[layer]: LAYERS[layer].field("status").allowed for layer in maps.STATUS_TERMS})
+    terms.update({styling.STATUS_TERMS[layer]: LAYERS[layer].field("status").allowed for layer in styling.STATUS_TERMS})
     generated = [f"{group}.{value}" for group, values in terms.items() for value in values]
     generated += [f"indicator.{key}" for key in progress.INDICATORS] + [
         unit for _, unit in progress.INDICATORS.values()
