@@ -1,6 +1,7 @@
 """Chart builders: DataFrames in, Plotly figures out (pure; tested on the figure's data).
 
-Colours are Okabe–Ito (colour-blind safe); fonts are large enough for a projector.
+Colours are those of the maps (:mod:`lib.styling`, Okabe–Ito, colour-blind safe); fonts are
+large enough for a projector.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import plotly.graph_objects as go
 from babel import Locale
 
 from lib.i18n import Translator
+from lib.styling import OKABE_ITO, SETTLEMENT_STATUS_COLOURS
 
-BLUE, ORANGE, GREEN, GREY = "#0072B2", "#E69F00", "#009E73", "#777777"
+BLUE, ORANGE, GREEN = OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"]
 FONT = {"size": 15}
 MAX_DATE_TICKS = 8
 MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
@@ -132,10 +134,16 @@ def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit
     return _layout(figure, t, height=max(300, 34 * len(ranked) + 80))
 
 
+# Each stage in the colour its status has on the maps.
 STAGES = (
-    ("reconstruction_date", "ready_date", "#F0E442", "settlement_status.reconstruction"),
-    ("ready_date", "resettling_date", "#56B4E9", "settlement_status.ready"),
-    ("resettling_date", None, "#009E73", "settlement_status.resettling"),
+    (
+        "reconstruction_date",
+        "ready_date",
+        SETTLEMENT_STATUS_COLOURS["reconstruction"],
+        "settlement_status.reconstruction",
+    ),
+    ("ready_date", "resettling_date", SETTLEMENT_STATUS_COLOURS["ready"], "settlement_status.ready"),
+    ("resettling_date", None, SETTLEMENT_STATUS_COLOURS["resettling"], "settlement_status.resettling"),
 )
 
 

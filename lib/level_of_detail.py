@@ -17,6 +17,7 @@ import geopandas as gpd
 import shapely
 
 from lib.config import STORAGE_CRS
+from lib.web_mercator import from_web_mercator, half_pixel_degrees, to_web_mercator
 
 POINT, MULTIPOINT = shapely.GeometryType.POINT, shapely.GeometryType.MULTIPOINT
 # Features of one layer in one map (polygons count by their vertices too). A canvas draws far more
@@ -25,7 +26,6 @@ FEATURE_BUDGET = 2_500
 # Once zoomed in past DETAIL_ZOOM the user asked for detail: the view's features may use more.
 VIEW_FEATURE_BUDGET = 5_000
 DETAIL_ZOOM = 13  # from this zoom on, detail inside the view is loaded if it fits the budget
-EARTH_METRES_PER_PIXEL_AT_ZOOM_0 = 156_543.03
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,6 @@ class View:
         return cls((south_west["lng"], south_west["lat"], north_east["lng"], north_east["lat"]), int(state["zoom"]))
 
 
-def metres_per_pixel(zoom: int, latitude: float = 39.7) -> float:
-    return EARTH_METRES_PER_PIXEL_AT_ZOOM_0 * np.cos(np.radians(latitude)) / 2**zoom
-
-
-def half_pixel_degrees(zoom: int) -> float:
-    """Half a pixel at ``zoom``, in degrees: the simplification tolerance nobody can see."""
-    return metres_per_pixel(zoom) / 2 / 111_000
-
-
 def simplified(frame: gpd.GeoDataFrame, zoom: int) -> gpd.GeoDataFrame:
     """Lines and polygons simplified to half a pixel at ``zoom`` (points untouched)."""
     tolerance_degrees = half_pixel_degrees(zoom)
@@ -73,21 +64,6 @@ def grid_cell_metres(bounds_metric: tuple[float, float, float, float], budget: i
     area = max((maxx - minx) * (maxy - miny), 1.0)
     side = np.sqrt(area / (budget / 4))  # a quarter of the budget: cells are shapes too
     return float(max(250.0, round(side, -2)))
-
-
-EARTH_RADIUS_M = 6_378_137.0  # of Web Mercator (EPSG:3857), the projection Leaflet draws in
-
-
-def to_web_mercator(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Web Mercator metres, in closed form: cells square there are square on the map, and the
-    formula is far cheaper than a general transformation on every change of day."""
-    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    return EARTH_RADIUS_M * np.radians(lon), EARTH_RADIUS_M * np.log(np.tan(np.pi / 4 + np.radians(lat) / 2))
-
-
-def from_web_mercator(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x, y = np.asarray(x, dtype="float64"), np.asarray(y, dtype="float64")
-    return np.degrees(x / EARTH_RADIUS_M), np.degrees(2 * np.arctan(np.exp(y / EARTH_RADIUS_M)) - np.pi / 2)
 
 
 def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) -> gpd.GeoDataFrame:

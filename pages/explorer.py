@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import exports, maps, selection
+from lib import exports, maps, selection, styling
 from lib.cache import load_layers, page_context
 from lib.filters import choices_from_link
 from lib.level_of_detail import View
@@ -37,13 +37,13 @@ loaded = load_layers(
 data = selection.layers_as_of(loaded, filters.as_of, page.totals("settlement_id"))
 with st.expander(t("explorer.statuses")):
     for layer in [layer for layer in selection.STATUS_LAYERS if layer in layers_on]:
-        statuses = list(maps.STATUS_COLOURS[layer])
+        statuses = list(styling.STATUS_COLOURS[layer])
         kept = st.multiselect(
             t(f"layer.{layer}"),
             statuses,
             default=statuses,
             key=f"statuses_{layer}_{filters.language}",
-            format_func=lambda s, layer=layer: t.term(maps.STATUS_TERMS[layer], s),
+            format_func=lambda s, layer=layer: t.term(styling.STATUS_TERMS[layer], s),
         )
         data[layer] = selection.keep_statuses(data[layer], kept)
 
@@ -55,7 +55,8 @@ focus = selection.map_focus(districts, filters.districts)
 def map_and_record():
     """The map and the clicked record. A fragment: what the map reports (a click, its view) reruns
     only this part, not the page's tables and downloads. The base map stays the same; only the
-    dense layers are sent again, and only once zoomed in far enough that the view's detail counts."""
+    dense layers and the legend are sent again, and only once zoomed in far enough that the view's
+    detail counts or when the layers on change."""
     view = View.from_map_state(st.session_state.get("explorer_map"))
     map_column, record_column = st.columns([3, 1])
     with map_column:

@@ -7,7 +7,7 @@ import string
 import pytest
 from babel.messages.plurals import get_plural
 
-from lib import maps, progress
+from lib import maps, progress, styling
 from lib.config import PROJECT_ROOT
 from lib.i18n import LANGUAGES, MissingMessage, Translator, catalogue
 from lib.metrics import Headline
@@ -94,7 +94,7 @@ def test_every_field_has_a_heading_and_every_allowed_value_a_word(language):
 
 def test_every_vocabulary_value_and_generated_id_has_a_message():
     terms = {"region": ECONOMIC_REGIONS, "settlement_status": LAYERS["settlements"].field("status").allowed}
-    terms.update({maps.STATUS_TERMS[layer]: LAYERS[layer].field("status").allowed for layer in maps.STATUS_TERMS})
+    terms.update({styling.STATUS_TERMS[layer]: LAYERS[layer].field("status").allowed for layer in styling.STATUS_TERMS})
     generated = [f"{group}.{value}" for group, values in terms.items() for value in values]
     generated += [f"indicator.{key}" for key in progress.INDICATORS] + [
         unit for _, unit in progress.INDICATORS.values()

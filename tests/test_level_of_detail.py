@@ -6,7 +6,8 @@ import pandas as pd
 import geopandas as gpd
 from shapely.geometry import Point
 
-from lib.level_of_detail import View, binned, fit_to_budget, from_web_mercator, simplified, to_web_mercator
+from lib.level_of_detail import View, binned, fit_to_budget, simplified
+from lib.web_mercator import from_web_mercator, to_pixels, to_web_mercator
 from tests.fixtures import square
 
 
@@ -99,3 +100,9 @@ def test_web_mercator_formulas_agree_with_pyproj_and_invert():
     ours = to_web_mercator(lon, lat)
     np.testing.assert_allclose(ours, (x, y), atol=1e-6)
     np.testing.assert_allclose(from_web_mercator(*ours), (lon, lat), atol=1e-9)
+    # Leaflet's pixels: the world 256 px wide at zoom 0, doubling per zoom, y down from the top
+    np.testing.assert_allclose(to_pixels(0.0, 0.0, 0), (128, 128), atol=1e-9)
+    px, py = to_pixels(lon, lat, 8)
+    world_m = 2 * np.pi * 6_378_137.0
+    np.testing.assert_allclose(px, (x + world_m / 2) / world_m * 256 * 2**8, atol=1e-6)
+    np.testing.assert_allclose(py, (world_m / 2 - y) / world_m * 256 * 2**8, atol=1e-6)
