@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.diagnosis import Finding
+from lib.diagnosis import DistrictFindings, Finding
 from lib.i18n import Translator, place_names
-from lib.metrics import Headline
-from lib.progress import Kpi
+from lib.kpi import Kpi
 
 
 def first_url(source: str) -> str:
@@ -23,51 +22,80 @@ def kpi_value(kpi: Kpi, t: Translator) -> str:
 
 
 def kpi_delta(kpi: Kpi, t: Translator) -> str | None:
-    """The change since the comparison date, signed (None when nothing changed)."""
-    if kpi.change == 0:
+    """The change since the comparison date, signed; in percentage points for a percentage
+    (None when nothing changed or no change is worked out)."""
+    change = kpi.change
+    if change is None:
         return None
-    sign = "+" if kpi.change > 0 else "−"
-    return f"{sign}{_amount(abs(kpi.change), kpi.unit, t)} {t('kpi.since_short')}"
+    if kpi.unit == "percent":
+        decimals = 1 if abs(change) < 1 else 0
+        amount = t.number(abs(change), decimals)
+        if round(abs(change), decimals) == 0:
+            return None
+        amount = t("kpi.points", value=amount)
+    else:
+        if round(abs(change)) == 0:
+            return None
+        amount = t.number(abs(change))
+    return f"{'+' if change > 0 else '−'}{amount}"
+
+
+def kpi_since(kpi: Kpi, t: Translator) -> str | None:
+    """What the change is measured from, beside it: "since 5 Mar 2025"."""
+    return None if kpi.since is None else t("kpi.since", date=t.day(kpi.since))
+
+
+def _base(kpi: Kpi, t: Translator) -> str | None:
+    base = kpi.base
+    if base is None:
+        return None
+    share = "" if kpi.share is None else t.percent(kpi.share)
+    total = "" if base.value is None else t.number(base.value)
+    if base.kind == "target":
+        wording = t("kpi_base.target", share=share, total=total, date=t.day(base.date))
+        return f"{wording} ([{t('common.source')}]({first_url(base.source)}))" if base.source else wording
+    return t(f"kpi_base.{base.kind}", share=share, total=total)
 
 
 def kpi_caption(kpi: Kpi, t: Translator) -> str:
-    """Markdown: the share of the target (with its date and source) or of the total, and the basis."""
-    parts = []
-    if kpi.goal and kpi.goal_kind == "target":
+    """Markdown under a figure: what it is measured against (a target with its date and source,
+    or a total named), where it comes from, and the latest reported value."""
+    parts = [part for part in (_base(kpi, t),) if part]
+    basis = t("basis.demonstration") if kpi.demonstration else t("basis.reported")
+    if kpi.reported_share is not None:
+        parts.append(f"**{basis}**: {t(f'kpi_basis.{kpi.key}', share=t.percent(kpi.reported_share))}")
+    else:
+        parts.append(f"*{basis}*")
+    if kpi.reported is not None:
         parts.append(
-            t("kpi.of_target", share=t.percent(kpi.share), target=t.number(kpi.goal), date=t.day(kpi.goal_date))
-            + f" ([{t('common.source')}]({first_url(kpi.goal_source)}))"
+            t(
+                "kpi.latest_reported",
+                value=t.number(kpi.reported.value),
+                unit=t(f"unit.{kpi.unit}"),
+                date=t.day(kpi.reported.date),
+            )
+            + f" ([{t('common.source')}]({first_url(kpi.reported.source)}))"
         )
-    elif kpi.goal and kpi.unit != "percent":
-        parts.append(t("kpi.of_total", share=t.percent(kpi.share), total=t.number(kpi.goal)))
-    parts.append(f"*{t('basis.demonstration') if kpi.demonstration else t('basis.reported')}*")
     return " · ".join(parts)
 
 
-def headline_caption(headline: Headline, t: Translator) -> str:
-    """Markdown saying where a headline figure comes from and what was last reported."""
-    basis = t("basis.demonstration") if headline.demonstration else t("basis.reported")
-    caption = f"**{basis}**: {t(f'headline_basis.{headline.key}', share=t.percent(headline.reported_share))}"
-    if headline.reported_value is not None:
-        caption += " " + t(
-            "headline.latest_reported",
-            value=t.number(headline.reported_value),
-            unit=t(f"unit.{headline.unit}"),
-            date=t.day(headline.reported_date),
-        )
-        caption += f" ([{t('common.source')}]({first_url(headline.reported_source)}))"
-    return caption
+def describe_finding(finding: Finding, names: dict[str, str], t: Translator) -> str:
+    """A finding of lib.diagnosis as a clause (no final stop); ``names``: place names by id."""
+    formatted = {}
+    for key, value in finding.values.items():
+        if key == "percent":
+            formatted[key] = t.percent(value / 100)
+        elif key == "settlements":
+            formatted[key] = ", ".join(names.get(s, s) for s in value)
+        else:
+            formatted[key] = t.number(value)
+    return t(f"blocker.{finding.kind}", **formatted)
 
 
-def describe_finding(finding: Finding, district_names: dict[str, str], t: Translator) -> str:
-    """A finding of lib.diagnosis as one plain sentence."""
-    values = dict(finding.values)
-    formatted = {
-        key: (t.percent(value / 100) if key == "percent" else t.number(value)) for key, value in values.items()
-    }
-    return f"**{district_names.get(finding.district_id, finding.district_id)}**: " + t(
-        f"blocker.{finding.kind}", **formatted
-    )
+def describe_district(entry: DistrictFindings, names: dict[str, str], t: Translator) -> str:
+    """Markdown: a district's name and everything that holds it back, worst first, in one sentence."""
+    clauses = "; ".join(describe_finding(finding, names, t) for finding in entry.findings)
+    return f"**{names.get(entry.district_id, entry.district_id)}**: {clauses}."
 
 
 def sources_table(metadata: dict, t: Translator):

@@ -5,7 +5,8 @@ import streamlit as st
 from lib import maps, metrics
 from lib.cache import load_layers, page_context
 from lib.map_view import show_map
-from lib.presentation import headline_caption, sources_table
+from lib.presentation import sources_table
+from lib.widgets import kpi_cards
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -20,9 +21,7 @@ layers = load_layers(
 all_districts = load_layers(store, ["districts"])["districts"]
 
 headlines = metrics.headline_figures(layers, filters.as_of, metadata["data_date"])
-for column, headline in zip(st.columns(len(headlines)), headlines):
-    column.metric(t(f"headline.{headline.key}"), t.number(headline.value))
-    column.caption(headline_caption(headline, t))
+kpi_cards(headlines, t, per_row=len(headlines))
 
 summary = metrics.settlement_summary(
     layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
