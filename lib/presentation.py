@@ -21,34 +21,27 @@ def kpi_value(kpi: Kpi, t: Translator) -> str:
     return _amount(kpi.value, kpi.unit, t)
 
 
-def kpi_delta(kpi: Kpi, t: Translator) -> str | None:
-    """The change since the comparison date, signed; in percentage points for a percentage
-    (None when nothing changed or no change is worked out)."""
+def kpi_delta(kpi: Kpi, t: Translator) -> tuple[str, int] | None:
+    """The change since the comparison date as shown, signed ("+3", "−5", "0"; percentages in
+    percentage points, "+3 p.p."), and its sign (-1, 0, 1) as shown; None without a change."""
     change = kpi.change
     if change is None:
         return None
+    decimals = 1 if kpi.unit == "percent" and abs(change) < 1 else 0
+    shown = round(change, decimals)
+    amount = t.number(abs(shown), decimals)
     if kpi.unit == "percent":
-        decimals = 1 if abs(change) < 1 else 0
-        amount = t.number(abs(change), decimals)
-        if round(abs(change), decimals) == 0:
-            return None
         amount = t("kpi.points", value=amount)
-    else:
-        if round(abs(change)) == 0:
-            return None
-        amount = t.number(abs(change))
-    return f"{'+' if change > 0 else '−'}{amount}"
-
-
-def kpi_since(kpi: Kpi, t: Translator) -> str | None:
-    """What the change is measured from, beside it: "since 5 Mar 2025"."""
-    return None if kpi.since is None else t("kpi.since", date=t.day(kpi.since))
+    sign = (shown > 0) - (shown < 0)
+    return {1: "+", -1: "−", 0: ""}[sign] + amount, sign
 
 
 def _base(kpi: Kpi, t: Translator) -> str | None:
     base = kpi.base
     if base is None:
         return None
+    if base.value == 0:  # nothing planned or recorded yet to measure against
+        return t(f"kpi_base_none.{base.kind}")
     share = "" if kpi.share is None else t.percent(kpi.share)
     total = "" if base.value is None else t.number(base.value)
     if base.kind == "target":

@@ -14,24 +14,22 @@ import streamlit as st
 
 from lib.i18n import Translator
 from lib.kpi import Kpi
-from lib.presentation import kpi_caption, kpi_delta, kpi_since, kpi_value
+from lib.presentation import kpi_caption, kpi_delta, kpi_value
 
 
 def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
-    """Each figure as a card (label, value, change since the comparison date) with its caption
-    (base, basis, latest reported value), ``per_row`` cards to a row."""
+    """Each figure as a card (label, value, change since the comparison date, which the page's
+    subtitle names) with its caption (base, basis, latest reported value), ``per_row`` to a row."""
     for first in range(0, len(kpis), per_row):
         for column, kpi in zip(st.columns(per_row), kpis[first : first + per_row]):
-            delta = kpi_delta(kpi, t)
-            falling = delta is not None and kpi.change < 0
+            delta, sign = kpi_delta(kpi, t) or (None, 0)
             column.metric(
                 t(f"kpi.{kpi.key}"),
                 kpi_value(kpi, t),
                 delta,
-                # the sign is a true minus (−), which Streamlit does not read as a fall
-                delta_color="red" if falling else "normal",
-                delta_arrow="down" if falling else "auto",
-                delta_description=kpi_since(kpi, t) if delta is not None else None,
+                # Streamlit reads a fall from a leading hyphen; the sign shown is a true minus
+                delta_color={1: "green", 0: "gray", -1: "red"}[sign],
+                delta_arrow={1: "up", 0: "off", -1: "down"}[sign],
             )
             column.caption(kpi_caption(kpi, t))
 

@@ -20,6 +20,7 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("profile.title"))
+st.caption(t("profile.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
 page.stop_without_districts()
 
 districts = load_layers(store, ["districts"])["districts"]

@@ -13,7 +13,7 @@ import pyogrio
 
 from lib import charts, diagnosis, exports, maps, metrics, presentation, progress, selection, spatial
 from lib.i18n import Translator
-from lib.kpi import Kpi
+from lib.kpi import Base, Kpi
 from lib.map_assets import external_asset_links
 from tests.fixtures import DAY, tiny_layers
 
@@ -225,8 +225,7 @@ def test_kpi_wording_gives_share_of_target_with_source_and_basis(layers):
         if k.key == "families_returned"
     )
     assert presentation.kpi_value(kpi, EN) == "6"
-    assert presentation.kpi_delta(kpi, EN) == "+4"
-    assert presentation.kpi_since(kpi, EN) == "since May 31, 2023"
+    assert presentation.kpi_delta(kpi, EN) == ("+4", 1)
     caption = presentation.kpi_caption(kpi, EN)
     assert caption.startswith("6% of the target of 100 by Dec 31, 2026 ([source](https://t1))")
     assert caption.endswith("*Demonstration data*")
@@ -239,7 +238,7 @@ def test_every_kpi_caption_names_its_base(layers):
     assert captions["units_completed"].startswith("6% of 110 planned homes")
     assert captions["units_occupied"].startswith("86% of 7 completed homes")
     assert captions["hectares_released"].startswith("32% of 350 ha of hazard area")  # (100 + 20 × 365/546) / 350
-    assert captions["infrastructure_completion"].startswith("average progress of 2 works")
+    assert captions["infrastructure_completion"].startswith("average of 2 works (roads, lines, schools, clinics)")
     assert captions["persons_returned"].startswith("programme targets are stated for all return areas together")
 
 
@@ -247,9 +246,18 @@ def test_every_kpi_caption_names_its_base(layers):
 def test_a_change_of_a_percentage_is_in_percentage_points(language, points):
     works = Kpi("infrastructure_completion", 48.0, "percent", True, previous=45.0)
     assert presentation.kpi_value(works, Translator(language)).startswith("48")
-    assert presentation.kpi_delta(works, Translator(language)) == points
-    assert presentation.kpi_delta(Kpi("infrastructure_completion", 45.0, "percent", True, previous=45.0), EN) is None
-    assert presentation.kpi_delta(Kpi("jobs_created", 40.0, "jobs", True, previous=45.0), EN) == "−5"
+    assert presentation.kpi_delta(works, Translator(language)) == (points, 1)
+    assert presentation.kpi_delta(Kpi("infrastructure_completion", 45.0, "percent", True, previous=45.2), EN) == (
+        "−0.2 p.p.",
+        -1,
+    )
+    assert presentation.kpi_delta(Kpi("jobs_created", 45.0, "jobs", True, previous=45.0), EN) == ("0", 0)
+    assert presentation.kpi_delta(Kpi("jobs_created", 45.0, "jobs", True), EN) is None  # no comparison date
+
+
+def test_a_base_with_nothing_in_it_says_so(layers):
+    kpi = Kpi("jobs_created", 0, "jobs", True, previous=0, base=Base("jobs_planned", 0.0))
+    assert presentation.kpi_caption(kpi, EN).startswith("no jobs planned by projects yet")
 
 
 def test_the_timeline_is_shown_only_once_a_settlement_has_begun_a_stage(layers):

@@ -64,6 +64,7 @@ def test_every_vocabulary_value_and_generated_id_has_a_message():
     ]
     generated += [f"kpi_basis.{key}" for key in ("families_returned", "persons_returned", "units_completed")]
     generated += [f"kpi_base.{kind}" for kind in BASE_KINDS]
+    generated += [f"kpi_base_none.{kind}" for kind in BASE_KINDS if kind not in ("target", "no_target")]
     generated += [f"blocker.{kind}" for kind in ("empty_homes", "jobs", "hazards", "infrastructure", "none")]
     assert [m for m in generated if not t.has(m)] == []
 
