@@ -5,7 +5,7 @@ never a GeoDataFrame. Layers and what is built from them whole (daily totals, sp
 shared between sessions without a copy (``st.cache_resource``; nothing changes them in place);
 small per-filter results are copied (``st.cache_data``). Every cache is bounded, and all of them
 are emptied together when the data version changes (:func:`forget_other_versions`).
-(``lib/map_view.py`` is the only other module of lib/ that knows Streamlit.)
+(``lib/map_view.py`` and ``lib/widgets.py`` are the only other modules of lib/ that know Streamlit.)
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ def overview_figures(
     totals = daily_totals_of(store_path, data_version, data_date)
     table = progress.district_progress(layers, as_of, data_date, totals)
     pairs = hazards_near_settlements(store_path, data_version)
-    near = spatial.unreleased_near(pairs[pairs["settlement_id"].isin(layers["settlements"]["settlement_id"])], as_of)
+    near = spatial.unreleased_pairs(pairs[pairs["settlement_id"].isin(layers["settlements"]["settlement_id"])], as_of)
     by_settlement = daily_totals_of(store_path, data_version, data_date, "settlement_id")
     return {
         "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts, totals=totals),
@@ -239,6 +239,33 @@ def overview_figures(
     }
 
 
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def profile_figures(
+    store_path: str, data_version: str, district_id: str, settlement_id: str | None, as_of, since, data_date: str
+) -> dict:
+    """The profile's key figures and returns over time, for a district or one of its settlements."""
+    layers = {
+        name: load_layer(store_path, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
+        for name in progress.LAYERS_NEEDED
+    }
+    scope = selection.profile_scope(layers, settlement_id)
+    series = progress.returns_over_time(scope["returns"], as_of)
+    return {
+        "kpis": progress.key_figures(
+            scope,
+            as_of,
+            since,
+            data_date,
+            all_districts=False,
+            keys=progress.PROFILE_KPIS,
+            # a whole district's figures are in the shared daily totals; one settlement's are worked out
+            totals=None if settlement_id else daily_totals_of(store_path, data_version, data_date),
+            settlement_id=settlement_id,
+        ),
+        "returns": series if series["families"].any() else None,
+    }
+
+
 # Every cache keyed on the data version (forget_other_versions clears them together).
 CACHED_BY_VERSION = (
     load_layer,
@@ -248,4 +275,5 @@ CACHED_BY_VERSION = (
     hazards_near_settlements,
     overview_layers,
     overview_figures,
+    profile_figures,
 )

@@ -66,12 +66,13 @@ def _layout(figure: go.Figure, t: Translator, height: int = 380) -> go.Figure:
 
 
 def returns_trajectory(
-    series: pd.DataFrame, trajectory: pd.DataFrame, reported: pd.DataFrame, t: Translator
+    series: pd.DataFrame, trajectory: pd.DataFrame | None, reported: pd.DataFrame | None, t: Translator
 ) -> go.Figure:
     """Cumulative families returned against the target trajectory, with reported totals as dots.
 
     ``series``: lib.progress.returns_over_time; ``trajectory``: lib.progress.target_trajectory;
-    ``reported``: reported figures of families returned for all return areas (date, value, source).
+    ``reported``: reported figures of families returned for all return areas (date, value, source);
+    either may be None (a district has neither).
     """
     figure = go.Figure()
     figure.add_trace(
@@ -83,7 +84,7 @@ def returns_trajectory(
             line={"color": BLUE, "width": 3},
         )
     )
-    if len(trajectory):
+    if trajectory is not None and len(trajectory):
         figure.add_trace(
             go.Scatter(
                 x=trajectory["date"],
@@ -93,7 +94,7 @@ def returns_trajectory(
                 line={"color": ORANGE, "width": 2, "dash": "dash"},
             )
         )
-    if len(reported):
+    if reported is not None and len(reported):
         figure.add_trace(
             go.Scatter(
                 x=reported["date"],
@@ -106,7 +107,7 @@ def returns_trajectory(
             )
         )
     figure.update_yaxes(title=t("unit.families"))
-    dates = pd.concat([series["date"], trajectory["date"], reported["date"]])
+    dates = pd.concat([frame["date"] for frame in (series, trajectory, reported) if frame is not None])
     if len(dates):
         _date_axis(figure, dates.min(), dates.max(), t)
     return _layout(figure, t)

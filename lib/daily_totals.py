@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lib.metrics import WORKS_DURATION_DAYS, WORKS_RUNNING_MAX_PCT
+from lib.metrics import works_ramp
 
 MEASURES = (
     "families_returned",
@@ -159,13 +159,9 @@ def daily_totals(layers: dict[str, pd.DataFrame], data_date, by: str = "district
 
     wanted = {name: layers[name] for name in LAYERS_BY[by] if name in layers and len(layers[name])}
     grouped = {name: g for name, frame in wanted.items() if (g := group(frame)) is not None}
-    if "infrastructure" in grouped:
-        works_end = wanted["infrastructure"]["under_construction_date"] + pd.Timedelta(days=WORKS_DURATION_DAYS)
     known = [pd.Series([data_date])]
     for name, columns in DATE_COLUMNS.items():
         known += [wanted[name][c].dropna() for c in columns if name in grouped]
-    if "infrastructure" in grouped:
-        known.append(works_end.dropna())
     known = pd.concat(known)
     grid = _Grid(known.min(), max(known.max(), data_date), groups)
 
@@ -189,7 +185,8 @@ def daily_totals(layers: dict[str, pd.DataFrame], data_date, by: str = "district
             hazards["released_ha"].to_numpy()[clearing],
         )
     if "infrastructure" in grouped:
-        _infrastructure(grid, grouped["infrastructure"], wanted["infrastructure"], works_end)
+        start, end, reached = works_ramp(wanted["infrastructure"], data_date)
+        grid.ramp("infrastructure_progress", grouped["infrastructure"], start, end, reached)
     if "employment_projects" in grouped:
         projects = wanted["employment_projects"]
         grid.ramp(
@@ -200,15 +197,3 @@ def daily_totals(layers: dict[str, pd.DataFrame], data_date, by: str = "district
             projects["jobs_created"].to_numpy(),
         )
     return grid.totals()
-
-
-def _infrastructure(grid: _Grid, group: np.ndarray, assets: pd.DataFrame, works_end: pd.Series) -> None:
-    """Percent done per asset (lib.metrics.infrastructure_progress): a ramp to 95 % over the
-    planned works, cut short by completion, which lifts it to 100 % on its day."""
-    start, completed = assets["under_construction_date"], assets["completed_date"]
-    ramping = (start.notna() & ~(completed <= start)).to_numpy()
-    stop = works_end.where(~(completed < works_end), completed)  # the ramp stops at completion
-    reached = WORKS_RUNNING_MAX_PCT * (stop - start).dt.days / WORKS_DURATION_DAYS
-    grid.ramp("infrastructure_progress", group[ramping], start[ramping], stop[ramping], reached.to_numpy()[ramping])
-    lift = 100 - np.where(ramping, reached.fillna(0).to_numpy(), 0.0)
-    grid.step("infrastructure_progress", group, completed, lift)

@@ -2,8 +2,8 @@
 
 Each rule looks for one kind of bottleneck the leadership asked about: homes completed but
 standing empty, returns outpacing jobs, unreleased hazard areas next to settlements, and works
-lagging where families already live. Findings carry their numbers; the page words them through
-the message catalogue (``blocker.<kind>``).
+lagging where families already live. Findings carry their numbers and are gathered per district,
+worst first; the page words them through the message catalogue (``blocker.<kind>``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ EMPTY_HOMES_SHARE = 0.5  # more than half of completed units without a family
 EMPTY_HOMES_MIN_UNITS = 50
 JOBS_PER_FAMILY_MIN = 0.5
 INFRASTRUCTURE_MIN_PCT = 60.0
+# Unreleased hazard area within 2 km of settlements that weighs half as much as homes standing
+# all empty: about the area a 2 km ring around a village covers.
+HAZARD_HA_HALF_SEVERITY = 1_000.0
 
 
 @dataclass(frozen=True)
@@ -24,19 +27,51 @@ class Finding:
 
     district_id: str
     kind: str
-    severity: float  # larger is worse; used to order findings
+    severity: float  # 0..1, larger is worse; used to order findings
     values: dict = field(default_factory=dict)
 
 
-def what_holds_back(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: pd.DataFrame) -> list[Finding]:
-    """Findings for every district in ``progress`` (output of lib.progress.district_progress).
+@dataclass(frozen=True)
+class DistrictFindings:
+    """Everything that holds one district back, worst first."""
 
-    ``hazards_near``: output of lib.spatial.unreleased_hazards_near_settlements.
+    district_id: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def severity(self) -> float:
+        return self.findings[0].severity
+
+
+def what_holds_back(
+    progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: pd.DataFrame
+) -> list[DistrictFindings]:
+    """One entry per district of ``progress`` (lib.progress.district_progress) that anything
+    holds back, with all its findings; the district with the worst finding first.
+
+    ``hazards_near``: unreleased (hazard polygon, settlement) pairs on the day
+    (lib.spatial.unreleased_pairs: hazard_id, settlement_id, area_ha).
     """
+    by_district: dict[str, list[Finding]] = {}
+    for finding in _findings(progress, hazards_near, settlements):
+        by_district.setdefault(finding.district_id, []).append(finding)
+    entries = [
+        DistrictFindings(district_id, tuple(sorted(found, key=lambda f: -f.severity)))
+        for district_id, found in by_district.items()
+    ]
+    return sorted(entries, key=lambda entry: (-entry.severity, entry.district_id))
+
+
+def _findings(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: pd.DataFrame) -> list[Finding]:
     findings: list[Finding] = []
+    # a polygon near settlements of the same district counts once; it is the settlements'
+    # district that it holds back, whichever district it lies in
     near = hazards_near.merge(settlements[["settlement_id", "district_id"]], on="settlement_id")
-    near_by_district = near.groupby("district_id").agg(
-        settlements=("settlement_id", "nunique"), hazard_ha=("hazard_ha", "sum")
+    near_by_district = pd.DataFrame(
+        {
+            "settlements": near.groupby("district_id")["settlement_id"].agg(lambda ids: tuple(sorted(set(ids)))),
+            "hazard_ha": near.drop_duplicates(["district_id", "hazard_id"]).groupby("district_id")["area_ha"].sum(),
+        }
     )
     for row in progress.itertuples():
         empty = row.units_completed - row.units_occupied
@@ -64,8 +99,8 @@ def what_holds_back(progress: pd.DataFrame, hazards_near: pd.DataFrame, settleme
                 Finding(
                     row.district_id,
                     "hazards",
-                    min(1.0, hit.hazard_ha / 10_000),
-                    {"hectares": hit.hazard_ha, "settlements": int(hit.settlements)},
+                    hit.hazard_ha / (hit.hazard_ha + HAZARD_HA_HALF_SEVERITY),
+                    {"hectares": hit.hazard_ha, "settlements": hit.settlements},
                 )
             )
         if row.families_returned > 0 and row.infrastructure_completion < INFRASTRUCTURE_MIN_PCT:
@@ -77,4 +112,4 @@ def what_holds_back(progress: pd.DataFrame, hazards_near: pd.DataFrame, settleme
                     {"percent": row.infrastructure_completion},
                 )
             )
-    return sorted(findings, key=lambda f: -f.severity)
+    return findings

@@ -7,12 +7,11 @@ page can show both and say which is which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from lib.as_of import ramp
+from lib.kpi import Kpi, Reported
 from lib.schema import is_demonstration
 
 
@@ -68,20 +67,6 @@ def jobs_created(employment_projects: pd.DataFrame, day, data_date) -> int:
     return int(round((employment_projects["jobs_created"].to_numpy() * share).sum()))
 
 
-@dataclass(frozen=True)
-class Headline:
-    """One headline figure and where it comes from."""
-
-    key: str
-    value: float
-    unit: str
-    demonstration: bool
-    reported_share: float
-    reported_value: float | None = None
-    reported_date: pd.Timestamp | None = None
-    reported_source: str | None = None
-
-
 def latest_reported(figures: pd.DataFrame, metric: str, day, district_ids=None) -> pd.Series | None:
     """The latest reported figure of ``metric`` on or before ``day`` for all return areas."""
     rows = figures[(figures["metric"] == metric) & (figures["date"] <= pd.Timestamp(day))]
@@ -91,9 +76,10 @@ def latest_reported(figures: pd.DataFrame, metric: str, day, district_ids=None) 
     return rows.sort_values("date").iloc[-1]
 
 
-def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_ids=None) -> list[Headline]:
-    """The headline figures of the return, as of ``day``, each with its basis and the latest
-    reported value (for the whole return area; none when a district filter is on)."""
+def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_ids=None) -> list[Kpi]:
+    """The headline figures of the return, as of ``day``, each with the share of it that comes
+    from reported records and the latest reported value (for the whole return area; none when a
+    district filter is on)."""
     returns, housing = layers["returns"], layers["housing"]
     figures = layers["reported_figures"]
     from_reports = returns.loc[~returns["source"].map(is_demonstration), "families"].sum()
@@ -101,7 +87,7 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
     items = [
         ("families_returned", families_returned(returns, day), "families", "families_returned"),
         ("persons_returned", persons_returned(returns, day), "persons", "persons_returned"),
-        ("dwelling_units_completed", dwelling_units_completed(housing, day), "units", None),
+        ("units_completed", dwelling_units_completed(housing, day), "units", None),
         ("hectares_released", hectares_released(layers["hazard_areas"], day, data_date), "ha", "hectares_cleared"),
         ("jobs_created", jobs_created(layers["employment_projects"], day, data_date), "jobs", "jobs_created"),
     ]
@@ -110,15 +96,15 @@ def headline_figures(layers: dict[str, pd.DataFrame], day, data_date, district_i
         reported = latest_reported(figures, metric, day, district_ids) if metric else None
         from_convoys = key in ("families_returned", "persons_returned")
         headlines.append(
-            Headline(
+            Kpi(
                 key,
                 value,
                 unit,
                 demonstration=not from_convoys or reported_share < 1,
+                reported=None
+                if reported is None
+                else Reported(float(reported["value"]), reported["date"], reported["source"]),
                 reported_share=float(reported_share) if from_convoys else 0.0,
-                reported_value=None if reported is None else float(reported["value"]),
-                reported_date=None if reported is None else reported["date"],
-                reported_source=None if reported is None else reported["source"],
             )
         )
     return headlines
@@ -154,23 +140,32 @@ def settlement_summary(settlements, returns, housing, day, totals=None):
     return summary
 
 
-WORKS_DURATION_DAYS = 540  # the generator's planned length of works, for progress before completion
-WORKS_RUNNING_MAX_PCT = 95  # running works never show as done: completion alone makes 100 %
+def works_ramp(assets: pd.DataFrame, data_date) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """How each asset's progress grows, from what its record holds: (start, end, percent at the end).
+
+    A completed asset reaches 100 % on its completion date. Otherwise its recorded
+    ``progress_pct`` is its state on the data date, reached from 0 % at the start of works;
+    an asset without a start date counts its recorded progress from the data date on.
+    """
+    data_date = pd.Timestamp(data_date)
+    completed = assets["completed_date"]
+    end = completed.fillna(data_date)
+    start = assets["under_construction_date"].fillna(end)
+    recorded = pd.to_numeric(assets["progress_pct"], errors="coerce").fillna(0.0).clip(0, 100)
+    reached = np.where(completed.notna().to_numpy(), 100.0, recorded.to_numpy(dtype="float64"))
+    return start, end, reached
 
 
-def infrastructure_progress(assets: pd.DataFrame, day) -> pd.Series:
-    """Percent done of each asset on ``day``: 100 once completed, else the share of the planned
-    duration elapsed since works started (at most 95), 0 before the start."""
-    day = pd.Timestamp(day)
-    planned_end = assets["under_construction_date"] + pd.Timedelta(days=WORKS_DURATION_DAYS)
-    running = ramp(assets["under_construction_date"], planned_end, day) * WORKS_RUNNING_MAX_PCT
-    done = (assets["completed_date"] <= day).to_numpy()
-    return pd.Series(np.where(done, 100.0, running), index=assets.index)
+def infrastructure_progress(assets: pd.DataFrame, day, data_date) -> pd.Series:
+    """Percent done of each asset on ``day`` (:func:`works_ramp`): 100 once completed, the
+    recorded progress from the data date on, scaled linearly from the start of works before."""
+    start, end, reached = works_ramp(assets, data_date)
+    return pd.Series(reached * ramp(start, end, day), index=assets.index)
 
 
-def infrastructure_completion(assets: pd.DataFrame, day) -> float:
+def infrastructure_completion(assets: pd.DataFrame, day, data_date) -> float:
     """Mean progress of all assets on ``day``, in percent (0 when there are none)."""
-    return float(infrastructure_progress(assets, day).mean()) if len(assets) else 0.0
+    return float(infrastructure_progress(assets, day, data_date).mean()) if len(assets) else 0.0
 
 
 def settlements_resettling(settlements: pd.DataFrame, day) -> int:

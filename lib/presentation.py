@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from lib.diagnosis import Finding
+from lib.diagnosis import DistrictFindings, Finding
 from lib.i18n import Translator
-from lib.metrics import Headline
-from lib.progress import Kpi
+from lib.kpi import Kpi
 
 
 def first_url(source: str) -> str:
@@ -20,49 +19,71 @@ def kpi_value(kpi: Kpi, t: Translator) -> str:
     return _amount(kpi.value, kpi.unit, t)
 
 
-def kpi_delta(kpi: Kpi, t: Translator) -> str | None:
-    """The change since the comparison date, signed (None when nothing changed)."""
-    if kpi.change == 0:
+def kpi_delta(kpi: Kpi, t: Translator) -> tuple[str, int] | None:
+    """The change since the comparison date as shown, signed ("+3", "−5", "0"; percentages in
+    percentage points, "+3 p.p."), and its sign (-1, 0, 1) as shown; None without a change."""
+    change = kpi.change
+    if change is None:
         return None
-    sign = "+" if kpi.change > 0 else "−"
-    return f"{sign}{_amount(abs(kpi.change), kpi.unit, t)} {t('kpi.since_short')}"
+    decimals = 1 if kpi.unit == "percent" and abs(change) < 1 else 0
+    shown = round(change, decimals)
+    amount = t.number(abs(shown), decimals)
+    if kpi.unit == "percent":
+        amount = t("kpi.points", value=amount)
+    sign = (shown > 0) - (shown < 0)
+    return {1: "+", -1: "−", 0: ""}[sign] + amount, sign
+
+
+def _base(kpi: Kpi, t: Translator) -> str | None:
+    base = kpi.base
+    if base is None:
+        return None
+    if base.value == 0:  # nothing planned or recorded yet to measure against
+        return t(f"kpi_base_none.{base.kind}")
+    share = "" if kpi.share is None else t.percent(kpi.share)
+    total = "" if base.value is None else t.number(base.value)
+    if base.kind == "target":
+        wording = t("kpi_base.target", share=share, total=total, date=t.day(base.date))
+        return f"{wording} ([{t('common.source')}]({first_url(base.source)}))" if base.source else wording
+    return t(f"kpi_base.{base.kind}", share=share, total=total)
 
 
 def kpi_caption(kpi: Kpi, t: Translator) -> str:
-    """Markdown: the share of the target (with its date and source) or of the total, and the basis."""
-    parts = []
-    if kpi.goal and kpi.goal_kind == "target":
+    """Markdown under a figure: what it is measured against (a target with its date and source,
+    or a total named), where it comes from, and the latest reported value."""
+    parts = [part for part in (_base(kpi, t),) if part]
+    basis = t("basis.demonstration") if kpi.demonstration else t("basis.reported")
+    if kpi.reported_share is not None:
+        parts.append(f"**{basis}**: {t(f'kpi_basis.{kpi.key}', share=t.percent(kpi.reported_share))}")
+    else:
+        parts.append(f"*{basis}*")
+    if kpi.reported is not None:
         parts.append(
-            t("kpi.of_target", share=t.percent(kpi.share), target=t.number(kpi.goal), date=t.day(kpi.goal_date))
-            + f" ([{t('common.source')}]({first_url(kpi.goal_source)}))"
+            t(
+                "kpi.latest_reported",
+                value=t.number(kpi.reported.value),
+                unit=t(f"unit.{kpi.unit}"),
+                date=t.day(kpi.reported.date),
+            )
+            + f" ([{t('common.source')}]({first_url(kpi.reported.source)}))"
         )
-    elif kpi.goal and kpi.unit != "percent":
-        parts.append(t("kpi.of_total", share=t.percent(kpi.share), total=t.number(kpi.goal)))
-    parts.append(f"*{t('basis.demonstration') if kpi.demonstration else t('basis.reported')}*")
     return " · ".join(parts)
 
 
-def headline_caption(headline: Headline, t: Translator) -> str:
-    """Markdown saying where a headline figure comes from and what was last reported."""
-    basis = t("basis.demonstration") if headline.demonstration else t("basis.reported")
-    caption = f"**{basis}**: {t(f'headline_basis.{headline.key}', share=t.percent(headline.reported_share))}"
-    if headline.reported_value is not None:
-        caption += " " + t(
-            "headline.latest_reported",
-            value=t.number(headline.reported_value),
-            unit=t(f"unit.{headline.unit}"),
-            date=t.day(headline.reported_date),
-        )
-        caption += f" ([{t('common.source')}]({first_url(headline.reported_source)}))"
-    return caption
+def describe_finding(finding: Finding, names: dict[str, str], t: Translator) -> str:
+    """A finding of lib.diagnosis as a clause (no final stop); ``names``: place names by id."""
+    formatted = {}
+    for key, value in finding.values.items():
+        if key == "percent":
+            formatted[key] = t.percent(value / 100)
+        elif key == "settlements":
+            formatted[key] = ", ".join(names.get(s, s) for s in value)
+        else:
+            formatted[key] = t.number(value)
+    return t(f"blocker.{finding.kind}", **formatted)
 
 
-def describe_finding(finding: Finding, district_names: dict[str, str], t: Translator) -> str:
-    """A finding of lib.diagnosis as one plain sentence."""
-    values = dict(finding.values)
-    formatted = {
-        key: (t.percent(value / 100) if key == "percent" else t.number(value)) for key, value in values.items()
-    }
-    return f"**{district_names.get(finding.district_id, finding.district_id)}**: " + t(
-        f"blocker.{finding.kind}", **formatted
-    )
+def describe_district(entry: DistrictFindings, names: dict[str, str], t: Translator) -> str:
+    """Markdown: a district's name and everything that holds it back, worst first, in one sentence."""
+    clauses = "; ".join(describe_finding(finding, names, t) for finding in entry.findings)
+    return f"**{names.get(entry.district_id, entry.district_id)}**: {clauses}."

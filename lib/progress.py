@@ -3,13 +3,12 @@ returns trajectory against the target trajectory."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from lib import metrics
 from lib.daily_totals import DailyTotals, daily_totals
+from lib.kpi import Base, Kpi
 from lib.schema import is_demonstration
 
 PROGRAMME_APPROVED = pd.Timestamp("2022-11-16")  # first State Programme (reported_figures/targets sources)
@@ -59,29 +58,6 @@ def district_progress(
     return districts.merge(table.reset_index(), on="district_id", how="left")
 
 
-@dataclass(frozen=True)
-class Kpi:
-    """A key figure on a day, its change since an earlier day, and what it is measured against."""
-
-    key: str
-    value: float
-    previous: float
-    goal: float | None
-    goal_kind: str  # "target" (a stated programme target, with date and source) or "total"
-    goal_date: pd.Timestamp | None
-    goal_source: str | None
-    demonstration: bool
-    unit: str
-
-    @property
-    def change(self) -> float:
-        return self.value - self.previous
-
-    @property
-    def share(self) -> float | None:
-        return self.value / self.goal if self.goal else None
-
-
 def _target(targets: pd.DataFrame, metric: str, district_ids) -> pd.Series | None:
     """The latest-dated programme-wide target for a metric (none when districts are filtered,
     since targets are not stated per district except a few)."""
@@ -100,15 +76,25 @@ PROFILE_KPIS = ("families_returned", "units_completed", "hectares_released", "jo
 
 
 def key_figures(
-    layers, day, since, data_date, all_districts: bool, keys=None, totals: DailyTotals | None = None
+    layers,
+    day,
+    since,
+    data_date,
+    all_districts: bool,
+    keys=None,
+    totals: DailyTotals | None = None,
+    settlement_id: str | None = None,
 ) -> list[Kpi]:
-    """The leadership's KPIs on ``day`` with change since ``since`` and against targets.
+    """The leadership's KPIs on ``day`` with change since ``since``, each with its base.
 
     Programme targets apply only when every return-area district is selected; with a subset the
-    figures are shown against their own totals (e.g. hazard area, planned units). ``totals``
-    (lib.daily_totals, per district, may hold more districts than ``layers``) makes a change of
-    day a lookup; without it they are built from ``layers``.
+    figures are measured against their own totals (planned households and homes, hazard area,
+    jobs planned). ``totals`` (lib.daily_totals, per district, may hold more districts than
+    ``layers``) makes a change of day a lookup; without it they are built from ``layers``.
+    ``settlement_id`` names the one settlement ``layers`` are narrowed to (lib.selection.profile_scope),
+    whose hazard areas are still its district's.
     """
+    day, since = pd.Timestamp(day), pd.Timestamp(since)
     returns, settlements = layers["returns"], layers["settlements"]
     hazards, assets, projects = layers["hazard_areas"], layers["infrastructure"], layers["employment_projects"]
     targets = layers["targets"]
@@ -123,71 +109,88 @@ def key_figures(
 
     demo_returns = bool(returns["source"].map(is_demonstration).any())
 
-    def kpi(key, measure, target_metric=None, total=None, unit="", demonstration=True):
+    def kpi(key, measure, unit, target_metric=None, base=None, demonstration=True):
         target = _target(targets, target_metric, scope) if target_metric else None
+        if target is not None:
+            base = Base("target", float(target["value"]), target["target_date"], target["source"])
         return Kpi(
             key=key,
             value=measure(day),
-            previous=measure(since),
-            goal=float(target["value"]) if target is not None else total,
-            goal_kind="target" if target is not None else "total",
-            goal_date=target["target_date"] if target is not None else None,
-            goal_source=target["source"] if target is not None else None,
-            demonstration=demonstration,
             unit=unit,
+            demonstration=demonstration,
+            previous=measure(since),
+            since=since,
+            base=base,
         )
 
+    units_completed = _whole(summed("units_completed"))
+    hazard_kind = "district_hazard_area" if settlement_id else "hazard_area"
     figures = [
         kpi(
             "families_returned",
             _whole(summed("families_returned")),
             "families",
-            unit="families",
+            "families",
+            Base("planned_households", float(settlements["planned_households"].sum())),
             demonstration=demo_returns,
         ),
         kpi(
             "persons_returned",
             _whole(summed("persons_returned")),
             "persons",
-            unit="persons",
+            "persons",
+            Base("no_target"),
             demonstration=demo_returns,
         ),
         kpi(
             "settlements_resettling",
             lambda d: metrics.settlements_resettling(settlements, d),
             "settlements",
-            total=len(settlements),
-            unit="settlements",
+            "settlements",
+            Base("settlements", float(len(settlements))),
             demonstration=demo_returns,
         ),
         kpi(
             "units_completed",
-            _whole(summed("units_completed")),
+            units_completed,
+            "units",
             "houses",
-            total=float(settlements["planned_households"].sum()),
-            unit="units",
+            Base("planned_homes", float(settlements["planned_households"].sum())),
         ),
         kpi(
             "units_occupied",
             _whole(summed("units_occupied")),
-            total=float(_whole(summed("units_completed"))(day)),
-            unit="units",
+            "units",
+            base=Base("completed_homes", units_completed(day)),
         ),
-        kpi("hectares_released", summed("hectares_released"), total=metrics.hazard_hectares(hazards), unit="ha"),
+        kpi(
+            "hectares_released",
+            summed("hectares_released"),
+            "ha",
+            base=Base(hazard_kind, metrics.hazard_hectares(hazards)),
+        ),
         kpi(
             "infrastructure_completion",
             lambda d: summed("infrastructure_progress")(d) / len(assets) if len(assets) else 0.0,
-            total=100.0,
-            unit="percent",
+            "percent",
+            base=Base("works", float(len(assets))),
         ),
         kpi(
             "jobs_created",
             _whole(summed("jobs_created")),
-            total=float(projects["jobs_planned"].sum()),
-            unit="jobs",
+            "jobs",
+            base=Base("jobs_planned", float(projects["jobs_planned"].sum())),
         ),
     ]
     return [f for f in figures if keys is None or f.key in keys]
+
+
+def district_with_most_returns(totals: DailyTotals, day, district_ids: list[str]) -> str | None:
+    """Of ``district_ids``, the one most families had returned to by ``day`` (``totals``: per
+    district); the first listed when none has any yet, None when none is listed."""
+    if not district_ids:
+        return None
+    return str(totals.on(day, district_ids)["families_returned"].idxmax())
 
 
 def returns_over_time(returns: pd.DataFrame, until) -> pd.DataFrame:

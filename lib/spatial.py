@@ -34,11 +34,17 @@ def hazards_near_settlements(
     return pd.DataFrame(gpd.sjoin(hazards, zones, predicate="intersects")[columns])
 
 
+def unreleased_pairs(pairs: pd.DataFrame, day) -> pd.DataFrame:
+    """The (hazard polygon, settlement) pairs of :func:`hazards_near_settlements` whose polygon
+    was not released by ``day``."""
+    return pairs[~(pairs["released_date"] <= pd.Timestamp(day))]
+
+
 def unreleased_near(pairs: pd.DataFrame, day) -> pd.DataFrame:
     """Per settlement: unreleased hazard area (ha) near it on ``day``, from
     :func:`hazards_near_settlements` (settlement_id, hazard_count, hazard_ha; settlements with
     at least one such polygon only)."""
-    unreleased = pairs[~(pairs["released_date"] <= pd.Timestamp(day))]
+    unreleased = unreleased_pairs(pairs, day)
     if unreleased.empty:
         return pd.DataFrame(columns=NEAR_COLUMNS)
     return (

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from lib import charts, maps, progress
+from lib import charts, maps, progress, selection
 from lib.cache import load_layers, overview_figures, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.presentation import describe_finding, kpi_caption, kpi_delta, kpi_value
+from lib.presentation import describe_district
+from lib.widgets import kpi_cards
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -26,10 +27,7 @@ figures = overview_figures(
     metadata["data_date"],
     len(filters.districts) == return_area_count,
 )
-for row in (figures["kpis"][:4], figures["kpis"][4:]):
-    for column, kpi in zip(st.columns(4), row):
-        column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
-        column.caption(kpi_caption(kpi, t))
+kpi_cards(figures["kpis"], t)
 
 table, summary = figures["table"], figures["summary"]
 left, right = st.columns([3, 2])
@@ -73,10 +71,8 @@ st.plotly_chart(
 st.caption(t("overview.trajectory_note"))
 
 st.subheader(t("overview.blockers_title"))
-findings = figures["findings"]
-names = dict(zip(table["district_id"], place_names(table, t)))
-if not findings:
+names = {**selection.names_by_id(table, "district_id", t), **selection.names_by_id(summary, "settlement_id", t)}
+if not figures["findings"]:
     st.success(t("blocker.none"))
-for finding in findings:
-    st.markdown(f"- {describe_finding(finding, names, t)}")
+st.markdown("\n".join(f"- {describe_district(entry, names, t)}" for entry in figures["findings"]))
 st.caption(t("overview.demo_note"))

@@ -1,17 +1,14 @@
 """District and settlement profile: figures, settlements, timelines and the map zoomed to it."""
 
-from functools import partial
-
 import streamlit as st
 
 from lib import charts, exports, maps, progress, selection
-from lib.cache import load_layers, page_context
+from lib.cache import load_layers, page_context, profile_figures
 from lib.filters import choice_from_link
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.presentation import kpi_caption, kpi_delta, kpi_value
 from lib.tables import EMPTY, settlement_rows
-from lib.widgets import show_link_notes
+from lib.widgets import chart_or_note, download_button, kpi_cards, show_link_notes
 
 # A district at a glance in a third of the page: past this many features a layer is shown as
 # grid cells (the explorer shows the detail).
@@ -22,17 +19,20 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 st.title(t("profile.title"))
+st.caption(t("profile.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
 page.stop_without_districts()
 
 districts = load_layers(store, ["districts"])["districts"]
 names = selection.names_by_id(districts, "district_id", t, filters.districts)
 linked_district, link_notes = choice_from_link(st.query_params.to_dict(), "district", names)
+# no district asked for: the one most families have returned to
+opened_on = linked_district or progress.district_with_most_returns(page.totals(), filters.as_of, list(names))
 district_id = st.selectbox(
     t("profile.district"),
     list(names),
     format_func=names.get,
     key=f"profile_district_{filters.language}",
-    index=list(names).index(linked_district) if linked_district else 0,
+    index=list(names).index(opened_on),
 )
 loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
 settlement_names = selection.names_by_id(loaded["settlements"], "settlement_id", t)
@@ -51,22 +51,18 @@ st.query_params.update({"district": district_id, **({"settlement": settlement_id
 if not settlement_id and "settlement" in st.query_params:
     del st.query_params["settlement"]
 
+figures = profile_figures(
+    str(store.path),
+    store.data_version(),
+    district_id,
+    settlement_id or None,
+    filters.as_of,
+    filters.since,
+    metadata["data_date"],
+)
+kpi_cards(figures["kpis"], t)
+
 scope = selection.profile_scope(loaded, settlement_id or None)
-for column, kpi in zip(
-    st.columns(4),
-    progress.key_figures(
-        scope,
-        filters.as_of,
-        filters.since,
-        metadata["data_date"],
-        all_districts=False,
-        keys=progress.PROFILE_KPIS,
-        # a whole district's figures are in the shared daily totals; one settlement's are worked out
-        totals=None if settlement_id else page.totals(),
-    ),
-):
-    column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t), kpi_delta(kpi, t))
-    column.caption(kpi_caption(kpi, t))
 
 data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id"))
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
@@ -87,32 +83,25 @@ with table_column:
     )
 
 st.subheader(t("profile.timeline"))
-if charts.any_stage_reached(data["settlement_summary"], filters.as_of):
-    st.plotly_chart(
-        charts.settlement_timeline(
-            data["settlement_summary"], place_names(data["settlement_summary"], t), filters.as_of, t
-        ),
-        width="stretch",
-        key="profile_timeline",
-    )
-else:
-    st.info(t("profile.no_timeline"))
-st.plotly_chart(
-    charts.returns_trajectory(
-        progress.returns_over_time(data["returns"], filters.as_of),
-        progress.target_trajectory(scope["targets"].iloc[0:0]),
-        progress.reported_totals(scope["reported_figures"].iloc[0:0], filters.as_of),
-        t,
-    ),
-    width="stretch",
+summary = data["settlement_summary"]
+chart_or_note(
+    charts.settlement_timeline(summary, place_names(summary, t), filters.as_of, t)
+    if charts.any_stage_reached(summary, filters.as_of)
+    else None,
+    t("profile.no_timeline"),
+    key="profile_timeline",
+)
+st.subheader(t("profile.returns_title"))
+chart_or_note(
+    None if figures["returns"] is None else charts.returns_trajectory(figures["returns"], None, None, t),
+    t("profile.no_returns"),
     key="profile_returns",
 )
 
-stem = exports.file_stem("housing", [settlement_id or district_id], filters.as_of)
-st.download_button(
+download_button(
     t("profile.download_housing"),
-    partial(exports.to_csv, data["housing"]),
-    f"{stem}.csv",
-    "text/csv",
+    data["housing"],
+    "housing",
+    exports.file_stem("housing", [settlement_id or district_id], filters.as_of),
     key="profile_download_housing",
 )

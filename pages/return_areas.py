@@ -5,8 +5,8 @@ import streamlit as st
 from lib import maps, metrics
 from lib.cache import load_layers, page_context
 from lib.map_view import show_map
-from lib.presentation import headline_caption
-from lib.tables import sources_table
+from lib.tables import EMPTY, sources_table
+from lib.widgets import kpi_cards
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -21,9 +21,7 @@ layers = load_layers(
 all_districts = load_layers(store, ["districts"])["districts"]
 
 headlines = metrics.headline_figures(layers, filters.as_of, metadata["data_date"])
-for column, headline in zip(st.columns(len(headlines)), headlines):
-    column.metric(t(f"headline.{headline.key}"), t.number(headline.value))
-    column.caption(headline_caption(headline, t))
+kpi_cards(headlines, t, per_row=len(headlines))
 
 summary = metrics.settlement_summary(
     layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
@@ -32,12 +30,12 @@ return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
 show_map(return_map, key="return_areas_map", height=620)
 
 with st.expander(t("sources.title")):
-    st.dataframe(sources_table(metadata, t), hide_index=True, width="stretch")
+    st.dataframe(sources_table(metadata, t), hide_index=True, width="stretch", placeholder=EMPTY)
     st.caption(
         t(
             "sources.version",
             version=metadata["data_version"],
-            built=metadata["built_at"],
+            built=t.day(metadata["built_at"]),
             seed=metadata["demo_seed"],
             scale=metadata["demo_scale"],
         )

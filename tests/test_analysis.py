@@ -13,6 +13,7 @@ import pyogrio
 
 from lib import charts, diagnosis, exports, maps, metrics, presentation, progress, selection, spatial, styling
 from lib.i18n import Translator
+from lib.kpi import Base, Kpi
 from tests.availability import NO_GDAL_UTILS, require_module
 from tests.fixtures import DAY, tiny_layers
 from tests.map_html import cdn_urls_in
@@ -50,21 +51,53 @@ def test_findings_name_empty_homes_jobs_hazards_and_infrastructure():
             "infrastructure_completion": [40.0, 90.0],
         }
     )
-    near = pd.DataFrame({"settlement_id": ["s1"], "hazard_count": [2], "hazard_ha": [300.0]})
-    settlements = pd.DataFrame({"settlement_id": ["s1"], "district_id": ["D2"]})
-    found = {(f.district_id, f.kind): f.values for f in diagnosis.what_holds_back(table, near, settlements)}
+    # h1 lies near both settlements of D2 and counts once there
+    near = pd.DataFrame(
+        {"hazard_id": ["h1", "h1", "h2"], "settlement_id": ["s1", "s2", "s2"], "area_ha": [300.0, 300.0, 200.0]}
+    )
+    settlements = pd.DataFrame({"settlement_id": ["s1", "s2"], "district_id": ["D2", "D2"]})
+    entries = diagnosis.what_holds_back(table, near, settlements)
+    found = {(f.district_id, f.kind): f.values for entry in entries for f in entry.findings}
     assert found == {
         ("D1", "empty_homes"): {"empty": 160, "completed": 200},
         ("D1", "jobs"): {"jobs": 5, "families": 40},
         ("D1", "infrastructure"): {"percent": 40.0},
-        ("D2", "hazards"): {"hectares": 300.0, "settlements": 1},
+        ("D2", "hazards"): {"hectares": 500.0, "settlements": ("s1", "s2")},
     }
 
 
-def test_findings_are_worded_in_plain_sentences():
-    finding = diagnosis.Finding("AZ-LAC", "jobs", 0.9, {"jobs": 5, "families": 1200})
-    sentence = presentation.describe_finding(finding, {"AZ-LAC": "Lachin"}, EN)
-    assert sentence == "**Lachin**: returns outpace jobs: 5 jobs for 1,200 returned families."
+def test_each_district_is_one_entry_with_its_reasons_worst_first():
+    table = pd.DataFrame(
+        {
+            "district_id": ["D1", "D2", "D3"],
+            "units_completed": [200, 100, 0],
+            "units_occupied": [40, 45, 0],  # D1 80 % empty, D2 55 %
+            "families_returned": [40, 45, 0],
+            "jobs_created": [5, 40, 0],  # D1: 1 - 5/40 = 0.875
+            "infrastructure_completion": [70.0, 30.0, 0.0],  # D2: 0.7
+        }
+    )
+    near = pd.DataFrame({"hazard_id": ["h1"], "settlement_id": ["s1"], "area_ha": [3000.0]})  # 0.75
+    settlements = pd.DataFrame({"settlement_id": ["s1"], "district_id": ["D2"]})
+    entries = diagnosis.what_holds_back(table, near, settlements)
+    assert [entry.district_id for entry in entries] == ["D1", "D2"]  # D3 has nothing to report
+    assert [f.kind for f in entries[0].findings] == ["jobs", "empty_homes"]
+    assert [f.kind for f in entries[1].findings] == ["hazards", "infrastructure", "empty_homes"]
+
+
+def test_findings_are_worded_in_one_plain_sentence_per_district():
+    entry = diagnosis.DistrictFindings(
+        "AZ-LAC",
+        (
+            diagnosis.Finding("AZ-LAC", "jobs", 0.9, {"jobs": 5, "families": 1200}),
+            diagnosis.Finding("AZ-LAC", "hazards", 0.5, {"hectares": 1000.0, "settlements": ("s1", "s2")}),
+        ),
+    )
+    names = {"AZ-LAC": "Lachin", "s1": "Zabukh", "s2": "Sus"}
+    assert presentation.describe_district(entry, names, EN) == (
+        "**Lachin**: returns outpace jobs: 5 jobs for 1,200 returned families; "
+        "1,000 ha of hazard areas not yet released lie within 2 km of Zabukh, Sus."
+    )
 
 
 def test_layers_as_of_drop_records_not_yet_known_and_restate_statuses(layers):
@@ -189,10 +222,39 @@ def test_kpi_wording_gives_share_of_target_with_source_and_basis(layers):
         if k.key == "families_returned"
     )
     assert presentation.kpi_value(kpi, EN) == "6"
-    assert presentation.kpi_delta(kpi, EN) == "+4 since the comparison date"
+    assert presentation.kpi_delta(kpi, EN) == ("+4", 1)
     caption = presentation.kpi_caption(kpi, EN)
-    assert caption.startswith("6% of the target 100 by Dec 31, 2026 ([source](https://t1))")
+    assert caption.startswith("6% of the target of 100 by Dec 31, 2026 ([source](https://t1))")
     assert caption.endswith("*Demonstration data*")
+
+
+def test_every_kpi_caption_names_its_base(layers):
+    kpis = {k.key: k for k in progress.key_figures(layers, "2024-01-01", "2023-05-31", DATA_DATE, False)}
+    captions = {key: presentation.kpi_caption(kpi, EN) for key, kpi in kpis.items()}
+    assert captions["jobs_created"].startswith("83% of 12 jobs planned by the projects")
+    assert captions["units_completed"].startswith("6% of 110 planned homes")
+    assert captions["units_occupied"].startswith("86% of 7 completed homes")
+    assert captions["hectares_released"].startswith("32% of 350 ha of hazard area")  # (100 + 20 × 365/546) / 350
+    assert captions["infrastructure_completion"].startswith("average of 2 works (roads, lines, schools, clinics)")
+    assert captions["persons_returned"].startswith("programme targets are stated for all return areas together")
+
+
+@pytest.mark.parametrize(("language", "points"), [("en", "+3 p.p."), ("az", "+3 f.b."), ("ru", "+3 п.п.")])
+def test_a_change_of_a_percentage_is_in_percentage_points(language, points):
+    works = Kpi("infrastructure_completion", 48.0, "percent", True, previous=45.0)
+    assert presentation.kpi_value(works, Translator(language)).startswith("48")
+    assert presentation.kpi_delta(works, Translator(language)) == (points, 1)
+    assert presentation.kpi_delta(Kpi("infrastructure_completion", 45.0, "percent", True, previous=45.2), EN) == (
+        "−0.2 p.p.",
+        -1,
+    )
+    assert presentation.kpi_delta(Kpi("jobs_created", 45.0, "jobs", True, previous=45.0), EN) == ("0", 0)
+    assert presentation.kpi_delta(Kpi("jobs_created", 45.0, "jobs", True), EN) is None  # no comparison date
+
+
+def test_a_base_with_nothing_in_it_says_so(layers):
+    kpi = Kpi("jobs_created", 0, "jobs", True, previous=0, base=Base("jobs_planned", 0.0))
+    assert presentation.kpi_caption(kpi, EN).startswith("no jobs planned by projects yet")
 
 
 def test_the_timeline_is_shown_only_once_a_settlement_has_begun_a_stage(layers):

@@ -276,3 +276,36 @@ def test_a_late_as_of_in_a_link_shows_the_data_date_in_the_date_field(monkeypatc
     at = _app(lang="en", as_of="2031-01-01")
     data_date = at.date_input(key="as_of_en").max
     assert at.date_input(key="as_of_en").value == data_date
+
+
+def test_what_holds_it_back_has_one_entry_per_district(monkeypatch_module):
+    at = _app(lang="en")
+    assert Translator("en")("overview.blockers_title") in [h.value for h in at.subheader]
+    entries = [line for block in at.markdown for line in block.value.splitlines() if line.startswith("- **")]
+    districts = [line.split("**")[1] for line in entries]
+    assert entries and len(districts) == len(set(districts))
+
+
+def test_the_percentage_card_changes_in_percentage_points(monkeypatch_module):
+    at = _app(lang="ru", since="2024-12-31")
+    works = next(m for m in at.metric if m.label == Translator("ru")("kpi.infrastructure_completion"))
+    assert works.delta.startswith("+") and works.delta.endswith("п.п."), works.delta
+
+
+def test_the_profile_without_a_district_opens_on_the_one_with_most_returns(monkeypatch_module, built_store):
+    at = _app(lang="en")
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception
+    returns = built_store.read_layer("returns", geometry=False)
+    settlements = built_store.read_layer("settlements", geometry=False)
+    families = returns.merge(settlements[["settlement_id", "district_id"]]).groupby("district_id")["families"].sum()
+    assert at.selectbox(key="profile_district_en").value == families.idxmax()
+    assert at.query_params["district"] == families.idxmax()
+
+
+def test_a_profile_with_no_returns_says_so_instead_of_an_empty_chart(monkeypatch_module):
+    at = _app(lang="en", as_of="2021-06-30")
+    at.query_params["district"] = "AZ-LAC"
+    at.switch_page("pages/profile.py").run()
+    assert not at.exception
+    assert Translator("en")("profile.no_returns") in [info.value for info in at.info]

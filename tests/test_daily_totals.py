@@ -35,7 +35,7 @@ def _by_record_rules(layers, day, data_date, district_id) -> dict[str, float]:
         "units_completed": metrics.dwelling_units_completed(of("housing"), day),
         "units_occupied": metrics.dwelling_units_occupied(of("housing"), day),
         "hectares_released": metrics.hectares_released(of("hazard_areas"), day, data_date),
-        "infrastructure_progress": float(metrics.infrastructure_progress(of("infrastructure"), day).sum()),
+        "infrastructure_progress": float(metrics.infrastructure_progress(of("infrastructure"), day, data_date).sum()),
         "jobs_created": float((projects["jobs_created"].to_numpy() * ramp(projects["active_date"], end, day)).sum()),
     }
 
@@ -91,3 +91,16 @@ def test_summed_over_districts_the_totals_are_the_programme_figures(demo_layers,
     assert summed["hectares_released"] == pytest.approx(
         metrics.hectares_released(demo_layers["hazard_areas"], day, real.data_date)
     )
+
+
+def test_recorded_progress_of_undated_and_imported_works_agrees_with_the_record_rules():
+    layers = tiny_layers()
+    assets = layers["infrastructure"]
+    # s1 imported at 80 % with no start date; r1 completed with no start date
+    layers["infrastructure"] = assets.assign(
+        progress_pct=[100.0, 80.0],
+        under_construction_date=pd.Series(pd.NaT, index=assets.index, dtype="datetime64[ms]"),
+    )
+    _assert_same_as_record_rules(layers, TINY_DATA_DATE, _days("2022-06-01", TINY_DATA_DATE, 30))
+    on_data_date = daily_totals(layers, TINY_DATA_DATE).on(TINY_DATA_DATE).loc["AZ-LAC", "infrastructure_progress"]
+    assert on_data_date == pytest.approx(180.0)

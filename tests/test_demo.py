@@ -65,13 +65,17 @@ def test_hazard_polygons_are_valid_inside_their_district_and_apart(demo_layers):
     assert metric.geometry.union_all().area == pytest.approx(metric.area.sum(), rel=1e-4)
 
 
-def test_occupied_units_house_every_family_returned_on_every_date(demo_layers):
+def test_homes_are_allocated_before_families_come_and_occupied_no_faster_than_they_do(demo_layers):
     returns, housing = demo_layers["returns"], demo_layers["housing"]
     for settlement_id, convoys in returns.groupby("settlement_id"):
         houses = housing[housing["settlement_id"] == settlement_id]
         for day in convoys["date"].unique():
             families = metrics.families_returned(convoys, day)
-            assert metrics.dwelling_units_occupied(houses, day) >= families, (settlement_id, day)
+            allocated = int(houses.loc[houses["allocated_date"] <= day, "units"].sum())
+            occupied = metrics.dwelling_units_occupied(houses, day)
+            assert allocated >= families >= occupied, (settlement_id, day)
+            # buildings fill one after another: only one can be part-occupied
+            assert families - occupied < houses["units"].max(), (settlement_id, day)
 
 
 def test_reported_convoys_are_kept_unchanged_with_their_sources(real, demo_layers):

@@ -3,7 +3,9 @@
 import pandas as pd
 import pytest
 
-from lib import metrics, progress
+from lib import metrics, progress, selection
+from lib.daily_totals import daily_totals
+from lib.kpi import Base, Reported
 from lib.validation import validate_layers
 from tests.fixtures import DAY, tiny_layers
 
@@ -52,11 +54,22 @@ def test_jobs_ramp_from_first_jobs_to_completion(layers):
     assert metrics.jobs_created(projects, "2024-01-01", DATA_DATE) == 10
 
 
-def test_infrastructure_progress_is_100_when_done_else_share_of_planned_time(layers):
-    assets = layers["infrastructure"]
-    on_day = metrics.infrastructure_progress(assets, DAY("2023-01-01") + pd.Timedelta(days=270))
-    assert on_day.tolist() == [100.0, pytest.approx(47.5)]  # 270/540 of 95 %
-    assert metrics.infrastructure_completion(assets, "2021-12-31") == 0
+def test_infrastructure_progress_is_the_recorded_progress_scaled_back_from_the_data_date(layers):
+    assets = layers["infrastructure"]  # r1 built 2022-01-01 → 2022-12-31; s1 50 % on the data date, begun 2023-01-01
+    assert metrics.infrastructure_progress(assets, DATA_DATE, DATA_DATE).tolist() == [100.0, 50.0]
+    assert metrics.infrastructure_progress(assets, "2030-01-01", DATA_DATE).tolist() == [100.0, 50.0]
+    # 273 of the 546 days from s1's start to the data date; r1 halfway (182 of 364 days) to completion
+    assert metrics.infrastructure_progress(assets, "2023-10-01", DATA_DATE).tolist() == [100.0, pytest.approx(25.0)]
+    assert metrics.infrastructure_progress(assets, "2022-07-02", DATA_DATE).tolist() == [pytest.approx(50.0), 0.0]
+    assert metrics.infrastructure_completion(assets, "2021-12-31", DATA_DATE) == 0
+
+
+def test_imported_progress_counts_as_recorded_whatever_the_length_of_works(layers):
+    assets = layers["infrastructure"].assign(progress_pct=[100.0, 80.0])
+    assert metrics.infrastructure_progress(assets, DATA_DATE, DATA_DATE).iloc[1] == 80.0
+    undated = assets.assign(under_construction_date=assets["under_construction_date"].iloc[:1].reindex(assets.index))
+    assert metrics.infrastructure_progress(undated, DATA_DATE - pd.Timedelta(days=1), DATA_DATE).iloc[1] == 0.0
+    assert metrics.infrastructure_progress(undated, DATA_DATE, DATA_DATE).iloc[1] == 80.0
 
 
 def test_settlement_summary_states_each_settlement_on_the_day(layers):
@@ -83,16 +96,49 @@ def test_key_figures_use_the_latest_target_and_the_change_since(layers):
     kpis = {k.key: k for k in progress.key_figures(layers, "2024-01-01", "2023-05-31", DATA_DATE, all_districts=True)}
     families = kpis["families_returned"]
     assert (families.value, families.previous, families.change) == (6, 2, 4)
-    assert (families.goal, families.goal_kind, families.goal_source) == (100, "target", "https://t1")
+    assert families.since == DAY("2023-05-31")
+    assert families.base == Base("target", 100, DAY("2026-12-31"), "https://t1")
     assert families.share == pytest.approx(0.06)
     assert families.demonstration  # one convoy is generated
-    assert kpis["units_occupied"].goal == 7 and kpis["units_occupied"].goal_kind == "total"
+    assert kpis["units_occupied"].base == Base("completed_homes", 7)
 
 
-def test_key_figures_without_all_districts_are_measured_against_totals(layers):
+def test_key_figures_without_all_districts_are_measured_against_their_own_totals(layers):
     kpis = {k.key: k for k in progress.key_figures(layers, "2024-01-01", "2023-05-31", DATA_DATE, all_districts=False)}
-    assert kpis["families_returned"].goal is None
-    assert kpis["units_completed"].goal == 110  # planned households
+    assert kpis["families_returned"].base == Base("planned_households", 110)
+    assert kpis["persons_returned"].base == Base("no_target")
+    assert kpis["units_completed"].base == Base("planned_homes", 110)
+    assert kpis["hectares_released"].base == Base("hazard_area", 350)
+    assert kpis["jobs_created"].base == Base("jobs_planned", 12)
+    assert kpis["settlements_resettling"].base == Base("settlements", 2)
+    works = kpis["infrastructure_completion"]
+    assert works.base == Base("works", 2) and works.share is None  # a mean percentage, not a share of a count
+
+
+def test_a_settlements_hazard_area_is_its_districts(layers):
+    scope = selection.profile_scope(layers, "AZ-LAC-a")
+    kpis = {
+        k.key: k for k in progress.key_figures(scope, DATA_DATE, DATA_DATE, DATA_DATE, False, settlement_id="AZ-LAC-a")
+    }
+    assert kpis["hectares_released"].base.kind == "district_hazard_area"
+    assert kpis["families_returned"].base == Base("planned_households", 10)
+
+
+def test_the_profile_opens_on_the_district_with_most_families_returned(layers):
+    totals = daily_totals(layers, DATA_DATE)
+    assert progress.district_with_most_returns(totals, DATA_DATE, ["AZ-ZAN", "AZ-LAC"]) == "AZ-LAC"
+    # before anyone returned: the first listed
+    assert progress.district_with_most_returns(totals, "2022-01-01", ["AZ-ZAN", "AZ-LAC"]) == "AZ-ZAN"
+    assert progress.district_with_most_returns(totals, DATA_DATE, []) is None
+
+
+def test_headline_figures_stand_beside_the_latest_reported_value(layers):
+    headlines = {k.key: k for k in metrics.headline_figures(layers, "2024-01-01", DATA_DATE)}
+    families = headlines["families_returned"]
+    assert families.value == 6 and families.previous is None and families.base is None
+    assert families.reported == Reported(5.0, DAY("2023-12-31"), "https://f1")
+    assert families.reported_share == pytest.approx(3 / 6)  # e2's 3 families are generated
+    assert headlines["units_completed"].reported is None
 
 
 def test_returns_over_time_is_cumulative_per_month(layers):

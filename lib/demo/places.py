@@ -151,8 +151,8 @@ def _construction_dates(frame, settlement, completed_figures, data_date, rng, mu
     if len(completed_figures):
         first_date, last_date = completed_figures["date"].min(), completed_figures["date"].max()
         reported = int(completed_figures["value"].min()) * multiple
-        # occupied buildings first (they were finished before families moved in), then by date
-        order = frame.assign(_done=completed).sort_values(["occupied_date", "_done"], na_position="last").index
+        # allocated buildings first (they were finished before families moved in), then by date
+        order = frame.assign(_done=completed).sort_values(["allocated_date", "_done"], na_position="last").index
         early, late = order[:reported], order[reported:]
         completed[early] = np.minimum(completed[early], first_date)
         after = last_date + pd.to_timedelta(rng.integers(1, 400, len(late)), unit="D")
@@ -177,8 +177,9 @@ def housing(
 ) -> gpd.GeoDataFrame:
     """Houses and blocks inside each settlement boundary, occupied as convoys arrive.
 
-    Every returned family gets a unit: buildings are filled in order, each occupied on the
-    date of the first family moving in. Reported numbers of completed houses hold on their
+    Every returned family gets a unit: buildings are filled in order, each allocated some weeks
+    before its first family arrives and occupied on the day its last family moves in (a block
+    being filled stays allocated). Reported numbers of completed houses hold on their
     dates. ``scale`` multiplies the buildings (for benchmarks); at scale 1 the units equal the
     planned households.
     """
@@ -192,15 +193,20 @@ def housing(
         frame = pd.DataFrame({"units": sizes, "x": xy[:, 0], "y": xy[:, 1]})
         frame["settlement_id"] = row.settlement_id
         occupied = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ms]")
+        first_family = occupied.copy()
         convoys = returns[returns["settlement_id"] == row.settlement_id].sort_values("date")
         if len(convoys):
-            # family k (0-based, in arrival order) moves into the building holding unit k
+            # family k (0-based, in arrival order) moves into unit k; a building is allocated
+            # before its first family comes and occupied once its last one has moved in, so
+            # its units never count as occupied ahead of the families living there
             arrival = np.repeat(convoys["date"].to_numpy(), convoys["families"].to_numpy())
-            first_unit = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-            reached = first_unit < len(arrival)
-            occupied[reached] = arrival[first_unit[reached]]
+            last_unit = np.cumsum(sizes) - 1
+            first_unit = last_unit - np.asarray(sizes) + 1
+            begun, full = first_unit < len(arrival), last_unit < len(arrival)
+            first_family[begun] = arrival[first_unit[begun]]
+            occupied[full] = arrival[last_unit[full]]
         frame["occupied_date"] = occupied
-        frame["allocated_date"] = occupied - pd.to_timedelta(rng.integers(14, 60, count), unit="D")
+        frame["allocated_date"] = first_family - pd.to_timedelta(rng.integers(14, 60, count), unit="D")
         completed, under_construction = _construction_dates(
             frame,
             row,
@@ -213,7 +219,6 @@ def housing(
         frame["under_construction_date"] = under_construction
         frames.append(frame)
     houses = pd.concat(frames, ignore_index=True)
-    houses["allocated_date"] = houses["allocated_date"].where(houses["occupied_date"].notna())
     houses["house_id"] = [f"demo-house-{i + 1:07d}" for i in range(len(houses))]
     for column in ("under_construction_date", "completed_date", "allocated_date", "occupied_date"):
         houses[column] = houses[column].astype("datetime64[ms]")

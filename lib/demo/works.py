@@ -17,6 +17,8 @@ from lib.metrics import jobs_created
 from lib.schema import DEMO_SOURCE_PREFIX, EMPLOYMENT_SECTORS
 
 LINE_OFFSETS_M = {"road": 0.0, "power": 180.0, "gas": -180.0}
+PLANNED_WORKS_DAYS = 540
+RUNNING_WORKS_MAX_PCT = 95
 POINT_ASSETS = {
     "city": {"school": 3, "health": 2, "water": 2},
     "town": {"school": 2, "health": 1, "water": 1},
@@ -100,8 +102,9 @@ def infrastructure(
     assets["length_km"] = np.where(is_line, (assets.length / 1000).round(2), np.nan)
     for column in ("under_construction_date", "completed_date"):
         assets[column] = pd.to_datetime(assets[column]).astype("datetime64[ms]")
-    planned_end = assets["under_construction_date"] + pd.Timedelta(days=540)
-    progress = ramp(assets["under_construction_date"], planned_end, data_date) * 95
+    # running works: the share of a planned length elapsed, never shown as done before completion
+    planned_end = assets["under_construction_date"] + pd.Timedelta(days=PLANNED_WORKS_DAYS)
+    progress = ramp(assets["under_construction_date"], planned_end, data_date) * RUNNING_WORKS_MAX_PCT
     assets["progress_pct"] = np.where(assets["completed_date"].notna(), 100.0, np.round(progress, 1))
     assets["status"] = np.select(
         [assets["completed_date"].notna(), assets["under_construction_date"].notna()],
