@@ -159,6 +159,33 @@ class PageContext:
         """The daily totals per district or settlement at the store's data version."""
         return daily_totals_of(str(self.store.path), self.store.data_version(), self.metadata["data_date"], by)
 
+    def overview_figures(self) -> dict:
+        """The overview's figures for the shared filters (:func:`overview_figures`)."""
+        store, filters = self.store, self.filters
+        every_return_area = len(district_choices(str(store.path), store.data_version())) == len(filters.districts)
+        return overview_figures(
+            str(store.path),
+            store.data_version(),
+            tuple(filters.districts),
+            filters.as_of,
+            filters.since,
+            self.metadata["data_date"],
+            every_return_area,
+        )
+
+    def profile_figures(self, district_id: str, settlement_id: str | None) -> dict:
+        """A district's or settlement's figures for the shared filters (:func:`profile_figures`)."""
+        store, filters = self.store, self.filters
+        return profile_figures(
+            str(store.path),
+            store.data_version(),
+            district_id,
+            settlement_id,
+            filters.as_of,
+            filters.since,
+            self.metadata["data_date"],
+        )
+
     @property
     def basemap(self) -> dict:
         """Keyword arguments of the map builders for the configured (optional) basemap."""

@@ -45,8 +45,12 @@ def in_districts(layers: dict[str, pd.DataFrame], district_ids, keep_whole=()) -
     return out
 
 
-def keep_statuses(frame: pd.DataFrame, statuses: list[str]) -> pd.DataFrame:
-    return frame[frame["status"].isin(statuses)]
+def keep_statuses(data: dict[str, pd.DataFrame], statuses: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+    """The layers with only the records whose status is among ``statuses[layer]`` (layers not
+    named there are kept whole)."""
+    return {
+        name: frame[frame["status"].isin(statuses[name])] if name in statuses else frame for name, frame in data.items()
+    }
 
 
 def record_of(data: dict[str, pd.DataFrame], clicked: dict | None) -> pd.Series | None:
@@ -91,9 +95,9 @@ def profile_scope(layers: dict[str, pd.DataFrame], settlement_id: str | None) ->
     return scoped
 
 
-def settlement_housing(data: dict[str, pd.DataFrame], record: pd.Series) -> pd.DataFrame | None:
+def settlement_housing(data: dict[str, pd.DataFrame], record: pd.Series | None) -> pd.DataFrame | None:
     """The housing of the settlement a record belongs to, when the record is a settlement."""
-    if "settlement_id" not in record.index or "planned_households" not in record.index:
+    if record is None or "settlement_id" not in record.index or "planned_households" not in record.index:
         return None
     housing = data["housing"]
     return housing[housing["settlement_id"] == record["settlement_id"]]

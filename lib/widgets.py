@@ -1,5 +1,6 @@
 """Streamlit glue that shows things the same way on every page: key-figure cards, charts that give
-way to a sentence when they have nothing to show, downloads, and the notes on a link.
+way to a sentence when they have nothing to show, tables with their downloads, choosers whose
+value lives in the link, and the notes on a link.
 
 With lib/cache.py (caches) and lib/map_view.py (maps) this is the only module of lib/ that
 imports Streamlit; what it shows is built and worded by the pure functions of the other modules.
@@ -15,11 +16,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib.exports import CSV, DOWNLOAD_FORMATS, DownloadFormat
-from lib.filters import link_warning
+from lib.exports import CSV, DOWNLOAD_FORMATS, DownloadFormat, file_stem
+from lib.filters import LinkNote, choice_from_link, choices_from_link, link_warning
 from lib.i18n import Translator
 from lib.kpi import Kpi
 from lib.presentation import kpi_caption, kpi_delta, kpi_value
+from lib.selection import schema_layer
+from lib.styling import STATUS_COLOURS, STATUS_TERMS
+from lib.tables import EMPTY, readable_table, record_table
 
 
 def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
@@ -37,6 +41,11 @@ def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
                 delta_arrow={1: "up", 0: "off", -1: "down"}[sign],
             )
             column.caption(kpi_caption(kpi, t))
+
+
+def reader_table(frame: pd.DataFrame, *, key: str | None = None) -> None:
+    """A table across the page's width, without the index, empty cells shown as a dash."""
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder=EMPTY, key=key)
 
 
 def chart_or_note(figure: go.Figure | None, note: str, *, key: str) -> None:
@@ -79,3 +88,108 @@ def words_of_streamlit(t: Translator) -> None:
     """Put the chosen language's words where Streamlit has its own English ones."""
     no_results = json.dumps(t("common.no_results"), ensure_ascii=False)
     st.html(f"<style>{_NO_RESULTS_CSS.format(text=no_results)}</style>")
+
+
+def linked_choice(
+    label: str,
+    names: dict[str, str],
+    param: str,
+    *,
+    key: str,
+    default: str | None = None,
+    none_label: str | None = None,
+    on_change=None,
+) -> tuple[str | None, list[LinkNote]]:
+    """A chooser of one of ``names`` (id → name) whose value lives in the link (``?param=id``).
+
+    It opens on the link's value when it is one of ``names``, else on ``default``, else on the
+    first; with ``none_label`` nothing may be chosen (shown under that label). Returns the chosen
+    id (None for nothing) and the notes on an unusable link value, for :func:`show_link_notes`.
+    """
+    asked, notes = choice_from_link(st.query_params.to_dict(), param, names)
+    options = ([""] if none_label is not None else []) + list(names)
+    start = asked or (default if default in options else options[0])
+    chosen = st.selectbox(
+        label,
+        options,
+        index=options.index(start),
+        format_func=lambda value: names.get(value, none_label),
+        key=key,
+        on_change=on_change,
+    )
+    if chosen:
+        st.query_params[param] = chosen
+    elif param in st.query_params:
+        del st.query_params[param]
+    return chosen or None, notes
+
+
+def linked_choices(
+    label: str, names: dict[str, str], param: str, t: Translator, *, key: str, default
+) -> tuple[list[str], list[LinkNote]]:
+    """A chooser of several of ``names`` whose values live in the link (``?param=a,b``); ``default``
+    when the link names none. Returns the chosen ids and the notes on unusable link values."""
+    asked, notes = choices_from_link(st.query_params.to_dict(), param, names, default)
+    chosen = st.multiselect(
+        label, list(names), default=asked, format_func=names.get, key=key, placeholder=t("common.choose")
+    )
+    st.query_params[param] = ",".join(chosen)
+    return chosen, notes
+
+
+def forget_link_param(param: str):
+    """A callback that drops ``param`` from the link (e.g. a settlement once its district changes)."""
+
+    def forget() -> None:
+        if param in st.query_params:
+            del st.query_params[param]
+
+    return forget
+
+
+def status_choosers(layers: Sequence[str], t: Translator, *, key: str) -> dict[str, list[str]]:
+    """For each layer with statuses, the statuses to show (all by default), in a folded box."""
+    kept = {}
+    with st.expander(t("explorer.statuses")):
+        for layer in layers:
+            statuses = list(STATUS_COLOURS[layer])
+            kept[layer] = st.multiselect(
+                t(f"layer.{layer}"),
+                statuses,
+                default=statuses,
+                key=f"{key}_{layer}",
+                format_func=lambda status, layer=layer: t.term(STATUS_TERMS[layer], status),
+            )
+    return kept
+
+
+def layer_table(frame: pd.DataFrame, layer: str, stem: str, t: Translator, *, key: str, rows: int) -> None:
+    """One layer's rows as a sortable table in the reader's words (the first ``rows`` of them) with
+    every download format for all of them, or a sentence when there is none."""
+    if frame.empty:
+        st.info(t("explorer.empty", layer=t(f"layer.{layer}")))
+        return
+    if len(frame) > rows:
+        st.caption(t.plural("explorer.rows_shown", len(frame), shown=t.number(rows)))
+    else:
+        st.caption(t.plural("explorer.rows", len(frame)))
+    reader_table(readable_table(frame.head(rows), schema_layer(layer), t), key=key)
+    download_buttons(frame, layer, stem, t, key=f"{key}_download")
+
+
+def record_panel(record: pd.Series | None, houses: pd.DataFrame | None, as_of, t: Translator) -> None:
+    """A clicked record in the reader's words (a hint until something is clicked) and, for a
+    settlement, the download of its housing."""
+    st.subheader(t("explorer.record"))
+    if record is None:
+        st.info(t("explorer.click_hint"))
+        return
+    reader_table(record_table(record, t), key="record")
+    if houses is not None:
+        download_button(
+            t.plural("explorer.download_settlement_housing", len(houses)),
+            houses,
+            "housing",
+            file_stem("housing", [record["settlement_id"]], as_of),
+            key="record_housing",
+        )

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from lib import charts, maps, progress, selection
-from lib.cache import load_layers, overview_figures, page_context
+from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
 from lib.presentation import describe_district
@@ -17,16 +17,7 @@ st.caption(t("overview.subtitle", date=t.day(filters.as_of), since=t.day(filters
 page.stop_without_districts()
 
 all_districts = load_layers(store, ["districts"])["districts"]
-return_area_count = int(all_districts["economic_region"].notna().sum())
-figures = overview_figures(
-    str(store.path),
-    store.data_version(),
-    tuple(filters.districts),
-    filters.as_of,
-    filters.since,
-    metadata["data_date"],
-    len(filters.districts) == return_area_count,
-)
+figures = page.overview_figures()
 kpi_cards(figures["kpis"], t)
 
 table, summary = figures["table"], figures["summary"]

@@ -2,13 +2,11 @@
 
 import streamlit as st
 
-from lib import charts, exports, maps, progress, selection
-from lib.cache import load_layers, page_context, profile_figures
-from lib.filters import choice_from_link
+from lib import charts, exports, maps, progress, selection, widgets
+from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.tables import EMPTY, settlement_rows
-from lib.widgets import chart_or_note, download_button, kpi_cards, show_link_notes
+from lib.tables import settlement_rows
 
 # A district at a glance in a third of the page: past this many features a layer is shown as
 # grid cells (the explorer shows the detail).
@@ -24,45 +22,29 @@ page.stop_without_districts()
 
 districts = load_layers(store, ["districts"])["districts"]
 names = selection.names_by_id(districts, "district_id", t, filters.districts)
-linked_district, link_notes = choice_from_link(st.query_params.to_dict(), "district", names)
-# no district asked for: the one most families have returned to
-opened_on = linked_district or progress.district_with_most_returns(page.totals(), filters.as_of, list(names))
-district_id = st.selectbox(
+district_id, link_notes = widgets.linked_choice(
     t("profile.district"),
-    list(names),
-    format_func=names.get,
+    names,
+    "district",
     key=f"profile_district_{filters.language}",
-    index=list(names).index(opened_on),
+    # no district asked for: the one most families have returned to
+    default=progress.district_with_most_returns(page.totals(), filters.as_of, list(names)),
+    on_change=widgets.forget_link_param("settlement"),  # a settlement of the district left behind
 )
 loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
-settlement_names = selection.names_by_id(loaded["settlements"], "settlement_id", t)
-options = ["", *settlement_names]
-asked, settlement_notes = choice_from_link(st.query_params.to_dict(), "settlement", settlement_names)
-# a settlement of another district is only a leftover of the link once another district is chosen
-show_link_notes(link_notes + (settlement_notes if district_id == linked_district else []), t)
-settlement_id = st.selectbox(
+settlement_id, settlement_notes = widgets.linked_choice(
     t("profile.settlement"),
-    options,
+    selection.names_by_id(loaded["settlements"], "settlement_id", t),
+    "settlement",
     key=f"profile_settlement_{filters.language}",
-    index=options.index(asked) if asked else 0,
-    format_func=lambda s: settlement_names.get(s, t("profile.whole_district")),
+    none_label=t("profile.whole_district"),
 )
-st.query_params.update({"district": district_id, **({"settlement": settlement_id} if settlement_id else {})})
-if not settlement_id and "settlement" in st.query_params:
-    del st.query_params["settlement"]
+widgets.show_link_notes(link_notes + settlement_notes, t)
 
-figures = profile_figures(
-    str(store.path),
-    store.data_version(),
-    district_id,
-    settlement_id or None,
-    filters.as_of,
-    filters.since,
-    metadata["data_date"],
-)
-kpi_cards(figures["kpis"], t)
+figures = page.profile_figures(district_id, settlement_id)
+widgets.kpi_cards(figures["kpis"], t)
 
-scope = selection.profile_scope(loaded, settlement_id or None)
+scope = selection.profile_scope(loaded, settlement_id)
 
 data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id"))
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
@@ -74,17 +56,11 @@ with map_column:
     show_map(profile_map, key="profile_map", height=560)
 with table_column:
     st.subheader(t("profile.settlements_table"))
-    st.dataframe(
-        settlement_rows(data["settlement_summary"], t),
-        hide_index=True,
-        width="stretch",
-        placeholder=EMPTY,
-        key="profile_settlements",
-    )
+    widgets.reader_table(settlement_rows(data["settlement_summary"], t), key="profile_settlements")
 
 st.subheader(t("profile.timeline"))
 summary = data["settlement_summary"]
-chart_or_note(
+widgets.chart_or_note(
     charts.settlement_timeline(summary, place_names(summary, t), filters.as_of, t)
     if charts.any_stage_reached(summary, filters.as_of)
     else None,
@@ -92,13 +68,13 @@ chart_or_note(
     key="profile_timeline",
 )
 st.subheader(t("profile.returns_title"))
-chart_or_note(
+widgets.chart_or_note(
     None if figures["returns"] is None else charts.returns_trajectory(figures["returns"], None, None, t),
     t("profile.no_returns"),
     key="profile_returns",
 )
 
-download_button(
+widgets.download_button(
     t("profile.download_housing"),
     data["housing"],
     "housing",

@@ -5,8 +5,8 @@ import streamlit as st
 from lib import maps, metrics
 from lib.cache import load_layers, page_context
 from lib.map_view import show_map
-from lib.tables import EMPTY, sources_table
-from lib.widgets import kpi_cards
+from lib.tables import sources_table
+from lib.widgets import kpi_cards, reader_table
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -30,7 +30,7 @@ return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
 show_map(return_map, key="return_areas_map", height=620)
 
 with st.expander(t("sources.title")):
-    st.dataframe(sources_table(metadata, t), hide_index=True, width="stretch", placeholder=EMPTY)
+    reader_table(sources_table(metadata, t))
     st.caption(
         t(
             "sources.version",
