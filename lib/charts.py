@@ -60,8 +60,9 @@ def _layout(figure: go.Figure, t: Translator, height: int = 380) -> go.Figure:
         plot_bgcolor="white",
         hovermode="x unified",
     )
-    figure.update_xaxes(showgrid=False)
-    figure.update_yaxes(gridcolor="#e5e5e5", separatethousands=True)
+    # whole numbers with the language's separators: plotly's "30k" is an English abbreviation
+    figure.update_xaxes(showgrid=False, separatethousands=True, exponentformat="none")
+    figure.update_yaxes(gridcolor="#e5e5e5", separatethousands=True, exponentformat="none")
     return figure
 
 

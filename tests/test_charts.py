@@ -27,3 +27,9 @@ def test_a_time_chart_carries_its_worded_ticks_and_the_language_separators():
     assert figure.layout.xaxis.ticktext and figure.layout.xaxis.ticktext[0] == "yan 2024"
     assert figure.layout.separators == ",."
     assert charts.returns_trajectory(series, empty, empty, Translator("ru")).layout.separators == ",\xa0"
+
+
+def test_axes_write_whole_numbers_not_english_abbreviations():
+    series = pd.DataFrame({"date": pd.to_datetime(["2024-01-31", "2024-06-30"]), "families": [10, 30_000]})
+    figure = charts.returns_trajectory(series, None, None, Translator("ru"))
+    assert figure.layout.yaxis.exponentformat == "none" and figure.layout.yaxis.separatethousands
