@@ -15,6 +15,7 @@ from lib.config import STATIC_DIR
 from lib.filters import FILTER_PARAMS, Filters, default_filters, filters_from_query, filters_to_query
 from lib.i18n import LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
+from lib.search_box import place_search_box
 
 st.set_page_config(page_title="Great Return", page_icon=":house:", layout="wide")
 ensure_static_assets(STATIC_DIR)
@@ -57,6 +58,7 @@ with st.sidebar:
     )
     state["filter_language"] = language
     t = Translator(language)
+    place_search_box(store, t)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
     for region, group in choices.groupby("economic_region", sort=False):
