@@ -133,15 +133,17 @@ def build_index(settlements: pd.DataFrame, districts: pd.DataFrame) -> PlaceInde
     Parameters
     ----------
     settlements : DataFrame
-        ``settlement_id``, ``district_id`` and ``name_az``, ``name_en``, ``name_ru`` (any may be empty).
+        ``settlement_id``, ``district_id`` and ``name_az``, ``name_en``, ``name_ru`` (any may be
+        empty). Settlements of districts not in ``districts`` are left out: nothing could open them.
     districts : DataFrame
         ``district_id`` and the three names; a district listed twice (geoBoundaries has Shusha
         city and district under one code) is indexed once.
     """
+    unique_districts = districts.drop_duplicates("district_id")
+    settlements = settlements[settlements["district_id"].isin(unique_districts["district_id"])]
     places = [
         _Place("settlement", row["settlement_id"], row["district_id"], _names(row)) for _, row in settlements.iterrows()
     ]
-    unique_districts = districts.drop_duplicates("district_id")
     places += [
         _Place("district", row["district_id"], row["district_id"], _names(row))
         for _, row in unique_districts.iterrows()

@@ -18,11 +18,7 @@ from lib.store import GeoPackageStore
 PROFILE_PAGE = "pages/profile.py"
 RESULTS_SHOWN = 6
 ICONS = {"settlement": ":material/location_on:", "district": ":material/map:"}
-# Session-state keys that app.py and the profile page own: the kept district filter of a region
-# (app.py's filter_districts_<region>), its multiselect (districts_<region>_<language>), and the
-# profile's choosers (profile_district_<language>, profile_settlement_<language>).
 _CHOSEN = "place_search_chosen"
-_PROFILE_CHOOSERS = ("profile_district_", "profile_settlement_")
 
 
 def place_search_box(store: GeoPackageStore, t: Translator) -> None:
@@ -37,29 +33,29 @@ def place_search_box(store: GeoPackageStore, t: Translator) -> None:
 def _search(index, regions: dict[str, str], t: Translator) -> None:
     chosen = st.session_state.pop(_CHOSEN, None)
     if chosen is not None:
-        # a Page, not a path: a path is looked up among the pages st.navigation has registered,
-        # which it has not yet done in this run (the sidebar comes before it)
+        # a Page, not a path: a path must be among the pages st.navigation has registered, and
+        # this runs before app.py calls it (AppTest starts every run without them)
         st.switch_page(st.Page(PROFILE_PAGE), query_params=profile_link(chosen))
     query = st.text_input(
         t("search.label"),
         key=f"place_search_{t.language}",
         type="search",
-        live=True,
+        live="200ms",  # a short pause: the search itself takes well under a millisecond
         placeholder=t("search.placeholder"),
         help=t("search.help"),
     )
     matches = search_places(index, query or "", t.language, RESULTS_SHOWN)
     if query and query.strip() and not matches:
         st.caption(t("search.no_match", query=query.strip()))
+    results = st.container(gap="xxsmall")
     for match in matches:
-        st.button(
+        results.button(
             result_label(match, t),
             key=f"place_search_result_{match.place_id}",
             icon=ICONS[match.kind],
             on_click=_choose,
             args=(match, regions[match.district_id], t.language),
             type="tertiary",
-            width="stretch",
         )
 
 
@@ -76,15 +72,18 @@ def profile_link(match: PlaceMatch) -> dict[str, str]:
 
 
 def _choose(match: PlaceMatch, region: str, language: str) -> None:
-    """Before the run: put the place's district into the filter, let the profile read its choosers
-    from the link again, clear the box; the run then switches page (a callback cannot)."""
+    """Before the run: put the place's district into the filter and the place into the profile's
+    choosers, clear the box; the run then switches page (a callback cannot).
+
+    The keys are app.py's (the kept filter ``filter_districts_<region>`` and its multiselect) and
+    the profile's (its two choosers). A keyed widget keeps its value in the browser whatever its
+    new default or index says, so the widgets are given their values through session state.
+    """
     state = st.session_state
     kept = state.get(f"filter_districts_{region}", [])
     if match.district_id not in kept:
-        state[f"filter_districts_{region}"] = [*kept, match.district_id]
-        # a widget given its value through session state warns; without state it starts from the kept filter
-        state.pop(f"districts_{region}_{language}", None)
-    for key in [k for k in state if str(k).startswith(_PROFILE_CHOOSERS)]:
-        del state[key]
+        state[f"filter_districts_{region}"] = state[f"districts_{region}_{language}"] = [*kept, match.district_id]
+    state[f"profile_district_{language}"] = match.district_id
+    state[f"profile_settlement_{language}"] = match.settlement_id or ""
     state[f"place_search_{language}"] = ""
     state[_CHOSEN] = match

@@ -33,6 +33,12 @@ def test_every_place_is_indexed_once():
     assert len(INDEX) == len(SETTLEMENTS) + DISTRICTS["district_id"].nunique()  # Shusha city and district: one
 
 
+def test_settlements_of_districts_not_searched_are_left_out():
+    lachin_only = build_index(SETTLEMENTS, DISTRICTS[DISTRICTS["district_id"] == "AZ-LAC"])
+    assert {m.district_id for m in search_places(lachin_only, "Şuşa")} == {"AZ-LAC"}  # Sus, a letter off
+    assert [m.place_id for m in search_places(lachin_only, "Zabux")] == ["AZ-LAC-zabukh"]
+
+
 @pytest.mark.parametrize("language", ["az", "en", "ru"])
 def test_every_settlement_is_the_top_result_for_each_of_its_names(language):
     found = {settlement_id: _top(name)[:1] for settlement_id, name in _settlement_names(language)}
