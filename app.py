@@ -23,6 +23,7 @@ from lib.filters import (
 )
 from lib.i18n import DATE_FORMATS, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
+from lib.search_box import place_search_box
 from lib.widgets import show_link_notes, words_of_streamlit
 
 st.set_page_config(page_title="Great Return", page_icon=":house:", layout="wide")
@@ -67,6 +68,7 @@ with st.sidebar:
     state["filter_language"] = language
     t = Translator(language)
     words_of_streamlit(t)
+    place_search_box(store, t)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
     for region, group in choices.groupby("economic_region", sort=False):

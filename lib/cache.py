@@ -5,7 +5,8 @@ never a GeoDataFrame. Layers and what is built from them whole (daily totals, sp
 shared between sessions without a copy (``st.cache_resource``; nothing changes them in place);
 small per-filter results are copied (``st.cache_data``). Every cache is bounded, and all of them
 are emptied together when the data version changes (:func:`forget_other_versions`).
-(``lib/map_view.py`` and ``lib/widgets.py`` are the only other modules of lib/ that know Streamlit.)
+(``lib/map_view.py``, ``lib/widgets.py`` and ``lib/search_box.py`` are the only other modules of lib/ that
+know Streamlit.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib import daily_totals, diagnosis, metrics, progress, selection, spatial
+from lib import daily_totals, diagnosis, metrics, place_search, progress, selection, spatial
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -124,6 +125,14 @@ def district_choices(store_path: str, data_version: str) -> pd.DataFrame:
     return return_areas.sort_values(
         ["economic_region", "name_az"], key=lambda c: c.map(order) if c.name == "economic_region" else c
     )
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+def place_index(store_path: str, data_version: str) -> place_search.PlaceIndex:
+    """The place search's index of the return-area settlements and districts (those the sidebar
+    offers), built once per data version so that a keystroke costs a lookup."""
+    settlements = load_layer(store_path, "settlements", data_version, None, False)
+    return place_search.build_index(settlements, district_choices(store_path, data_version))
 
 
 def shared_filters():
@@ -298,6 +307,7 @@ CACHED_BY_VERSION = (
     load_layer,
     load_metadata,
     district_choices,
+    place_index,
     daily_totals_of,
     hazards_near_settlements,
     overview_layers,
