@@ -25,19 +25,9 @@ def persons_returned(returns: pd.DataFrame, day) -> int:
     return int(returns.loc[returns["date"] <= pd.Timestamp(day), "persons"].sum())
 
 
-def settlements_with_returns(returns: pd.DataFrame, day) -> int:
-    """Settlements that had received at least one convoy by ``day``."""
-    return int(returns.loc[returns["date"] <= pd.Timestamp(day), "settlement_id"].nunique())
-
-
 def dwelling_units_completed(housing: pd.DataFrame, day) -> int:
     """Dwelling units (houses and flats) in buildings completed by ``day``."""
     return int(housing.loc[housing["completed_date"] <= pd.Timestamp(day), "units"].sum())
-
-
-def dwelling_units_occupied(housing: pd.DataFrame, day) -> int:
-    """Dwelling units in buildings occupied by ``day``."""
-    return int(housing.loc[housing["occupied_date"] <= pd.Timestamp(day), "units"].sum())
 
 
 def hectares_released(hazard_areas: pd.DataFrame, day, data_date) -> float:
@@ -161,11 +151,6 @@ def infrastructure_progress(assets: pd.DataFrame, day, data_date) -> pd.Series:
     recorded progress from the data date on, scaled linearly from the start of works before."""
     start, end, reached = works_ramp(assets, data_date)
     return pd.Series(reached * ramp(start, end, day), index=assets.index)
-
-
-def infrastructure_completion(assets: pd.DataFrame, day, data_date) -> float:
-    """Mean progress of all assets on ``day``, in percent (0 when there are none)."""
-    return float(infrastructure_progress(assets, day, data_date).mean()) if len(assets) else 0.0
 
 
 def settlements_resettling(settlements: pd.DataFrame, day) -> int:

@@ -7,6 +7,7 @@ import pytest
 from lib import metrics
 from lib.as_of import ramp
 from lib.daily_totals import daily_totals
+from tests import record_rules
 from tests.fixtures import DAY, tiny_layers
 
 TINY_DATA_DATE = DAY("2024-06-30")
@@ -33,7 +34,7 @@ def _by_record_rules(layers, day, data_date, district_id) -> dict[str, float]:
         "families_returned": metrics.families_returned(of("returns"), day),
         "persons_returned": metrics.persons_returned(of("returns"), day),
         "units_completed": metrics.dwelling_units_completed(of("housing"), day),
-        "units_occupied": metrics.dwelling_units_occupied(of("housing"), day),
+        "units_occupied": record_rules.dwelling_units_occupied(of("housing"), day),
         "hectares_released": metrics.hectares_released(of("hazard_areas"), day, data_date),
         "infrastructure_progress": float(metrics.infrastructure_progress(of("infrastructure"), day, data_date).sum()),
         "jobs_created": float((projects["jobs_created"].to_numpy() * ramp(projects["active_date"], end, day)).sum()),
