@@ -158,6 +158,16 @@ class PageContext:
     metadata: dict
     settings: Settings
 
+    def heading(self, section: str, *, dated: bool = True, needs_districts: bool = True) -> None:
+        """The page's title (``<section>.title``), the days its figures are for (``<section>.subtitle``)
+        and, when no district is chosen, a sentence in place of the rest of the page."""
+        t, filters = self.t, self.filters
+        st.title(t(f"{section}.title"))
+        if dated:
+            st.caption(t(f"{section}.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
+        if needs_districts:
+            self.stop_without_districts()
+
     def stop_without_districts(self) -> None:
         """Every page needs at least one district: otherwise say so and end the run here."""
         if not self.filters.districts:

@@ -13,8 +13,7 @@ TABLE_ROWS = 5_000  # a browser table stays responsive; downloads carry every ro
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
-st.title(t("explorer.title"))
-page.stop_without_districts()
+page.heading("explorer", dated=False)
 
 layer_names = {layer: t(f"layer.{layer}") for layer in maps.EXPLORER_LAYERS}
 layers_on, link_notes = linked_choices(

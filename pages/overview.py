@@ -12,9 +12,7 @@ from lib.widgets import kpi_cards
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
-st.title(t("overview.title"))
-st.caption(t("overview.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
-page.stop_without_districts()
+page.heading("overview")
 
 all_districts = load_layers(store, ["districts"])["districts"]
 figures = page.overview_figures()

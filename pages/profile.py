@@ -16,9 +16,7 @@ PROFILE_LAYERS = ["settlement_boundaries", "returnees", "housing", "hazard_areas
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
-st.title(t("profile.title"))
-st.caption(t("profile.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
-page.stop_without_districts()
+page.heading("profile")
 
 districts = load_layers(store, ["districts"])["districts"]
 names = selection.names_by_id(districts, "district_id", t, filters.districts)

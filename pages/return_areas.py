@@ -11,7 +11,7 @@ from lib.widgets import kpi_cards, reader_table
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
-st.title(t("return_areas.title"))
+page.heading("return_areas", dated=False)
 layers = load_layers(
     store,
     ["settlements", "returns", "housing", "hazard_areas", "employment_projects", "reported_figures"],

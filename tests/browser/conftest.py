@@ -309,3 +309,18 @@ def settled_map_frame(page: Any, timeout_ms: float = 60_000) -> Any:
         except Exception:
             if time.monotonic() > deadline:
                 raise
+
+
+@pytest.fixture
+def app_env(built_store, settings) -> dict[str, str]:
+    """The environment of a server on the embedded data built for the tests."""
+    return {
+        "GREAT_RETURN_STORE_PATH": str(built_store.path),
+        "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
+    }
+
+
+@pytest.fixture
+def app_url(start_app, app_env) -> str:
+    """A running dashboard on the embedded data built for the tests."""
+    return start_app(env=app_env)

@@ -15,16 +15,6 @@ BOXES = """() => {
 }"""
 
 
-@pytest.fixture
-def app_url(start_app, built_store, settings):
-    return start_app(
-        env={
-            "GREAT_RETURN_STORE_PATH": str(built_store.path),
-            "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
-        }
-    )
-
-
 def _legend_after_change(page, expected):
     """The legend's lines once the map shows them as ``expected`` says they must be."""
     frame = settled_map_frame(page)

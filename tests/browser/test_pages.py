@@ -3,24 +3,9 @@
 import csv
 import io
 
-import pytest
-
 from tests.browser.conftest import drawn_features, leaflet_paths, map_frame, settled_map_frame
 
 LACHIN_CITY = "AZ-LAC-lachin-city"
-
-
-@pytest.fixture
-def app_env(built_store, settings):
-    return {
-        "GREAT_RETURN_STORE_PATH": str(built_store.path),
-        "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
-    }
-
-
-@pytest.fixture
-def app_url(start_app, app_env):
-    return start_app(env=app_env)
 
 
 def test_deep_link_on_a_fresh_server_opens_the_view_it_names(start_app, app_env, offline_page):

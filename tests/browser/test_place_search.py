@@ -10,16 +10,6 @@ SHUSHA = "AZ-SUS-shusha-city"
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
-@pytest.fixture
-def app_url(start_app, built_store, settings):
-    return start_app(
-        env={
-            "GREAT_RETURN_STORE_PATH": str(built_store.path),
-            "GREAT_RETURN_BOUNDARIES_FILE": str(settings.boundaries_file),
-        }
-    )
-
-
 @pytest.mark.parametrize(
     ("language", "typed", "viewport"),
     [("az", "Susa", (1366, 768)), ("ru", "Шуша", (1366, 768)), ("en", "shusha", (1920, 1080))],
