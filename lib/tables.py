@@ -10,6 +10,8 @@ placeholder (``EMPTY``).
 
 from __future__ import annotations
 
+from numbers import Number
+
 import pandas as pd
 
 from lib.exports import tabular
@@ -64,7 +66,7 @@ def readable_value(layer: str | None, field: str, value, t: Translator) -> str:
         return t.day(value)
     if isinstance(value, bool):
         return t("common.yes") if value else t("common.no")
-    if isinstance(value, (int, float)):
+    if isinstance(value, Number):  # numpy's too
         return t.number(value, 0 if float(value).is_integer() else 2)
     return str(value)
 

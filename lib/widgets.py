@@ -9,6 +9,7 @@ imports Streamlit; what it shows is built and worded by the pure functions of th
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from functools import partial
 
@@ -177,6 +178,14 @@ def layer_table(frame: pd.DataFrame, layer: str, stem: str, t: Translator, *, ke
     download_buttons(frame, layer, stem, t, key=f"{key}_download")
 
 
+# st.table reads every cell as Markdown: record values are the data's own text, shown as written
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
+
+
+def _markdown_text(value) -> str:
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+
+
 def record_panel(record: pd.Series | None, houses: pd.DataFrame | None, as_of, t: Translator) -> None:
     """A clicked record in the reader's words (a hint until something is clicked) and, for a
     settlement, the download of its housing."""
@@ -184,7 +193,9 @@ def record_panel(record: pd.Series | None, houses: pd.DataFrame | None, as_of, t
     if record is None:
         st.info(t("explorer.click_hint"))
         return
-    reader_table(record_table(record, t), key="record")
+    # a static table wraps long values in a narrow column, where a data grid would cut them off
+    shown = record_table(record, t).map(_markdown_text)
+    st.table(shown, hide_index=True, hide_header=True, border="horizontal")
     if houses is not None:
         download_button(
             t.plural("explorer.download_settlement_housing", len(houses)),

@@ -76,3 +76,11 @@ def test_sources_are_worded_in_the_language_with_their_layers():
         AZ("source.facts"),
         AZ("licence.facts"),
     ]
+
+
+def test_numbers_in_a_record_use_the_language_separators_whatever_their_type():
+    import numpy as np
+
+    assert readable_value("settlements", "planned_households", np.int64(1395), AZ) == "1.395"
+    assert readable_value("hazard_areas", "area_ha", np.float64(263.26), RU) == "263,26"
+    assert readable_value("settlements", "planned_households", 1395, EN) == "1,395"
