@@ -114,8 +114,13 @@ def returns_trajectory(
     return _layout(figure, t)
 
 
-def district_ranking(progress: pd.DataFrame, column: str, names: pd.Series, unit: str, t: Translator) -> go.Figure:
-    """Districts ranked by one indicator, best at the top."""
+def district_ranking(
+    progress: pd.DataFrame, column: str, names: pd.Series, unit: str, t: Translator
+) -> go.Figure | None:
+    """Districts ranked by one indicator, best at the top; None when no district has a value
+    other than zero (nothing to rank: an early day)."""
+    if not (progress[column].fillna(0) != 0).any():
+        return None
     ranked = progress.assign(name=names).sort_values(column, ascending=True, na_position="first")
     figure = go.Figure(
         go.Bar(

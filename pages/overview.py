@@ -7,7 +7,7 @@ from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
 from lib.presentation import describe_district
-from lib.widgets import kpi_cards
+from lib.widgets import chart_or_note, kpi_cards
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -45,9 +45,9 @@ with left:
     )
 with right:
     st.subheader(t("overview.ranking_title"))
-    st.plotly_chart(
+    chart_or_note(
         charts.district_ranking(table, column, place_names(table, t), t(unit), t),
-        width="stretch",
+        t("overview.nothing_to_rank", indicator=t(f"indicator.{indicator}")),
         key="overview_ranking",
     )
 

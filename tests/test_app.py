@@ -310,3 +310,9 @@ def test_a_profile_with_no_returns_says_so_instead_of_an_empty_chart(monkeypatch
     at.switch_page("pages/profile.py").run()
     assert not at.exception
     assert Translator("en")("profile.no_returns") in [info.value for info in at.info]
+
+
+def test_an_early_day_shows_a_sentence_instead_of_an_empty_ranking(monkeypatch_module):
+    at = _app(lang="en", as_of="2021-06-30")
+    assert not at.exception
+    assert any("nothing to rank" in info.value for info in at.info)

@@ -33,3 +33,10 @@ def test_axes_write_whole_numbers_not_english_abbreviations():
     series = pd.DataFrame({"date": pd.to_datetime(["2024-01-31", "2024-06-30"]), "families": [10, 30_000]})
     figure = charts.returns_trajectory(series, None, None, Translator("ru"))
     assert figure.layout.yaxis.exponentformat == "none" and figure.layout.yaxis.separatethousands
+
+
+def test_a_ranking_with_nothing_to_rank_gives_way_to_a_sentence():
+    table = pd.DataFrame({"district_id": ["A", "B"], "families_returned": [0.0, None]})
+    assert charts.district_ranking(table, "families_returned", pd.Series(["a", "b"]), "", Translator("az")) is None
+    table["families_returned"] = [3.0, 0.0]
+    assert charts.district_ranking(table, "families_returned", pd.Series(["a", "b"]), "", Translator("az")) is not None
