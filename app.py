@@ -17,9 +17,9 @@ from lib.filters import (
     FILTER_PARAMS,
     Filters,
     default_filters,
+    earlier_comparison_day,
     filters_from_query,
     filters_to_query,
-    since_before_as_of,
 )
 from lib.i18n import DATE_FORMATS, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
@@ -57,6 +57,15 @@ state.setdefault("link_notes", start.notes)
 for region, group in choices.groupby("economic_region"):
     state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in set(group["district_id"])])
 
+
+def keep_since_before_as_of(language: str) -> None:
+    """Changes are measured from an earlier day: when the two date fields cross, the comparison
+    day moves to a year before the "as of" day (a callback, so the field shows the day used)."""
+    as_of, since = state.get(f"as_of_{language}"), state.get(f"since_{language}")
+    if as_of and since and since > as_of:
+        state[f"since_{language}"] = earlier_comparison_day(as_of)
+
+
 with st.sidebar:
     language = st.selectbox(
         "Dil · Language · Язык",
@@ -93,17 +102,17 @@ with st.sidebar:
             format=DATE_FORMATS[language],
             key=f"{day}_{language}",
             help=t(f"sidebar.{day}_help", date=t.day(data_date)),
+            on_change=keep_since_before_as_of,
+            args=(language,),
         )
 
-filters, order_note = since_before_as_of(
-    Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
-)
+filters = Filters(tuple(sorted(selected)), state["filter_as_of"], state["filter_since"], language)
 state["filters"] = filters
 # keys the pages own (e.g. the profile's district) stay; the shared ones are rewritten
 page_params = {k: v for k, v in st.query_params.to_dict().items() if k not in FILTER_PARAMS}
 st.query_params.from_dict({**filters_to_query(filters, defaults), **page_params})
 # what the link asked for and could not be shown as written (kept for the session: it arrived once)
-show_link_notes(state["link_notes"] + ((order_note,) if order_note else ()), t)
+show_link_notes(state["link_notes"], t)
 
 # .streamlit/config.toml hides the file list a deep link shows before this router first ran;
 # the router's own menu is shown (the option covers both).

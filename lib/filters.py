@@ -103,20 +103,19 @@ def filters_from_query(params: dict[str, str], defaults: Filters, known_district
             day, note = _usable_day(key, parsed, defaults.as_of, getattr(defaults, key))
             notes += [note] if note else []
             filters = replace(filters, **{key: day})
-    filters, note = since_before_as_of(filters)
-    notes += [note] if note else []
+    if filters.since > filters.as_of:
+        # changes are measured from an earlier day; said only when the link named that day
+        earlier = earlier_comparison_day(filters.as_of)
+        if "since" in params:
+            notes.append(LinkNote("link.since_after_as_of", "since", filters.since.isoformat(), earlier))
+        filters = replace(filters, since=earlier)
     return replace(filters, notes=tuple(notes))
 
 
-def since_before_as_of(filters: Filters) -> tuple[Filters, LinkNote | None]:
-    """Changes are measured from an earlier day: a ``since`` after ``as_of`` becomes a year before
-    it (not before the programme), with a note saying so."""
-    if filters.since <= filters.as_of:
-        return filters, None
-    earlier = max(EARLIEST_DAY, (pd.Timestamp(filters.as_of) - pd.DateOffset(years=1)).date())
-    return replace(filters, since=earlier), LinkNote(
-        "link.since_after_as_of", "since", filters.since.isoformat(), earlier
-    )
+def earlier_comparison_day(as_of: date) -> date:
+    """The day changes are measured from when the one asked for is not before ``as_of``: a year
+    before it, not before the programme."""
+    return max(EARLIEST_DAY, (pd.Timestamp(as_of) - pd.DateOffset(years=1)).date())
 
 
 def choice_from_link(params: dict[str, str], key: str, allowed) -> tuple[str | None, list[LinkNote]]:

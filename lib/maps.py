@@ -288,7 +288,7 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
         layer="settlements",
         id=summary["settlement_id"],
         label=[
-            f"{name}: {t.number(families)} {t('unit.families')}"
+            f"{name}: {t.plural('count.families', families)}"
             for name, families in zip(place_names(summary, t), summary["families_returned"])
         ],
         colour=summary["status"].map(SETTLEMENT_STATUS_COLOURS),

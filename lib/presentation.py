@@ -61,8 +61,7 @@ def kpi_caption(kpi: Kpi, t: Translator) -> str:
         parts.append(
             t(
                 "kpi.latest_reported",
-                value=t.number(kpi.reported.value),
-                unit=t(f"unit.{kpi.unit}"),
+                amount=t.plural(f"count.{kpi.unit}", kpi.reported.value),
                 date=t.day(kpi.reported.date),
             )
             + f" ([{t('common.source')}]({first_url(kpi.reported.source)}))"
@@ -87,3 +86,10 @@ def describe_district(entry: DistrictFindings, names: dict[str, str], t: Transla
     """Markdown: a district's name and everything that holds it back, worst first, in one sentence."""
     clauses = "; ".join(describe_finding(finding, names, t) for finding in entry.findings)
     return f"**{names.get(entry.district_id, entry.district_id)}**: {clauses}."
+
+
+def indicator_title(indicator: str, unit: str, t: Translator) -> str:
+    """A map's title for an indicator: its name, with the unit only where the name does not say
+    it already (a share in percent), so no legend reads "Families returned (families)"."""
+    name = t(f"indicator.{indicator}")
+    return f"{name} ({t(unit)})" if unit == "unit.percent" else name

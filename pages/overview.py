@@ -6,7 +6,7 @@ from lib import charts, maps, progress, selection
 from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.presentation import describe_district
+from lib.presentation import describe_district, indicator_title
 from lib.widgets import chart_or_note, kpi_cards
 
 page = page_context()
@@ -29,7 +29,7 @@ with left:
         format_func=lambda key: t(f"indicator.{key}"),
     )
     column, unit = progress.INDICATORS[indicator]
-    title = f"{t(f'indicator.{indicator}')} ({t(unit)})"
+    title = indicator_title(indicator, unit, t)
     show_map(
         maps.progress_map(
             all_districts,

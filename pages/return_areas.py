@@ -21,7 +21,7 @@ layers = load_layers(
 all_districts = load_layers(store, ["districts"])["districts"]
 
 headlines = metrics.headline_figures(layers, filters.as_of, metadata["data_date"])
-kpi_cards(headlines, t, per_row=len(headlines))
+kpi_cards(headlines, t, per_row=3)  # five long labels do not fit one row at 1366 px
 
 summary = metrics.settlement_summary(
     layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")

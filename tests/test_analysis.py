@@ -262,3 +262,8 @@ def test_the_timeline_is_shown_only_once_a_settlement_has_begun_a_stage(layers):
     first = settlements["reconstruction_date"].min()
     assert not charts.any_stage_reached(settlements, first - pd.Timedelta(days=1))
     assert charts.any_stage_reached(settlements, first)
+
+
+def test_a_map_title_names_its_unit_only_where_the_indicator_does_not():
+    assert presentation.indicator_title("families_returned", "unit.families", EN) == EN("indicator.families_returned")
+    assert presentation.indicator_title("share_units_occupied", "unit.percent", EN).endswith("(%)")

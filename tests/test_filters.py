@@ -92,3 +92,9 @@ def test_a_page_parameter_is_kept_when_allowed_and_reported_when_not():
     assert layers == ["housing"] and [n.asked for n in notes] == ["roads"]
     assert choices_from_link({}, "layers", ["housing"], ["housing"]) == (["housing"], [])
     assert choices_from_link({"layers": ""}, "layers", ["housing"], ["housing"]) == ([], [])
+
+
+def test_a_default_comparison_day_after_an_early_as_of_moves_silently():
+    # only as_of is in the link: the comparison day was never asked for, so nothing is said
+    filters = filters_from_query({"as_of": "2022-01-01"}, DEFAULTS, KNOWN)
+    assert filters.since == date(2021, 1, 1) and filters.notes == ()

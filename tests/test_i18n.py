@@ -131,3 +131,12 @@ def test_numbers_and_dates_follow_the_language():
 def test_unknown_message_is_an_error_naming_it():
     with pytest.raises(MissingMessage, match="nothing.here"):
         Translator("ru")("nothing.here")
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_counted_unit_has_its_plural_forms(language):
+    # a reported figure is worded as "<count> <unit>" with the unit's plural form for the count
+    units = ("families", "persons", "units", "ha", "jobs", "settlements")
+    assert [u for u in units if f"count.{u}" not in catalogue(language).plurals] == []
+    assert Translator("ru").plural("count.families", 3721) == "3\xa0721 семья"
+    assert Translator("ru").plural("count.families", 203) == "203 семьи"
