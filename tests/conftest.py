@@ -120,3 +120,33 @@ def boundaries_server(settings, tmp_path):
     yield f"http://127.0.0.1:{server.server_address[1]}/{name}", requests
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def app_with_router(built_store, settings, monkeypatch):
+    """Open the app from a link, running the router (app.py) on every run as a server does.
+
+    A server runs the router on every run once it has called ``st.navigation`` (which sets
+    ``PagesManager.uses_pages_directory`` to False). AppTest sets that flag back to None before
+    each run, so with a ``pages/`` folder its later runs execute the current page alone, without
+    the sidebar the search lives in. AppTest is given a subclass to reset instead.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.testing.v1 import AppTest, app_test
+
+    from lib.config import get_settings
+
+    monkeypatch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
+    monkeypatch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
+    monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
+    get_settings.cache_clear()
+
+    def open_link(**query):
+        at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
+        for key, value in query.items():
+            at.query_params[key] = value
+        return at.run()
+
+    yield open_link
+    get_settings.cache_clear()

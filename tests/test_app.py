@@ -9,6 +9,7 @@ filters live); changing a sidebar widget by hand is checked in the browser tests
 import json
 import re
 from collections.abc import Sequence
+from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -316,3 +317,12 @@ def test_an_early_day_shows_a_sentence_instead_of_an_empty_ranking(monkeypatch_m
     at = _app(lang="en", as_of="2021-06-30")
     assert not at.exception
     assert any("nothing to rank" in info.value for info in at.info)
+
+
+def test_an_as_of_day_before_the_comparison_day_moves_the_comparison_field(app_with_router):
+    at = app_with_router(lang="en")
+    at.date_input(key="as_of_en").set_value(date(2022, 1, 1)).run()
+    assert not at.exception
+    assert at.date_input(key="since_en").value == date(2021, 1, 1)
+    assert at.query_params["since"] == "2021-01-01"
+    assert not at.warning, [w.value for w in at.warning]  # nothing the user asked for was refused

@@ -1,38 +1,8 @@
 """AppTest of the sidebar's place search: a spelling typed, a result chosen, the profile opened on it."""
 
-import pytest
-from streamlit.runtime.pages_manager import PagesManager
-from streamlit.testing.v1 import AppTest, app_test
+from streamlit.testing.v1 import AppTest
 
-from lib.config import PROJECT_ROOT, get_settings
 from lib.i18n import Translator
-
-APP = str(PROJECT_ROOT / "app.py")
-
-
-@pytest.fixture
-def app_with_router(built_store, settings, monkeypatch):
-    """Open the app from a link, running the router (app.py) on every run as a server does.
-
-    A server runs the router on every run once it has called ``st.navigation`` (which sets
-    ``PagesManager.uses_pages_directory`` to False). AppTest sets that flag back to None before
-    each run, so with a ``pages/`` folder its later runs execute the current page alone, without
-    the sidebar the search lives in. AppTest is given a subclass to reset instead.
-    """
-    monkeypatch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
-    monkeypatch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", False)
-    monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
-    get_settings.cache_clear()
-
-    def open_link(**query) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=180)
-        for key, value in query.items():
-            at.query_params[key] = value
-        return at.run()
-
-    yield open_link
-    get_settings.cache_clear()
 
 
 def _results(at: AppTest) -> dict[str, str]:
