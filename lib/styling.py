@@ -15,6 +15,8 @@ import pandas as pd
 
 import mapclassify
 
+from lib.schema import LAYERS
+
 # Okabe, M. and Ito, K. (2008), Color Universal Design: eight colours told apart by everyone.
 OKABE_ITO = {
     "orange": "#E69F00",
@@ -65,12 +67,8 @@ STATUS_COLOURS = {
         "completed": OKABE_ITO["bluish_green"],
     },
 }
-STATUS_TERMS = {
-    "housing": "housing_status",
-    "infrastructure": "work_status",
-    "hazard_areas": "hazard_status",
-    "employment_projects": "project_status",
-}
+# the message group that words each layer's statuses, as the schema declares it
+STATUS_TERMS = {layer: LAYERS[layer].field("status").terms for layer in STATUS_COLOURS}
 
 # ColorBrewer YlGnBu, five classes: sequential and colour-blind safe
 SEQUENTIAL = ["#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494"]

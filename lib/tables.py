@@ -28,13 +28,10 @@ HIDDEN_COLUMNS = ("reported_district", "wkt", "geometry")
 DERIVED_FIELDS = ("name", "families_returned", "persons_returned", "units_completed", "lon", "lat")
 
 
-def vocabulary() -> dict[str, str]:
-    """Field name → message group of its allowed values, for every categorical field of every layer.
-
-    A field name means the same thing in every layer except ``status`` and ``kind``, whose
-    values differ by layer; :func:`term_group` resolves those per layer.
-    """
-    return {f.name: f.terms for spec in LAYERS.values() for f in spec.fields if f.terms}
+# Field name → message group of its allowed values, for every categorical field of every layer.
+# A field name means the same thing in every layer except ``status`` and ``kind``, whose values
+# differ by layer; :func:`term_group` resolves those per layer.
+TERMS_BY_FIELD = {f.name: f.terms for spec in LAYERS.values() for f in spec.fields if f.terms}
 
 
 def term_group(layer: str | None, field: str) -> str | None:
@@ -42,7 +39,7 @@ def term_group(layer: str | None, field: str) -> str | None:
     spec = LAYERS.get(layer) if layer else None
     if spec is not None and field in spec.field_names:
         return spec.field(field).terms
-    return vocabulary().get(field)
+    return TERMS_BY_FIELD.get(field)
 
 
 def heading(field: str, t: Translator) -> str:
