@@ -1,39 +1,35 @@
-"""Where the layers live: a GeoPackage by default (PostGIS later, behind the same interface).
+"""Where the layers live, behind one interface: a GeoPackage on one machine (the embedded default,
+:mod:`lib.store_gpkg`) or PostGIS for the whole committee (:mod:`lib.store_postgis`).
 
-The interface is deliberately small — read one layer with filters, write a set of layers all at
-once, tell the current data version (the key of every cache) — so a PostGIS store can implement
-it without the pages noticing.
-
-Writes are all or nothing: the new GeoPackage is assembled in a temporary file beside the old
-one and moved over it with :func:`os.replace`, which is atomic on POSIX and Windows; a failed or
-interrupted write leaves the previous file untouched.
+Pages, caches and the command line open the configured store with :func:`open_store` and use only
+what :class:`VersionedStore` offers, so they cannot tell the engines apart. Every write makes a new
+data version and keeps the earlier ones (:mod:`lib.versioning` says how); a restore is a write too.
+Writes are all or nothing, checked against the version the writer started from (a concurrent
+write makes the later one fail with :class:`ConflictError`), and recorded in the audit log.
 """
 
 from __future__ import annotations
 
 import getpass
 import json
-import os
-import shutil
-import sqlite3
-import tempfile
-import uuid
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import Protocol
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 
 import pandas as pd
 
-import geopandas as gpd
-import pyogrio
-
-from lib.config import STORAGE_CRS
 from lib.schema import LAYERS
 from lib.validation import Problem, coerce_to_schema, validate_layers
+from lib.versioning import BOOKKEEPING, LayerPlan, complete_columns, known_on_condition, plan_layer
 
-METADATA_TABLE = "metadata"
-CHANGE_LOG_TABLE = "change_log"
+VERSIONS_TABLE = "store_versions"
+CHANGES_TABLE = "store_changes"
+AUDIT_TABLE = "audit_log"
+# The layout of the store's own tables (this module and the engines); a store written by an older
+# layout is migrated (``python -m lib.cli db-init``), a newer one refused.
+SCHEMA_VERSION = 1
 
 
 class InvalidDataError(ValueError):
@@ -46,210 +42,462 @@ class InvalidDataError(ValueError):
         super().__init__(f"{len(problems)} problem(s); nothing was written:\n{shown}{more}")
 
 
-class Store(Protocol):
-    """What every store offers (GeoPackage now, PostGIS later)."""
+class ConflictError(RuntimeError):
+    """Raised by a write that started from a version which is no longer the current one."""
 
+    def __init__(self, started_from: int | None, current: int | None):
+        self.started_from, self.current = started_from, current
+        super().__init__(
+            f"Someone else saved data version {current} after you started from version {started_from}; "
+            "nothing was written. Reload the data and make your change again."
+        )
+
+
+class StoreNotReady(RuntimeError):
+    """The store cannot be used as it is (no data yet, an older or newer layout): says what to run."""
+
+
+@dataclass(frozen=True)
+class StoreState:
+    """What identifies the data a reader sees: the store's instance (new when a store is created
+    from nothing) and its current version (``None`` before the first write)."""
+
+    instance: str | None
+    version: int | None
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """The file an import came from, as the audit log records it."""
+
+    name: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Which rows of a layer to read: districts (directly, or through the settlements of
+    settlement-level layers), a bounding box (lon/lat) and the records known on a day."""
+
+    district_ids: tuple[str, ...] | None = None
+    settlement_ids: tuple[str, ...] | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    known_on: date | None = None
+
+    def conditions(self, layer: str) -> list[str]:
+        """The attribute conditions as SQL (the bounding box is the engine's to apply)."""
+        conditions = []
+        if self.district_ids is not None:
+            conditions.append(f"district_id IN ({sql_list(self.district_ids)})")
+        if self.settlement_ids is not None:
+            conditions.append(f"settlement_id IN ({sql_list(self.settlement_ids)})")
+        if self.known_on is not None and (known := known_on_condition(layer, self.known_on)):
+            conditions.append(known)
+        return conditions
+
+
+def sql_list(values: Iterable[str]) -> str:
+    """Values as a quoted SQL list; an empty list matches nothing (``NULL``)."""
+    quoted = ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
+    return quoted or "NULL"
+
+
+@dataclass
+class VersionRecord:
+    """One version as the history lists it."""
+
+    version: int
+    created_at: str
+    created_by: str
+    action: str
+    note: str
+    based_on: int | None
+    restored_from: int | None
+    metadata: dict = field(default_factory=dict)
+
+
+@dataclass
+class AuditEntry:
+    """One line of the audit log: an attempted write and what came of it."""
+
+    actor: str
+    action: str
+    outcome: str
+    based_on: int | None
+    version: int | None = None
+    layers: str = ""
+    rows_added: int = 0
+    rows_changed: int = 0
+    rows_removed: int = 0
+    source_file: str | None = None
+    source_sha256: str | None = None
+    message: str = ""
+    logged_at: str = field(default_factory=lambda: now_iso())
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Writer(ABC):
+    """One write in progress, inside the engine's lock or transaction."""
+
+    @abstractmethod
+    def head(self) -> int | None:
+        """The current version, read under the write lock."""
+
+    @abstractmethod
+    def current_keys(self, layer: str) -> pd.DataFrame:
+        """The layer's current ids and row hashes (empty with those two columns when it has no table)."""
+
+    @abstractmethod
+    def rows_at(self, layer: str, version: int) -> pd.DataFrame:
+        """Every row of the layer at ``version`` with its row hash (for a restore)."""
+
+    @abstractmethod
+    def apply(self, plan: LayerPlan, version: int) -> None:
+        """Move the ended rows to the history and insert the plan's rows as of ``version``."""
+
+    @abstractmethod
+    def add_version(self, record: VersionRecord, plans: list[LayerPlan]) -> None: ...
+
+    @abstractmethod
+    def add_audit(self, entry: AuditEntry) -> None: ...
+
+
+class VersionedStore(ABC):
+    """Every layer with its full history, the versions' log and the audit log."""
+
+    #: ``"geopackage"`` or ``"postgis"``
+    engine: str
+
+    @property
+    @abstractmethod
+    def key(self) -> str:
+        """Names the store among others (engine and location, never a password); with the state's
+        instance and version it keys every cache."""
+
+    # -- engine primitives -------------------------------------------------------------------
+    @abstractmethod
+    def state(self) -> StoreState: ...
+
+    @abstractmethod
     def layer_names(self) -> list[str]: ...
+
+    @abstractmethod
+    def _read_rows(
+        self, layer: str, version: int, rows: RowFilter, columns: list[str] | None, geometry: bool
+    ) -> pd.DataFrame:
+        """The layer's rows at ``version`` matching ``rows``, as stored (bookkeeping columns dropped)."""
+
+    @abstractmethod
+    def _table(self, name: str) -> pd.DataFrame:
+        """One of the store's own tables (versions, changes, audit log); empty when absent."""
+
+    @abstractmethod
+    def _writing(self) -> AbstractContextManager[Writer]:
+        """A write: exclusive among writers, all or nothing, invisible to readers until it ends."""
+
+    @abstractmethod
+    def _audit_alone(self, entry: AuditEntry) -> None:
+        """Record an audit entry for a write that wrote nothing (refused)."""
+
+    # -- reading -----------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether the store holds any version yet."""
+        return self.state().version is not None
+
+    def data_version(self) -> int | None:
+        """The current version (``None`` before the first write); caches are keyed on it."""
+        return self.state().version
+
+    def cache_key(self) -> str:
+        """The store key with its instance: equal only for the same store with the same history."""
+        return f"{self.key}#{self.state().instance}"
+
+    def _version(self, version: int | None) -> int:
+        current = self.data_version()
+        if current is None:
+            raise StoreNotReady(f"no data in {self.key} yet; run `python -m lib.cli build-demo` or `db-load`")
+        if version is None:
+            return current
+        if not 1 <= int(version) <= current:
+            raise KeyError(f"no data version {version} in {self.key}; versions are 1 to {current}")
+        return int(version)
 
     def read_layer(
         self,
         layer: str,
         *,
+        version: int | None = None,
         district_ids: Iterable[str] | None = None,
         bbox: tuple[float, float, float, float] | None = None,
+        known_on: date | None = None,
         columns: list[str] | None = None,
-    ) -> pd.DataFrame: ...
+        geometry: bool = True,
+    ) -> pd.DataFrame:
+        """One layer at a version (the current one by default), typed per the schema.
 
-    def write_layers(
-        self, layers: Mapping[str, pd.DataFrame], *, note: str, metadata: Mapping | None = None
-    ) -> str: ...
+        Parameters
+        ----------
+        district_ids : only these districts; a settlement-level layer (housing, returns, ...) is
+            filtered through the settlements of those districts, on ids, never on names.
+        bbox : only features intersecting (min lon, min lat, max lon, max lat).
+        known_on : only records known on that day (:func:`lib.versioning.known_on_condition`).
+        columns : only these fields.
+        geometry : ``False`` skips reading the geometry (figures that need none).
 
-    def data_version(self) -> str | None: ...
-
-    def metadata(self) -> dict: ...
-
-
-def _sql_list(values: Iterable[str]) -> str:
-    return ", ".join("'" + str(v).replace("'", "''") + "'" for v in values)
-
-
-def _geometry_type(layer: str) -> str:
-    types = LAYERS[layer].geometry_types
-    return types[0] if len(types) == 1 else "Unknown"
-
-
-class GeoPackageStore:
-    """All layers in one GeoPackage file, plus a metadata table and a change log.
-
-    Parameters
-    ----------
-    path : the ``.gpkg`` file; it need not exist before the first write.
-    """
-
-    def __init__(self, path: Path | str):
-        self.path = Path(path)
-
-    def exists(self) -> bool:
-        return self.path.exists()
-
-    def layer_names(self) -> list[str]:
-        if not self.exists():
-            return []
-        return [str(name) for name, _ in pyogrio.list_layers(self.path)]
-
-    def _where(self, layer: str, district_ids: Iterable[str] | None) -> str | None:
-        if district_ids is None:
-            return None
-        district_ids = list(district_ids)
-        fields = LAYERS[layer].field_names
-        if "district_id" in fields:
-            return f"district_id IN ({_sql_list(district_ids)})"
-        if "settlement_id" in fields:
-            settlements = self.read_layer("settlements", district_ids=district_ids, columns=["settlement_id"])
-            return f"settlement_id IN ({_sql_list(settlements['settlement_id'])})"
-        return None
-
-    def read_layer(self, layer, *, district_ids=None, bbox=None, columns=None, geometry=True) -> pd.DataFrame:
-        """One layer, typed per the schema, optionally only some districts, a bbox or columns.
-
-        Layers with geometry come back as GeoDataFrames in EPSG:4326 (``geometry=False`` skips
-        reading it, for figures that need none); tables as DataFrames.
-        A district filter on a settlement-level layer (housing, returns, ...) goes through the
-        settlements of those districts, so records are joined on ids, never on names.
+        Layers with geometry come back as GeoDataFrames in EPSG:4326, tables as DataFrames.
         """
         if layer not in LAYERS:
             raise KeyError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
-        if not self.exists():
-            raise FileNotFoundError(f"no data store at {self.path}; run `python -m lib.cli build-demo`")
+        version = self._version(version)
         spec = LAYERS[layer]
-        frame = pyogrio.read_dataframe(
-            self.path,
-            layer=layer,
-            where=self._where(layer, district_ids),
-            bbox=bbox if spec.has_geometry else None,
-            columns=columns,
-            read_geometry=spec.has_geometry and geometry,
-            use_arrow=True,
-        )
-        if spec.has_geometry and geometry and frame.crs is not None and not frame.crs.equals(STORAGE_CRS):
-            frame = frame.to_crs(STORAGE_CRS)
+        rows = RowFilter(bbox=bbox if spec.has_geometry else None, known_on=known_on)
+        if district_ids is not None:
+            district_ids = tuple(district_ids)
+            if "district_id" in spec.field_names:
+                rows = RowFilter(district_ids, None, rows.bbox, known_on)
+            elif "settlement_id" in spec.field_names:
+                settlements = self.read_layer(
+                    "settlements", version=version, district_ids=district_ids, columns=["settlement_id"]
+                )
+                rows = RowFilter(None, tuple(settlements["settlement_id"]), rows.bbox, known_on)
+        frame = self._read_rows(layer, version, rows, columns, spec.has_geometry and geometry)
+        frame = frame.drop(columns=[c for c in BOOKKEEPING if c in frame.columns])
         typed, _ = coerce_to_schema(layer, frame)
         return typed
 
-    def write_layers(self, layers, *, note, metadata=None, validate=True) -> str:
-        """Replace the given layers (others are kept), all at once, and return the new data version.
+    def metadata(self, version: int | None = None) -> dict:
+        """What the writers said about the data (sources, data date, generator settings) at a
+        version, with ``data_version`` and ``updated_at``; empty before the first write."""
+        if not self.exists():
+            return {}
+        version = self._version(version)
+        versions = self._table(VERSIONS_TABLE)
+        row = versions[versions["version"] == version].iloc[0]
+        return {**json.loads(row["metadata"] or "{}"), "data_version": version, "updated_at": row["created_at"]}
+
+    def history(self) -> pd.DataFrame:
+        """Every version, newest first: when, who, what, the note, and the rows added, changed and
+        removed per layer (``changes``: e.g. ``housing +12 ~3 -1``)."""
+        versions = self._table(VERSIONS_TABLE)
+        if versions.empty:
+            return versions
+        changes = self._table(CHANGES_TABLE)
+        summary = (
+            changes.assign(
+                text=changes["layer"]
+                + " +"
+                + changes["added"].astype(str)
+                + " ~"
+                + changes["changed"].astype(str)
+                + " -"
+                + changes["removed"].astype(str)
+            )
+            .groupby("version")["text"]
+            .agg("; ".join)
+        )
+        versions = versions.drop(columns="metadata").sort_values("version", ascending=False)
+        return versions.assign(changes=versions["version"].map(summary).fillna("")).reset_index(drop=True)
+
+    def changes(self) -> pd.DataFrame:
+        """Rows added, changed and removed per version and layer."""
+        return self._table(CHANGES_TABLE)
+
+    def audit_log(self) -> pd.DataFrame:
+        """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome."""
+        return self._table(AUDIT_TABLE)
+
+    # -- writing -----------------------------------------------------------------------------
+    def write_layers(
+        self,
+        layers: Mapping[str, pd.DataFrame],
+        *,
+        note: str,
+        author: str | None = None,
+        metadata: Mapping | None = None,
+        expected_version: int | None = None,
+        mode: str = "replace",
+        removable: Mapping[str, Iterable[str]] | None = None,
+        action: str = "write",
+        source: SourceFile | None = None,
+        validate: bool = True,
+    ) -> int:
+        """Write some layers (others are kept) as one new version and return its number.
+
+        Parameters
+        ----------
+        expected_version : the version the writer started from; when another write has happened
+            since, nothing is written and :class:`ConflictError` says so. ``None``: the current one.
+        mode, removable : per :func:`lib.versioning.plan_layer` (``removable`` per layer).
+        action, source : what the audit log calls the write, and the imported file.
 
         Raises
         ------
         InvalidDataError
             When any layer has a problem (checked before anything is written).
+        ConflictError
+            When the store moved on from ``expected_version``.
         """
-        layers = dict(layers)
+        author = author or getpass.getuser()
+        # every field present and typed: an absent optional field and an empty one hash alike
+        typed = {name: coerce_to_schema(name, complete_columns(name, frame))[0] for name, frame in layers.items()}
         if validate:
-            known = {
-                name: set(self.read_layer(name, columns=[LAYERS[name].id_field])[LAYERS[name].id_field])
-                for name in ("districts", "settlements")
-                if name not in layers and name in self.layer_names()
-            }
-            problems = validate_layers(layers, known)
-            if problems:
-                raise InvalidDataError(problems)
-        version = uuid.uuid4().hex[:12]
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".gpkg", dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            if self.exists():
-                shutil.copyfile(self.path, tmp)
-            else:
-                tmp.unlink()
-            for name, frame in layers.items():
-                self._write_frame(tmp, name, frame)
-            meta = {**self.metadata(), **(metadata or {}), "data_version": version, "updated_at": now}
-            meta_frame = pd.DataFrame({"key": list(meta), "value": [json.dumps(v) for v in meta.values()]})
-            pyogrio.write_dataframe(meta_frame, tmp, layer=METADATA_TABLE)
-            log_row = pd.DataFrame(
-                {
-                    "changed_at": [now],
-                    "changed_by": [getpass.getuser()],
-                    "data_version": [version],
-                    "layers": [", ".join(layers)],
-                    "rows": [sum(len(f) for f in layers.values())],
-                    "note": [note],
-                }
+            self._validate(typed, expected_version)
+        plans_for = lambda writer: [  # noqa: E731
+            plan_layer(
+                name,
+                writer.current_keys(name),
+                frame,
+                mode=mode,
+                removable=(removable or {}).get(name),
             )
-            log = pd.concat([self.change_log(), log_row], ignore_index=True) if self.exists() else log_row
-            pyogrio.write_dataframe(log, tmp, layer=CHANGE_LOG_TABLE)
-            os.replace(tmp, self.path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return version
+            for name, frame in typed.items()
+        ]
+        return self._commit(
+            plans_for,
+            note=note,
+            author=author,
+            action=action,
+            metadata=metadata,
+            expected_version=expected_version,
+            source=source,
+        )
 
-    @staticmethod
-    def _write_frame(path: Path, layer: str, frame: pd.DataFrame) -> None:
-        spec = LAYERS[layer]
-        columns = [f for f in spec.field_names if f in frame.columns]
-        if spec.has_geometry:
-            out = gpd.GeoDataFrame(frame[columns], geometry=frame.geometry, crs=frame.crs)
-            pyogrio.write_dataframe(out, path, layer=layer, geometry_type=_geometry_type(layer))
-        else:
-            pyogrio.write_dataframe(pd.DataFrame(frame[columns]), path, layer=layer)
+    def restore(
+        self, version: int, *, author: str | None = None, note: str | None = None, expected_version=None
+    ) -> int:
+        """Make the data what it was at ``version``, as a new version (nothing is overwritten)."""
+        target = self._version(version)
+        author = author or getpass.getuser()
+        layers = [name for name in LAYERS if name in self.layer_names()]
 
-    def _table(self, table: str) -> pd.DataFrame:
-        if not self.exists():
-            return pd.DataFrame()
-        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
-            ).fetchone()
-            if not exists:
-                return pd.DataFrame()
-            return pd.read_sql_query(f'SELECT * FROM "{table}"', connection).drop(columns="fid", errors="ignore")
+        def plans_for(writer: Writer) -> list[LayerPlan]:
+            plans = []
+            for name in layers:
+                then = writer.rows_at(name, target)
+                plan = plan_layer(name, writer.current_keys(name), then.drop(columns="row_hash"))
+                plans.append(plan)
+            return plans
 
-    def metadata(self) -> dict:
-        """The metadata table as a dict (data_version, updated_at, sources, generator settings)."""
-        table = self._table(METADATA_TABLE)
-        return {row.key: json.loads(row.value) for row in table.itertuples()} if len(table) else {}
+        return self._commit(
+            plans_for,
+            note=note or f"restored version {target}",
+            author=author,
+            action="restore",
+            metadata=self.metadata(target),
+            replace_metadata=True,
+            restored_from=target,
+            expected_version=expected_version,
+        )
 
-    def change_log(self) -> pd.DataFrame:
-        """Every write so far: when, by whom, which layers, how many rows, why."""
-        return self._table(CHANGE_LOG_TABLE)
+    def _validate(self, layers: dict[str, pd.DataFrame], version: int | None) -> None:
+        existing = self.layer_names() if self.exists() else []
+        known = {
+            name: set(self.read_layer(name, version=version, columns=[LAYERS[name].id_field])[LAYERS[name].id_field])
+            for name in ("districts", "settlements")
+            if name not in layers and name in existing
+        }
+        problems = validate_layers(layers, known)
+        if problems:
+            raise InvalidDataError(problems)
 
-    def data_version(self) -> str | None:
-        """An id that changes with every write; caches are keyed on it. Read on every page run,
-        so it is remembered per file state (every write replaces the file: new inode and time)."""
+    def _commit(
+        self,
+        plans_for,
+        *,
+        note: str,
+        author: str,
+        action: str,
+        metadata: Mapping | None,
+        expected_version: int | None,
+        source: SourceFile | None = None,
+        restored_from: int | None = None,
+        replace_metadata: bool = False,
+    ) -> int:
+        base = dict(source_file=source.name if source else None, source_sha256=source.sha256 if source else None)
         try:
-            stat = self.path.stat()
-        except FileNotFoundError:
-            return None
-        state = (str(self.path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        if state not in _VERSIONS:
-            if len(_VERSIONS) > 16:
-                _VERSIONS.clear()
-            _VERSIONS[state] = self._read_data_version()
-        return _VERSIONS[state]
+            with self._writing() as writer:
+                head = writer.head()
+                if expected_version is not None and head != expected_version:
+                    raise ConflictError(expected_version, head)
+                plans = plans_for(writer)
+                kept = {} if replace_metadata or head is None else self._stored_metadata(head)
+                new_metadata = {**kept, **(metadata or {})}
+                totals = {k: sum(p.counts()[k] for p in plans) for k in ("added", "changed", "removed")}
+                if all(p.is_empty for p in plans) and head is not None and new_metadata == kept:
+                    writer.add_audit(
+                        AuditEntry(author, action, "unchanged", head, head, message=note, **base)
+                    )
+                    return head
+                version = (head or 0) + 1
+                for plan in plans:
+                    if not plan.is_empty:
+                        writer.apply(plan, version)
+                writer.add_version(
+                    VersionRecord(version, now_iso(), author, action, note, head, restored_from, new_metadata),
+                    plans,
+                )
+                writer.add_audit(
+                    AuditEntry(
+                        author,
+                        action,
+                        "written",
+                        head,
+                        version,
+                        layers=", ".join(p.layer for p in plans if not p.is_empty),
+                        rows_added=totals["added"],
+                        rows_changed=totals["changed"],
+                        rows_removed=totals["removed"],
+                        message=note,
+                        **base,
+                    )
+                )
+                return version
+        except ConflictError as conflict:
+            self._audit_alone(
+                AuditEntry(author, action, "refused: conflict", expected_version, message=str(conflict), **base)
+            )
+            raise
 
-    def _read_data_version(self) -> str | None:
-        with sqlite3.connect(f"file:{self.path}?mode=ro", uri=True) as connection:
-            try:
-                row = connection.execute(f"SELECT value FROM {METADATA_TABLE} WHERE key = 'data_version'").fetchone()
-            except sqlite3.OperationalError:  # no metadata table yet
-                return None
-        return json.loads(row[0]) if row else None
+    def _stored_metadata(self, version: int) -> dict:
+        versions = self._table(VERSIONS_TABLE)
+        row = versions[versions["version"] == version]
+        return json.loads(row["metadata"].iloc[0] or "{}") if len(row) else {}
 
 
-_VERSIONS: dict[tuple, str | None] = {}
+def iter_chunks(values: list, size: int) -> Iterator[list]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
-def open_store(settings=None) -> Store:
-    """The configured store: PostGIS when a database URL is set, else the GeoPackage."""
+_OPEN: dict[str, VersionedStore] = {}
+
+
+def open_store(settings=None) -> VersionedStore:
+    """The configured store: PostGIS when a database URL is set, else the GeoPackage.
+
+    One object per store for the process (the PostGIS one holds the connection pool); caches
+    find it again by :attr:`VersionedStore.key` with :func:`store_for_key`.
+    """
     from lib.config import get_settings
 
     settings = settings or get_settings()
     if settings.database_url:
-        raise NotImplementedError(
-            "PostGIS storage is not built yet (GREAT_RETURN_DATABASE_URL is set); unset it to use the GeoPackage."
-        )
-    return GeoPackageStore(settings.store_path)
+        from lib.store_postgis import PostGISStore
+
+        store = PostGISStore(settings.database_url)
+    else:
+        from lib.store_gpkg import GeoPackageStore
+
+        store = GeoPackageStore(settings.store_path)
+    return _OPEN.setdefault(store.key, store)
+
+
+def store_for_key(key: str) -> VersionedStore:
+    """The store opened earlier under ``key`` (cached functions take the key, not the store)."""
+    try:
+        return _OPEN[key.rsplit("#", 1)[0]]
+    except KeyError:
+        raise KeyError(f"no store opened under {key!r}; open it with open_store() first") from None

@@ -11,7 +11,8 @@ import pyogrio
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon
 
-from lib.store import GeoPackageStore, InvalidDataError
+from lib.store import InvalidDataError
+from lib.store_gpkg import GeoPackageStore
 from tests.availability import NO_GDAL_UTILS, require_module
 
 
