@@ -5,6 +5,10 @@ the local copy named by ``GREAT_RETURN_BOUNDARIES_FILE`` when it is set, else th
 geoBoundaries file downloaded once into the user cache folder. When neither works, the tests that
 need them are skipped saying what to do, and under ``CI=true`` the run stops with that message
 before any test runs. No other test reaches the internet.
+
+The PostGIS tests get a database of their own (``postgis_url``) on the server named by
+``GREAT_RETURN_TEST_DATABASE_URL`` (``.ci/run`` starts one), else on a throwaway cluster started
+here by :mod:`tests.postgis_cluster`; without PostgreSQL and PostGIS they skip saying so.
 """
 
 from __future__ import annotations
@@ -150,3 +154,87 @@ def app_with_router(built_store, settings, monkeypatch):
 
     yield open_link
     get_settings.cache_clear()
+
+
+class PostgisServer:
+    """A PostgreSQL server with PostGIS, reached as a user allowed to create databases."""
+
+    def __init__(self, url: str):
+        from sqlalchemy import create_engine, make_url, text
+        from sqlalchemy.pool import NullPool
+
+        from tests.postgis_cluster import TEMPLATE
+
+        self.url = make_url(url)
+        if self.url.drivername == "postgresql":
+            self.url = self.url.set(drivername="postgresql+psycopg")  # SQLAlchemy's default is psycopg2
+        # CREATE and DROP DATABASE cannot run inside a transaction.
+        self._engine = create_engine(self.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+        with self._engine.connect() as admin:
+            has_template = admin.scalar(text("SELECT count(*) FROM pg_database WHERE datname = :n"), {"n": TEMPLATE})
+            if not has_template:  # a server not started by tests.postgis_cluster
+                admin.execute(text(f"CREATE DATABASE {TEMPLATE}"))
+                with create_engine(self.url.set(database=TEMPLATE), poolclass=NullPool).begin() as template:
+                    template.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+
+    def new_database(self) -> str:
+        """Create an empty database with PostGIS, a copy of the template; its URL with the password."""
+        import uuid
+
+        from sqlalchemy import text
+
+        from tests.postgis_cluster import TEMPLATE
+
+        name = f"test_{uuid.uuid4().hex[:16]}"
+        with self._engine.connect() as admin:
+            admin.execute(text(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by :meth:`new_database`, ending any session still open on it."""
+        from sqlalchemy import make_url, text
+
+        name = make_url(url).database
+        assert name and name.startswith("test_"), f"not a test database: {name}"
+        with self._engine.connect() as admin:
+            admin.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(scope="session")
+def postgis_server():
+    """The PostGIS server of this test run: ``GREAT_RETURN_TEST_DATABASE_URL``, else a throwaway cluster.
+
+    Without either the tests that need it skip with the reason (and fail under ``CI=true``).
+    """
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from tests import postgis_cluster
+
+    url = os.environ.get("GREAT_RETURN_TEST_DATABASE_URL")
+    if url:
+        try:
+            server = PostgisServer(url)
+        except OperationalError as problem:
+            failure = f"GREAT_RETURN_TEST_DATABASE_URL: no server answers at {make_url(url)!s}: {problem.orig}"
+            server = None
+        if server is None:
+            pytest.fail(failure, pytrace=False)
+        yield server
+        return
+    reason = postgis_cluster.unavailable_reason()
+    if reason:
+        unavailable(f"no PostGIS server for the tests: {reason}; or set GREAT_RETURN_TEST_DATABASE_URL")
+    cluster = postgis_cluster.start(watch_pid=os.getpid())
+    try:
+        yield PostgisServer(cluster.url)
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def postgis_url(postgis_server):
+    """The SQLAlchemy URL of a new empty PostGIS database for this test alone, dropped after it."""
+    url = postgis_server.new_database()
+    yield url
+    postgis_server.drop_database(url)
