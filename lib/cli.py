@@ -1,4 +1,4 @@
-"""Command line: ``python -m lib.cli build-demo | schema-doc``."""
+"""Command line: ``python -m lib.cli build-demo | schema-doc | db-init | db-load GPKG``."""
 
 from __future__ import annotations
 
@@ -49,6 +49,96 @@ def schema_doc_command(args) -> int:
     return 0
 
 
+def db_init_command(args) -> int:
+    """Create or migrate the configured store's schema (PostGIS) or layout (GeoPackage)."""
+    from lib.store import StoreNotReady
+
+    settings = get_settings()
+    try:
+        if settings.database_url:
+            from lib.store_postgis import MIGRATIONS, PostGISStore
+
+            store = PostGISStore(settings.database_url)
+            applied = store.migrate()
+            for migration in applied:
+                print(f"Applied migration {migration.number}: {migration.description}")
+            print(f"{store.key}: schema at migration {MIGRATIONS[-1].number}" + ("" if applied else ", nothing to do"))
+            store.dispose()
+        else:
+            from lib.store_gpkg import GeoPackageStore
+
+            store = GeoPackageStore(settings.store_path)
+            if store.migrate():
+                print(f"{store.path}: moved into the versioned layout as data version {store.data_version()}")
+            else:
+                print(f"{store.path}: already in the versioned layout (or not created yet), nothing to do")
+    except StoreNotReady as problem:
+        print(f"Cannot migrate: {problem}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def db_load_command(args) -> int:
+    """Copy a GeoPackage store's current layers into the configured database as one new version."""
+    import hashlib
+
+    from lib.store import SourceFile
+    from lib.store_gpkg import GeoPackageStore
+    from lib.store_postgis import PostGISStore
+
+    settings = get_settings()
+    if not settings.database_url:
+        print(
+            "No database configured: set GREAT_RETURN_DATABASE_URL (or database_url in the settings).", file=sys.stderr
+        )
+        return 2
+    path = Path(args.gpkg)
+    if not path.is_file():
+        print(f"{path} does not exist.", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    source = GeoPackageStore(path)
+    # A GeoPackage of the unversioned layout is read as it is: the file is never modified here.
+    legacy = source.needs_migration()
+    names = source.layer_names()
+    layers = {}
+    for number, name in enumerate(names):
+        _progress(f"reading {name}", number / (len(names) + 1))
+        layers[name] = source._legacy_layer(name) if legacy else source.read_layer(name)
+    metadata = source._legacy_tables()[0] if legacy else source.metadata()
+    for key in ("data_version", "updated_at"):
+        metadata.pop(key, None)
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    rows = sum(len(frame) for frame in layers.values())
+    _progress(
+        f"writing {rows:,} rows of {len(layers)} layers as one version"
+        + ("" if args.no_validate else ", validated first"),
+        len(names) / (len(names) + 1),
+    )
+    store = PostGISStore(settings.database_url)
+    try:
+        version = store.write_layers(
+            layers,
+            note=f"loaded from {path.name}",
+            metadata=metadata,
+            action="load",
+            source=SourceFile(path.name, digest.hexdigest()),
+            validate=not args.no_validate,
+        )
+    except InvalidDataError as error:
+        print(f"{path} has data that fails validation: {error}", file=sys.stderr)
+        return 3
+    finally:
+        store.dispose()
+    _progress(
+        f"loaded {path.name} into {store.key} as data version {version} in {time.perf_counter() - started:.1f} s", 1
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -61,6 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     doc = commands.add_parser("schema-doc", help="write the layer documentation generated from lib/schema.py")
     doc.add_argument("--out", default=str(GEODATA_DIR / "SCHEMA.md"))
     doc.set_defaults(run=schema_doc_command)
+    init = commands.add_parser("db-init", help="create or migrate the store's schema (database_url, else store_path)")
+    init.set_defaults(run=db_init_command)
+    load = commands.add_parser("db-load", help="copy a GeoPackage store's layers into the database as a new version")
+    load.add_argument("gpkg", help="the GeoPackage to copy (it is not modified)")
+    load.add_argument(
+        "--no-validate", action="store_true", help="skip validation (for a GeoPackage this dashboard wrote and checked)"
+    )
+    load.set_defaults(run=db_load_command)
     args = parser.parse_args(argv)
     return args.run(args)
 

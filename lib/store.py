@@ -427,9 +427,7 @@ class VersionedStore(ABC):
                 new_metadata = {**kept, **(metadata or {})}
                 totals = {k: sum(p.counts()[k] for p in plans) for k in ("added", "changed", "removed")}
                 if all(p.is_empty for p in plans) and head is not None and new_metadata == kept:
-                    writer.add_audit(
-                        AuditEntry(author, action, "unchanged", head, head, message=note, **base)
-                    )
+                    writer.add_audit(AuditEntry(author, action, "unchanged", head, head, message=note, **base))
                     return head
                 version = (head or 0) + 1
                 for plan in plans:
