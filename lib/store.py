@@ -298,7 +298,11 @@ class VersionedStore(ABC):
             .groupby("version")["text"]
             .agg("; ".join)
         )
-        versions = versions.drop(columns="metadata").sort_values("version", ascending=False)
+        versions = (
+            versions.drop(columns="metadata")
+            .astype({"version": "int64", "based_on": "Int64", "restored_from": "Int64"})
+            .sort_values("version", ascending=False)
+        )
         return versions.assign(changes=versions["version"].map(summary).fillna("")).reset_index(drop=True)
 
     def changes(self) -> pd.DataFrame:
@@ -307,7 +311,8 @@ class VersionedStore(ABC):
 
     def audit_log(self) -> pd.DataFrame:
         """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome."""
-        return self._table(AUDIT_TABLE)
+        log = self._table(AUDIT_TABLE)
+        return log.astype({"based_on": "Int64", "version": "Int64"}) if len(log) else log
 
     # -- writing -----------------------------------------------------------------------------
     def write_layers(
@@ -427,9 +432,7 @@ class VersionedStore(ABC):
                 new_metadata = {**kept, **(metadata or {})}
                 totals = {k: sum(p.counts()[k] for p in plans) for k in ("added", "changed", "removed")}
                 if all(p.is_empty for p in plans) and head is not None and new_metadata == kept:
-                    writer.add_audit(
-                        AuditEntry(author, action, "unchanged", head, head, message=note, **base)
-                    )
+                    writer.add_audit(AuditEntry(author, action, "unchanged", head, head, message=note, **base))
                     return head
                 version = (head or 0) + 1
                 for plan in plans:
@@ -492,6 +495,11 @@ def open_store(settings=None) -> VersionedStore:
         from lib.store_gpkg import GeoPackageStore
 
         store = GeoPackageStore(settings.store_path)
+    return remember(store)
+
+
+def remember(store: VersionedStore) -> VersionedStore:
+    """Keep ``store`` (or the one opened earlier with its key) for :func:`store_for_key`."""
     return _OPEN.setdefault(store.key, store)
 
 
