@@ -44,7 +44,8 @@ class Snapshot:
     def of(cls, store: VersionedStore) -> Snapshot:
         """``store`` at its current version (kept for the caches to find by key)."""
         store = remember(store)
-        return cls(store.cache_key(), store.data_version())
+        state = store.state()  # once: on PostGIS every call is a round trip
+        return cls(f"{store.key}#{state.instance}", state.version)
 
 
 def ensure_store() -> Snapshot:
@@ -61,7 +62,8 @@ def ensure_store() -> Snapshot:
     if getattr(store, "needs_migration", lambda: False)():
         with st.spinner(MIGRATING):
             store.migrate()
-    if not store.exists():
+    snapshot = Snapshot.of(store)
+    if snapshot.version is None:
         if settings.database_url:
             raise StoreNotReady(f"{store.key} holds no data yet: load some with `python -m lib.cli db-load`")
         bar = st.progress(0.0, text=BUILDING)
@@ -69,7 +71,7 @@ def ensure_store() -> Snapshot:
             settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=f"{BUILDING} {share:.0%}")
         )
         bar.empty()
-    snapshot = Snapshot.of(store)
+        snapshot = Snapshot.of(store)
     forget_other_versions(snapshot)
     return snapshot
 

@@ -211,10 +211,6 @@ class VersionedStore(ABC):
         """The current version (``None`` before the first write); caches are keyed on it."""
         return self.state().version
 
-    def cache_key(self) -> str:
-        """The store key with its instance: equal only for the same store with the same history."""
-        return f"{self.key}#{self.state().instance}"
-
     def _version(self, version: int | None) -> int:
         current = self.data_version()
         if current is None:
@@ -391,7 +387,7 @@ class VersionedStore(ABC):
             note=note or f"restored version {target}",
             author=author,
             action="restore",
-            metadata=self.metadata(target),
+            metadata=self._stored_metadata(target),
             replace_metadata=True,
             restored_from=target,
             expected_version=expected_version,
