@@ -217,9 +217,11 @@ class GeoPackageStore(VersionedStore):
             try:
                 if self._file_state() is not None:
                     shutil.copyfile(self.path, tmp)
+                    shutil.copymode(self.path, tmp)  # mkstemp's copy is private to its owner
                 else:
                     tmp.unlink()
                     _create_own_tables(tmp)
+                    tmp.chmod(0o666 & ~_umask())
                 yield _GeoPackageWriter(tmp)
                 os.replace(tmp, self.path)
             finally:
@@ -270,6 +272,12 @@ class GeoPackageStore(VersionedStore):
 
 
 _STATES: dict[tuple, StoreState] = {}
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _register(connection: sqlite3.Connection, table: str) -> None:

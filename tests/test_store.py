@@ -87,6 +87,12 @@ def test_a_write_replaces_the_file_whole_and_leaves_no_temporary_file(store):
     assert sorted(p.name for p in store.path.parent.iterdir()) == [store.path.name, f"{store.path.name}.lock"]
 
 
+def test_a_write_keeps_the_file_readable_by_whoever_could_read_it(store):
+    store.path.chmod(0o644)
+    store.write_layers({"returns": _returns().iloc[:1]}, note="one convoy corrected")
+    assert store.path.stat().st_mode & 0o777 == 0o644
+
+
 def test_a_failed_write_leaves_the_file_byte_for_byte(store, monkeypatch):
     before = store.path.read_bytes()
     real_write = pyogrio.write_dataframe
