@@ -24,6 +24,7 @@ from lib.filters import (
 from lib.i18n import DATE_FORMATS, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 from lib.search_box import place_search_box
+from lib.store import StoreNotReady
 from lib.widgets import show_link_notes, words_of_streamlit
 
 st.set_page_config(page_title="Great Return", page_icon=":house:", layout="wide")
@@ -35,13 +36,14 @@ except BoundariesUnavailable as problem:
     st.error(Translator()("app.boundaries_missing"))
     st.code(str(problem), language=None)
     st.stop()
-except NotImplementedError as problem:  # a configured store this version cannot open yet
-    st.error(str(problem))
+except StoreNotReady as problem:  # a database without data, a layout this version cannot read
+    st.error(Translator()("app.store_not_ready"))
+    st.code(str(problem), language=None)
     st.stop()
 
-metadata = load_metadata(str(store.path), store.data_version())
+metadata = load_metadata(store.key, store.version)
 data_date = date.fromisoformat(metadata["data_date"])
-choices = district_choices(str(store.path), store.data_version())
+choices = district_choices(store.key, store.version)
 defaults = default_filters(list(choices["district_id"]), data_date)
 
 # The URL is the source of truth for any filter not chosen in this session yet (first run, a link).

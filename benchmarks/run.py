@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -43,10 +42,10 @@ FILTER_CHANGE_DAYS = 90
 
 
 def _data_date(gpkg: Path) -> date:
-    """The data's last day, from the store's metadata table (read directly: no app code needed)."""
-    with sqlite3.connect(f"file:{gpkg}?mode=ro", uri=True) as connection:
-        row = connection.execute("SELECT value FROM metadata WHERE key = 'data_date'").fetchone()
-    return date.fromisoformat(json.loads(row[0]))
+    """The data's last day, from the store's metadata."""
+    from lib.store_gpkg import GeoPackageStore
+
+    return date.fromisoformat(GeoPackageStore(gpkg).metadata()["data_date"])
 
 
 def _with_param(path: str, key: str, value: str) -> str:

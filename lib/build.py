@@ -8,7 +8,7 @@ from lib import facts
 from lib.boundaries import BOUNDARIES_SOURCE, load_districts
 from lib.config import Settings
 from lib.demo import Progress, RealRecords, build_demo
-from lib.store import GeoPackageStore
+from lib.store import VersionedStore, open_store
 
 # Where each layer comes from. ``key`` names the messages that word it on screen
 # (``source.<key>``, ``licence.<key>``) and ``layers`` the layers it covers; the English text is
@@ -61,20 +61,22 @@ def build_store(
     seed: int | None = None,
     scale: float | None = None,
     progress: Progress | None = None,
-    store_path=None,
-) -> GeoPackageStore:
-    """Build every layer and write them to the GeoPackage in one atomic step."""
+    store: VersionedStore | None = None,
+) -> VersionedStore:
+    """Build every layer and write them to the store (the configured one by default) as one new
+    version: on a store with data, the rows that differ from the built ones are the change."""
     seed = settings.demo_seed if seed is None else seed
     scale = settings.demo_scale if scale is None else scale
     report = progress or (lambda message, share: None)
     report("Reading district boundaries and curated records", 0.0)
     real, name_matches = real_records(settings)
     layers = build_demo(real, seed=seed, scale=scale, progress=lambda m, s: report(m, 0.05 + 0.8 * s))
-    report("Checking and writing the GeoPackage", 0.9)
-    store = GeoPackageStore(store_path or settings.store_path)
+    report("Checking and writing the data", 0.9)
+    store = store or open_store(settings)
     store.write_layers(
         layers,
         note=f"built embedded data (seed {seed}, scale {scale:g})",
+        action="build",
         metadata={
             "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "data_date": real.data_date.strftime("%Y-%m-%d"),

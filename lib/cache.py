@@ -1,7 +1,9 @@
 """Streamlit's caches over lib/: layers and computations keyed on the data version.
 
-Cached functions take only hashable arguments (paths, ids, the data version, filter values),
-never a GeoDataFrame. Layers and what is built from them whole (daily totals, spatial joins) are
+Cached functions take only hashable arguments (the store's key, the data version, ids, filter
+values), never a GeoDataFrame or a file path: they find the store the router opened with
+:func:`lib.store.store_for_key` and read it at the version the page started from, so an entry
+holds what its key says even when a write lands during the run. Layers and what is built from them whole (daily totals, spatial joins) are
 shared between sessions without a copy (``st.cache_resource``; nothing changes them in place);
 small per-filter results are copied (``st.cache_data``). Every cache is bounded, and all of them
 are emptied together when the data version changes (:func:`forget_other_versions`).
@@ -24,30 +26,60 @@ from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
 from lib.i18n import Translator
 from lib.schema import ECONOMIC_REGIONS
-from lib.store import GeoPackageStore, open_store
+from lib.store import StoreNotReady, VersionedStore, open_store, remember, store_for_key
 
 # Before the first page the language is not known yet: the first start says it in all three.
 BUILDING = "Daxili məlumatlar qurulur · Building the embedded data · Сборка встроенных данных…"
+MIGRATING = "Məlumatlar yeni quruluşa köçürülür · Moving the data to the new layout · Перенос данных в новую структуру…"
 
 
-def ensure_store() -> GeoPackageStore:
-    """The store, built on first start (with a progress bar) when it does not exist yet."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The configured store at one data version: what a page run reads, and every cache's key."""
+
+    key: str
+    version: int
+
+    @classmethod
+    def of(cls, store: VersionedStore) -> Snapshot:
+        """``store`` at its current version (kept for the caches to find by key)."""
+        store = remember(store)
+        state = store.state()  # once: on PostGIS every call is a round trip
+        return cls(f"{store.key}#{state.instance}", state.version)
+
+
+def ensure_store() -> Snapshot:
+    """The configured store at its current version; the embedded GeoPackage is built on first start
+    (with a progress bar) or brought into the current layout when an older version wrote it.
+
+    Raises
+    ------
+    StoreNotReady
+        When a database has no data yet or a layout this version cannot read (says what to run).
+    """
     settings = get_settings()
     store = open_store(settings)
-    if not store.exists():
+    if getattr(store, "needs_migration", lambda: False)():
+        with st.spinner(MIGRATING):
+            store.migrate()
+    snapshot = Snapshot.of(store)
+    if snapshot.version is None:
+        if settings.database_url:
+            raise StoreNotReady(f"{store.key} holds no data yet: load some with `python -m lib.cli db-load`")
         bar = st.progress(0.0, text=BUILDING)
         build_store(
             settings, progress=lambda message, share: bar.progress(min(share, 1.0), text=f"{BUILDING} {share:.0%}")
         )
         bar.empty()
-    forget_other_versions(store.data_version())
-    return store
+        snapshot = Snapshot.of(store)
+    forget_other_versions(snapshot)
+    return snapshot
 
 
-_seen_versions: dict[str, str | None] = {"current": None}
+_seen_versions: dict[str, Snapshot | None] = {"current": None}
 
 
-def forget_other_versions(data_version: str | None) -> bool:
+def forget_other_versions(data_version: Snapshot | None) -> bool:
     """Clear every cache of this module when the data version differs from the last one seen.
 
     Entries are keyed on the version, so stale ones are never served; at 100x the data they
@@ -71,13 +103,15 @@ PREPARING = "Məlumatlar hazırlanır · Preparing the data · Подготов�
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=PREPARING)
 def load_layer(
-    store_path: str, layer: str, data_version: str, district_ids: tuple[str, ...] | None = None, geometry: bool = True
+    store_key: str, layer: str, data_version: int, district_ids: tuple[str, ...] | None = None, geometry: bool = True
 ) -> pd.DataFrame:
     """One layer of the store, optionally for some districts only, read once per data version and
     shared by every session without a copy: copying 100x the houses on every run cost more than
     the page. Nothing may change a frame in place (lib/ builds new frames; pandas' copy-on-write
     keeps derived frames apart from it)."""
-    frame = GeoPackageStore(store_path).read_layer(layer, district_ids=district_ids, geometry=geometry)
+    frame = store_for_key(store_key).read_layer(
+        layer, version=data_version, district_ids=district_ids, geometry=geometry
+    )
     _out_of_garbage_collection()
     return frame
 
@@ -92,9 +126,9 @@ def _out_of_garbage_collection() -> None:
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def load_metadata(store_path: str, data_version: str) -> dict:
+def load_metadata(store_key: str, data_version: int) -> dict:
     """The store's metadata: sources, data date, generator settings."""
-    return GeoPackageStore(store_path).metadata()
+    return store_for_key(store_key).metadata(data_version)
 
 
 # Programme-wide reference tables: a district filter would drop their whole-programme rows.
@@ -102,25 +136,24 @@ UNFILTERED_LAYERS = ("targets", "reported_figures")
 
 
 def load_layers(
-    store: GeoPackageStore, names: list[str], district_ids=None, without_geometry: tuple[str, ...] = ()
+    store: Snapshot, names: list[str], district_ids=None, without_geometry: tuple[str, ...] = ()
 ) -> dict[str, pd.DataFrame]:
-    """Several layers at once, all at the store's current data version; layers named in
+    """Several layers at once, all at the snapshot's data version; layers named in
     ``without_geometry`` are read without it (figures need none, and it is most of their weight)."""
-    version = store.data_version()
     ids = tuple(sorted(district_ids)) if district_ids is not None else None
     return {
         name: load_layer(
-            str(store.path), name, version, None if name in UNFILTERED_LAYERS else ids, name not in without_geometry
+            store.key, name, store.version, None if name in UNFILTERED_LAYERS else ids, name not in without_geometry
         )
         for name in names
     }
 
 
 @st.cache_data(ttl=3600, max_entries=8, show_spinner=False)
-def district_choices(store_path: str, data_version: str) -> pd.DataFrame:
+def district_choices(store_key: str, data_version: int) -> pd.DataFrame:
     """The return-area districts for the sidebar: ids, names and region, Karabakh first."""
-    districts = GeoPackageStore(store_path).read_layer("districts")
-    return_areas = pd.DataFrame(districts[districts["economic_region"].notna()].drop(columns="geometry"))
+    districts = store_for_key(store_key).read_layer("districts", version=data_version, geometry=False)
+    return_areas = pd.DataFrame(districts[districts["economic_region"].notna()])
     order = {region: i for i, region in enumerate(ECONOMIC_REGIONS)}
     return return_areas.sort_values(
         ["economic_region", "name_az"], key=lambda c: c.map(order) if c.name == "economic_region" else c
@@ -128,11 +161,11 @@ def district_choices(store_path: str, data_version: str) -> pd.DataFrame:
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
-def place_index(store_path: str, data_version: str) -> place_search.PlaceIndex:
+def place_index(store_key: str, data_version: int) -> place_search.PlaceIndex:
     """The place search's index of the return-area settlements and districts (those the sidebar
     offers), built once per data version so that a keystroke costs a lookup."""
-    settlements = load_layer(store_path, "settlements", data_version, None, False)
-    return place_search.build_index(settlements, district_choices(store_path, data_version))
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    return place_search.build_index(settlements, district_choices(store_key, data_version))
 
 
 def shared_filters():
@@ -154,7 +187,7 @@ class PageContext:
 
     filters: Filters
     t: Translator
-    store: GeoPackageStore
+    store: Snapshot
     metadata: dict
     settings: Settings
 
@@ -176,15 +209,15 @@ class PageContext:
 
     def totals(self, by: str = "district_id") -> daily_totals.DailyTotals:
         """The daily totals per district or settlement at the store's data version."""
-        return daily_totals_of(str(self.store.path), self.store.data_version(), self.metadata["data_date"], by)
+        return daily_totals_of(self.store.key, self.store.version, self.metadata["data_date"], by)
 
     def overview_figures(self) -> dict:
         """The overview's figures for the shared filters (:func:`overview_figures`)."""
         store, filters = self.store, self.filters
-        every_return_area = len(district_choices(str(store.path), store.data_version())) == len(filters.districts)
+        every_return_area = len(district_choices(store.key, store.version)) == len(filters.districts)
         return overview_figures(
-            str(store.path),
-            store.data_version(),
+            store.key,
+            store.version,
             tuple(filters.districts),
             filters.as_of,
             filters.since,
@@ -196,8 +229,8 @@ class PageContext:
         """A district's or settlement's figures for the shared filters (:func:`profile_figures`)."""
         store, filters = self.store, self.filters
         return profile_figures(
-            str(store.path),
-            store.data_version(),
+            store.key,
+            store.version,
             district_id,
             settlement_id,
             filters.as_of,
@@ -218,7 +251,7 @@ def page_context() -> PageContext:
         filters,
         Translator(filters.language),
         store,
-        load_metadata(str(store.path), store.data_version()),
+        load_metadata(store.key, store.version),
         get_settings(),
     )
 
@@ -227,26 +260,26 @@ def page_context() -> PageContext:
 FIGURES_WITHOUT_GEOMETRY = ("housing", "employment_projects", "returns", "infrastructure")
 
 
-def _all_layers(store_path: str, data_version: str, names=tuple(progress.LAYERS_NEEDED)) -> dict[str, pd.DataFrame]:
+def _all_layers(store_key: str, data_version: int, names=tuple(progress.LAYERS_NEEDED)) -> dict[str, pd.DataFrame]:
     return {
-        name: load_layer(store_path, name, data_version, None, name not in FIGURES_WITHOUT_GEOMETRY) for name in names
+        name: load_layer(store_key, name, data_version, None, name not in FIGURES_WITHOUT_GEOMETRY) for name in names
     }
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
 def daily_totals_of(
-    store_path: str, data_version: str, data_date: str, by: str = "district_id"
+    store_key: str, data_version: int, data_date: str, by: str = "district_id"
 ) -> daily_totals.DailyTotals:
     """Every additive figure per district (or settlement) on every day, built once per data version:
     changing the "as of" day is then a lookup (lib/daily_totals.py)."""
     names = ("districts", "settlements", *daily_totals.LAYERS_BY[by])
-    return daily_totals.daily_totals(_all_layers(store_path, data_version, names), data_date, by=by)
+    return daily_totals.daily_totals(_all_layers(store_key, data_version, names), data_date, by=by)
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
-def hazards_near_settlements(store_path: str, data_version: str) -> pd.DataFrame:
+def hazards_near_settlements(store_key: str, data_version: int) -> pd.DataFrame:
     """Hazard polygons near each settlement (the spatial join, which does not depend on the day)."""
-    layers = _all_layers(store_path, data_version, ("hazard_areas", "settlement_boundaries"))
+    layers = _all_layers(store_key, data_version, ("hazard_areas", "settlement_boundaries"))
     return spatial.hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"])
 
 
@@ -255,25 +288,25 @@ OVERVIEW_LAYERS = tuple(name for name in progress.LAYERS_NEEDED if name != "hous
 
 
 @st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
-def overview_layers(store_path: str, data_version: str, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+def overview_layers(store_key: str, data_version: int, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
     """The overview's layers for some districts, filtered in memory from the shared whole layers
     (once per district selection, not on every change of day)."""
-    layers = _all_layers(store_path, data_version, OVERVIEW_LAYERS)
+    layers = _all_layers(store_key, data_version, OVERVIEW_LAYERS)
     return selection.in_districts(layers, district_ids, keep_whole=UNFILTERED_LAYERS)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)  # the outermost cache shows it
 def overview_figures(
-    store_path: str, data_version: str, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
+    store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
 ) -> dict:
     """Everything the overview shows for one set of filters: lookups in the daily totals and
     small per-district tables, so that a change of day or districts takes milliseconds."""
-    layers = overview_layers(store_path, data_version, district_ids)
-    totals = daily_totals_of(store_path, data_version, data_date)
+    layers = overview_layers(store_key, data_version, district_ids)
+    totals = daily_totals_of(store_key, data_version, data_date)
     table = progress.district_progress(layers, as_of, data_date, totals)
-    pairs = hazards_near_settlements(store_path, data_version)
+    pairs = hazards_near_settlements(store_key, data_version)
     near = spatial.unreleased_pairs(pairs[pairs["settlement_id"].isin(layers["settlements"]["settlement_id"])], as_of)
-    by_settlement = daily_totals_of(store_path, data_version, data_date, "settlement_id")
+    by_settlement = daily_totals_of(store_key, data_version, data_date, "settlement_id")
     return {
         "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts, totals=totals),
         "table": table,
@@ -287,11 +320,11 @@ def overview_figures(
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def profile_figures(
-    store_path: str, data_version: str, district_id: str, settlement_id: str | None, as_of, since, data_date: str
+    store_key: str, data_version: int, district_id: str, settlement_id: str | None, as_of, since, data_date: str
 ) -> dict:
     """The profile's key figures and returns over time, for a district or one of its settlements."""
     layers = {
-        name: load_layer(store_path, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
+        name: load_layer(store_key, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
         for name in progress.LAYERS_NEEDED
     }
     scope = selection.profile_scope(layers, settlement_id)
@@ -305,7 +338,7 @@ def profile_figures(
             all_districts=False,
             keys=progress.PROFILE_KPIS,
             # a whole district's figures are in the shared daily totals; one settlement's are worked out
-            totals=None if settlement_id else daily_totals_of(store_path, data_version, data_date),
+            totals=None if settlement_id else daily_totals_of(store_key, data_version, data_date),
             settlement_id=settlement_id,
         ),
         "returns": series if series["families"].any() else None,

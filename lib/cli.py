@@ -1,4 +1,8 @@
-"""Command line: ``python -m lib.cli build-demo | schema-doc | db-init | db-load GPKG``."""
+"""Command line: ``python -m lib.cli build-demo | history | restore | db-init | db-load | schema-doc``.
+
+Every command works on the configured store (the GeoPackage, or PostGIS when
+``GREAT_RETURN_DATABASE_URL`` is set): see the README's *Configuration*.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from lib.boundaries import BoundariesUnavailable
 from lib.config import GEODATA_DIR, get_settings
-from lib.store import InvalidDataError
+from lib.store import ConflictError, InvalidDataError, StoreNotReady, VersionedStore, open_store
 
 
 def _progress(message: str, share: float) -> None:
@@ -20,24 +26,71 @@ def build_demo_command(args) -> int:
     from lib.build import build_store
 
     settings = get_settings()
-    path = Path(args.out) if args.out else settings.store_path
-    if args.if_missing and path.exists():
-        print(f"{path} exists; keeping it (delete it or run without --if-missing to rebuild).")
+    store = _store(args.out)
+    if getattr(store, "needs_migration", lambda: False)():
+        store.migrate()
+    if args.if_missing and store.exists():
+        print(
+            f"{store.key} has data (version {store.data_version()}); keeping it (run without --if-missing to rebuild)."
+        )
         return 0
     started = time.perf_counter()
     try:
-        store = build_store(settings, seed=args.seed, scale=args.scale, progress=_progress, store_path=path)
+        store = build_store(settings, seed=args.seed, scale=args.scale, progress=_progress, store=store)
     except BoundariesUnavailable as error:
         print(f"Cannot build the data: {error}", file=sys.stderr)
         return 2
     except InvalidDataError as error:
         print(f"The generated data failed validation (a bug): {error}", file=sys.stderr)
         return 3
-    size_mb = store.path.stat().st_size / 1e6
-    print(
-        f"Wrote {store.path} ({size_mb:.1f} MB) in {time.perf_counter() - started:.1f} s, "
-        f"data version {store.data_version()}"
-    )
+    size = f" ({store.path.stat().st_size / 1e6:.1f} MB)" if hasattr(store, "path") else ""
+    print(f"Wrote {store.key}{size} in {time.perf_counter() - started:.1f} s, data version {store.data_version()}")
+    return 0
+
+
+def _store(gpkg: str | None = None) -> VersionedStore:
+    """The configured store, or the GeoPackage at ``gpkg`` when one is named."""
+    if gpkg:
+        from lib.store_gpkg import GeoPackageStore
+
+        return GeoPackageStore(Path(gpkg))
+    return open_store(get_settings())
+
+
+def history_command(args) -> int:
+    store = _store(args.store)
+    history = store.history()
+    if history.empty:
+        print(f"{store.key} has no data versions yet.")
+        return 0
+    shown = history.head(args.limit)
+    print(f"Data versions of {store.key}, newest first (changes per layer: +added ~changed -removed):")
+    for row in shown.itertuples():
+        restored = f" (restored version {row.restored_from})" if pd.notna(row.restored_from) else ""
+        print(f"\n{row.version:>5}  {row.created_at}  {row.created_by}  {row.action}{restored}: {row.note}")
+        if row.changes:
+            print(f"       {row.changes}")
+    if len(history) > len(shown):
+        print(f"\n… {len(history) - len(shown)} older versions (--limit to see more)")
+    return 0
+
+
+def restore_command(args) -> int:
+    store = _store(args.store)
+    try:
+        before = store.data_version()
+        version = store.restore(args.version, note=args.note)
+    except KeyError as error:
+        print(f"Cannot restore: {error.args[0]}", file=sys.stderr)
+        return 2
+    except (ConflictError, StoreNotReady) as error:
+        print(f"Cannot restore: {error}", file=sys.stderr)
+        return 3
+    if version == before:
+        print(f"The data already is as it was at version {args.version}; nothing to restore.")
+        return 0
+    changes = store.history().iloc[0]["changes"]
+    print(f"Restored version {args.version} as the new version {version} ({changes}). Version {before} is kept.")
     return 0
 
 
@@ -51,7 +104,6 @@ def schema_doc_command(args) -> int:
 
 def db_init_command(args) -> int:
     """Create or migrate the configured store's schema (PostGIS) or layout (GeoPackage)."""
-    from lib.store import StoreNotReady
 
     settings = get_settings()
     try:
@@ -145,9 +197,18 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build-demo", help="build the embedded data (real records + demonstration data)")
     build.add_argument("--seed", type=int, default=None, help="random seed (default: setting demo_seed)")
     build.add_argument("--scale", type=float, default=None, help="volume multiplier (default: setting demo_scale)")
-    build.add_argument("--out", default=None, help="GeoPackage to write (default: setting store_path)")
-    build.add_argument("--if-missing", action="store_true", help="do nothing when the GeoPackage exists")
+    build.add_argument("--out", default=None, help="GeoPackage to write (default: the configured store)")
+    build.add_argument("--if-missing", action="store_true", help="do nothing when the store has data")
     build.set_defaults(run=build_demo_command)
+    history = commands.add_parser("history", help="list the data versions: when, who, why, rows changed per layer")
+    history.add_argument("--limit", type=int, default=20, help="how many versions to show (newest first)")
+    history.add_argument("--store", default=None, help="a GeoPackage to read instead of the configured store")
+    history.set_defaults(run=history_command)
+    restore = commands.add_parser("restore", help="make the data what it was at VERSION, as a new version")
+    restore.add_argument("version", type=int, help="the version to bring back (see `history`)")
+    restore.add_argument("--note", default=None, help="why (kept in the history)")
+    restore.add_argument("--store", default=None, help="a GeoPackage to change instead of the configured store")
+    restore.set_defaults(run=restore_command)
     doc = commands.add_parser("schema-doc", help="write the layer documentation generated from lib/schema.py")
     doc.add_argument("--out", default=str(GEODATA_DIR / "SCHEMA.md"))
     doc.set_defaults(run=schema_doc_command)

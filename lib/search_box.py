@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lib.cache import district_choices, place_index
+from lib.cache import Snapshot, district_choices, place_index
 from lib.i18n import Translator
 from lib.place_search import PlaceMatch, search_places
-from lib.store import GeoPackageStore
 
 PROFILE_PAGE = "pages/profile.py"
 RESULTS_SHOWN = 6
@@ -21,11 +20,10 @@ ICONS = {"settlement": ":material/location_on:", "district": ":material/map:"}
 _CHOSEN = "place_search_chosen"
 
 
-def place_search_box(store: GeoPackageStore, t: Translator) -> None:
+def place_search_box(store: Snapshot, t: Translator) -> None:
     """The search box and its results; a chosen result switches to the profile (and ends the run)."""
-    version = store.data_version()
-    index = place_index(str(store.path), version)
-    regions = district_choices(str(store.path), version).set_index("district_id")["economic_region"].to_dict()
+    index = place_index(store.key, store.version)
+    regions = district_choices(store.key, store.version).set_index("district_id")["economic_region"].to_dict()
     _search(index, regions, t)
 
 

@@ -211,10 +211,6 @@ class VersionedStore(ABC):
         """The current version (``None`` before the first write); caches are keyed on it."""
         return self.state().version
 
-    def cache_key(self) -> str:
-        """The store key with its instance: equal only for the same store with the same history."""
-        return f"{self.key}#{self.state().instance}"
-
     def _version(self, version: int | None) -> int:
         current = self.data_version()
         if current is None:
@@ -298,7 +294,11 @@ class VersionedStore(ABC):
             .groupby("version")["text"]
             .agg("; ".join)
         )
-        versions = versions.drop(columns="metadata").sort_values("version", ascending=False)
+        versions = (
+            versions.drop(columns="metadata")
+            .astype({"version": "int64", "based_on": "Int64", "restored_from": "Int64"})
+            .sort_values("version", ascending=False)
+        )
         return versions.assign(changes=versions["version"].map(summary).fillna("")).reset_index(drop=True)
 
     def changes(self) -> pd.DataFrame:
@@ -307,7 +307,8 @@ class VersionedStore(ABC):
 
     def audit_log(self) -> pd.DataFrame:
         """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome."""
-        return self._table(AUDIT_TABLE)
+        log = self._table(AUDIT_TABLE)
+        return log.astype({"based_on": "Int64", "version": "Int64"}) if len(log) else log
 
     # -- writing -----------------------------------------------------------------------------
     def write_layers(
@@ -386,7 +387,7 @@ class VersionedStore(ABC):
             note=note or f"restored version {target}",
             author=author,
             action="restore",
-            metadata=self.metadata(target),
+            metadata=self._stored_metadata(target),
             replace_metadata=True,
             restored_from=target,
             expected_version=expected_version,
@@ -490,6 +491,11 @@ def open_store(settings=None) -> VersionedStore:
         from lib.store_gpkg import GeoPackageStore
 
         store = GeoPackageStore(settings.store_path)
+    return remember(store)
+
+
+def remember(store: VersionedStore) -> VersionedStore:
+    """Keep ``store`` (or the one opened earlier with its key) for :func:`store_for_key`."""
     return _OPEN.setdefault(store.key, store)
 
 

@@ -48,7 +48,7 @@ from lib.versioning import ROW_HASH, VALID_FROM, VALID_TO, LayerPlan, empty_laye
 INFO_TABLE = "store_info"
 # The store's own tables: attribute tables registered in gpkg_contents, as the standard asks.
 OWN_TABLES = {
-    INFO_TABLE: "key TEXT PRIMARY KEY NOT NULL, value TEXT",
+    INFO_TABLE: "fid INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, value TEXT",
     VERSIONS_TABLE: (
         "version INTEGER PRIMARY KEY NOT NULL, created_at TEXT NOT NULL, created_by TEXT NOT NULL, "
         "action TEXT NOT NULL, note TEXT, based_on INTEGER, restored_from INTEGER, metadata TEXT"
@@ -217,9 +217,11 @@ class GeoPackageStore(VersionedStore):
             try:
                 if self._file_state() is not None:
                     shutil.copyfile(self.path, tmp)
+                    shutil.copymode(self.path, tmp)  # mkstemp's copy is private to its owner
                 else:
                     tmp.unlink()
                     _create_own_tables(tmp)
+                    tmp.chmod(0o666 & ~_umask())
                 yield _GeoPackageWriter(tmp)
                 os.replace(tmp, self.path)
             finally:
@@ -272,6 +274,12 @@ class GeoPackageStore(VersionedStore):
 _STATES: dict[tuple, StoreState] = {}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _register(connection: sqlite3.Connection, table: str) -> None:
     connection.execute(
         "INSERT OR REPLACE INTO gpkg_contents (table_name, data_type, identifier, last_change) "
@@ -291,7 +299,7 @@ def _create_own_tables(path: Path) -> None:
         for table, columns in OWN_TABLES.items():
             connection.execute(f'CREATE TABLE "{table}" ({columns})')
             _register(connection, table)
-        connection.executemany(f"INSERT INTO {INFO_TABLE} VALUES (?, ?)", info.itertuples(index=False))
+        connection.executemany(f"INSERT INTO {INFO_TABLE} (key, value) VALUES (?, ?)", info.itertuples(index=False))
 
 
 def _insert_audit(connection: sqlite3.Connection, entry: AuditEntry) -> None:

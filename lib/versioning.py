@@ -122,12 +122,13 @@ def plan_layer(
     rows = complete_columns(layer, new)
     # rows read back from the store (a restore) bring the hashes they were stored with
     rows = rows.assign(**{ROW_HASH: new[ROW_HASH].to_numpy() if ROW_HASH in new else row_hashes(layer, rows)})
-    held = pd.Series(current[ROW_HASH].to_numpy(), index=pd.Index(current[id_field].astype("str")))
-    ids = pd.Index(rows[id_field].astype("str"))
+    # plain object indexes: pandas' Arrow-backed strings look values up one by one in Python
+    held = pd.Series(current[ROW_HASH].to_numpy(), index=pd.Index(current[id_field].astype("str"), dtype=object))
+    ids = pd.Index(rows[id_field].astype("str"), dtype=object)
     known = ids.isin(held.index)
     same = np.zeros(len(rows), dtype=bool)
     same[known] = held.reindex(ids[known]).to_numpy() == rows[ROW_HASH].to_numpy()[known]
-    removed = pd.Index([], dtype="str")
+    removed = pd.Index([], dtype=object)
     if mode == "replace":
         gone = held.index[~held.index.isin(ids)]
         removed = gone if removable is None else gone[gone.isin(pd.Index(list(removable)))]

@@ -1,6 +1,8 @@
-"""The GeoPackage store: round trip, filters, all-or-nothing writes, metadata and the standard."""
+"""What is particular to the GeoPackage engine (the rest: tests/test_store_contract.py): the file
+replaced whole, history tables, the unversioned layout migrated, and the standard."""
 
 import runpy
+import sqlite3
 import sys
 
 import pandas as pd
@@ -11,7 +13,7 @@ import pyogrio
 from geopandas.testing import assert_geodataframe_equal
 from shapely.geometry import Point, Polygon
 
-from lib.store import InvalidDataError
+from lib.store import StoreNotReady
 from lib.store_gpkg import GeoPackageStore
 from tests.availability import NO_GDAL_UTILS, require_module
 
@@ -78,71 +80,67 @@ def store(tmp_path):
     return store
 
 
-def test_layers_round_trip_unchanged(store):
-    assert_geodataframe_equal(store.read_layer("settlements"), _settlements(), check_dtype=False, check_like=True)
-    pd.testing.assert_frame_equal(store.read_layer("returns"), _returns(), check_dtype=False)
+def test_a_write_replaces_the_file_whole_and_leaves_no_temporary_file(store):
+    before = store.path.stat().st_ino
+    store.write_layers({"returns": _returns().iloc[:1]}, note="one convoy corrected")
+    assert store.path.stat().st_ino != before  # a new file moved over the old one, never edited in place
+    assert sorted(p.name for p in store.path.parent.iterdir()) == [store.path.name, f"{store.path.name}.lock"]
 
 
-def test_district_filter_reaches_settlement_level_layers_through_ids(store):
-    assert list(store.read_layer("settlements", district_ids=["AZ-ZAN"])["settlement_id"]) == ["AZ-ZAN-aghali"]
-    assert store.read_layer("returns", district_ids=["AZ-ZAN"]).empty
-    assert len(store.read_layer("returns", district_ids=["AZ-LAC"])) == 2
+def test_a_write_keeps_the_file_readable_by_whoever_could_read_it(store):
+    store.path.chmod(0o644)
+    store.write_layers({"returns": _returns().iloc[:1]}, note="one convoy corrected")
+    assert store.path.stat().st_mode & 0o777 == 0o644
 
 
-def test_bbox_filter_returns_only_features_inside(store):
-    found = store.read_layer("settlements", bbox=(46.0, 39.0, 47.0, 40.0))
-    assert list(found["settlement_id"]) == ["AZ-LAC-sus"]
-
-
-def test_every_write_changes_the_data_version_and_is_logged(store):
-    before = store.data_version()
-    after = store.write_layers({"returns": _returns().iloc[:1]}, note="one convoy corrected")
-    assert after != before and store.data_version() == after
-    log = store.change_log()
-    assert list(log["note"]) == ["fixture", "one convoy corrected"]
-    assert log["rows"].iloc[-1] == 1 and log["layers"].iloc[-1] == "returns"
-    assert len(store.read_layer("settlements")) == 2  # layers not written are kept
-
-
-def test_invalid_data_writes_nothing_and_names_the_problem(store):
-    before = store.path.read_bytes()
-    bad = _returns()
-    bad.loc[1, "families"] = -5
-    bad.loc[0, "settlement_id"] = "AZ-LAC-atlantis"
-    with pytest.raises(InvalidDataError) as raised:
-        store.write_layers({"returns": bad}, note="bad import")
-    messages = [str(p) for p in raised.value.problems]
-    assert any("e2" in m and "families" in m for m in messages)
-    assert any("unknown settlement 'AZ-LAC-atlantis'" in m for m in messages)
-    assert store.path.read_bytes() == before
-
-
-def test_failed_write_midway_leaves_previous_data_intact(store, monkeypatch):
+def test_a_failed_write_leaves_the_file_byte_for_byte(store, monkeypatch):
     before = store.path.read_bytes()
     real_write = pyogrio.write_dataframe
-    calls = []
 
-    def write_then_fail(*args, **kwargs):
+    def fail_on_second(*args, calls=[], **kwargs):  # noqa: B006 (counts calls across this test)
         calls.append(kwargs.get("layer"))
         if len(calls) == 2:
             raise OSError("disk full")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(pyogrio, "write_dataframe", write_then_fail)
+    monkeypatch.setattr(pyogrio, "write_dataframe", fail_on_second)
+    returns = _returns().assign(persons=1)
     with pytest.raises(OSError, match="disk full"):
-        store.write_layers({"returns": _returns(), "settlements": _settlements()}, note="interrupted")
+        store.write_layers({"returns": returns, "settlements": _settlements().assign(planned_households=1)}, note="x")
     assert store.path.read_bytes() == before
-    assert [p.name for p in store.path.parent.iterdir()] == [store.path.name]  # no temporary file left
 
 
-def test_metadata_keeps_what_the_writer_gave(store):
-    store.write_layers({"returns": _returns()}, note="x", metadata={"sources": [{"layer": "returns"}]})
-    meta = store.metadata()
-    assert meta["sources"] == [{"layer": "returns"}]
-    assert meta["data_version"] == store.data_version()
+def test_history_keeps_only_the_rows_a_version_ended(store):
+    changed = _returns()
+    changed.loc[0, "families"] = 21
+    store.write_layers({"returns": changed}, note="one convoy corrected")
+    with sqlite3.connect(store.path) as connection:
+        history = connection.execute("SELECT event_id, valid_from, valid_to FROM returns_history").fetchall()
+        current = connection.execute("SELECT count(*) FROM returns").fetchone()[0]
+    assert history == [("e1", 1, 2)] and current == 2
 
 
-def test_geopackage_passes_gdal_validator(store, capsys):
+def test_a_geopackage_of_the_unversioned_layout_is_kept_as_version_one(tmp_path):
+    legacy = tmp_path / "old.gpkg"
+    pyogrio.write_dataframe(_districts(), legacy, layer="districts")
+    pyogrio.write_dataframe(_settlements(), legacy, layer="settlements")
+    meta = pd.DataFrame({"key": ["data_date", "data_version"], "value": ['"2024-06-01"', '"abc"']})
+    pyogrio.write_dataframe(meta, legacy, layer="metadata")
+    log = pd.DataFrame({"changed_at": ["2024-06-01"], "changed_by": ["me"], "note": ["built"]})
+    pyogrio.write_dataframe(log, legacy, layer="change_log")
+    store = GeoPackageStore(legacy)
+    with pytest.raises(StoreNotReady, match="db-init"):
+        store.data_version()
+    assert store.migrate() and not store.needs_migration()
+    assert store.data_version() == 1 and store.metadata()["data_date"] == "2024-06-01"
+    assert "me: built" in store.history().iloc[0]["note"]
+    assert_geodataframe_equal(store.read_layer("districts"), _districts(), check_like=True, check_dtype=False)
+
+
+def test_geopackage_with_versions_and_history_passes_gdal_validator(store, capsys):
+    changed = _settlements().assign(planned_households=[1, 2])
+    store.write_layers({"settlements": changed, "returns": _returns().iloc[:1]}, note="changes")
+    store.restore(1)
     validator = require_module("osgeo_utils.samples.validate_gpkg", NO_GDAL_UTILS)
     sys_argv = sys.argv
     try:

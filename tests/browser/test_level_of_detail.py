@@ -20,8 +20,10 @@ COUNT_BY_LAYER = """() => {
 @pytest.fixture(scope="module")
 def store_x10(settings, tmp_path_factory):
     from lib.build import build_store
+    from lib.store_gpkg import GeoPackageStore
 
-    return build_store(settings, scale=10, store_path=tmp_path_factory.mktemp("x10") / "great_return_x10.gpkg")
+    store = GeoPackageStore(tmp_path_factory.mktemp("x10") / "great_return_x10.gpkg")
+    return build_store(settings, scale=10, store=store)
 
 
 def test_zooming_into_a_settlement_shows_its_houses_and_hazard_polygons(start_app, offline_page, store_x10, settings):
