@@ -294,3 +294,39 @@ def test_db_load_copies_every_layer_as_one_version(tmp_path, configured, capsys)
         assert audit["rows_added"] == sum(len(f) for f in tiny_layers().values())
     finally:
         store.dispose()
+
+
+def test_db_load_reads_a_geopackage_of_the_unversioned_layout_without_changing_it(tmp_path, configured, capsys):
+    import pyogrio
+
+    legacy = tmp_path / "old.gpkg"
+    for name in ("districts", "settlements"):
+        pyogrio.write_dataframe(tiny_layers()[name], legacy, layer=name)
+    metadata = pd.DataFrame({"key": ["data_date", "data_version"], "value": ['"2024-06-01"', '"abc"']})
+    pyogrio.write_dataframe(metadata, legacy, layer="metadata")
+    before = legacy.read_bytes()
+    assert cli(["db-load", str(legacy)]) == 0
+    assert legacy.read_bytes() == before
+    store = PostGISStore(configured)
+    try:
+        assert store.layer_names() == ["districts", "settlements"]
+        assert store.metadata()["data_date"] == "2024-06-01"
+        assert len(store.read_layer("settlements")) == 2
+    finally:
+        store.dispose()
+
+
+def test_db_load_refuses_invalid_data_and_writes_nothing(tmp_path, configured, capsys):
+    import pyogrio
+
+    broken = tmp_path / "broken.gpkg"
+    settlements = tiny_layers()["settlements"].assign(district_id=["AZ-LAC", "AZ-NOWHERE"])
+    pyogrio.write_dataframe(tiny_layers()["districts"], broken, layer="districts")
+    pyogrio.write_dataframe(settlements, broken, layer="settlements")
+    assert cli(["db-load", str(broken)]) == 3
+    assert "AZ-NOWHERE" in capsys.readouterr().err
+    store = PostGISStore(configured)
+    try:
+        assert store.data_version() is None
+    finally:
+        store.dispose()
