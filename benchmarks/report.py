@@ -12,6 +12,19 @@ from statistics import median
 
 NAIVE = "naive"
 MB = 1e6
+GPKG, POSTGIS = "gpkg", "postgis"
+ENGINE_NAMES = {GPKG: "GeoPackage", POSTGIS: "PostGIS"}
+
+
+def engine(result: dict) -> str:
+    """The engine a result was measured on (results of older runs: the GeoPackage)."""
+    return result.get("engine", GPKG)
+
+
+def name(result: dict) -> str:
+    """A result's name in the targets' figures: page and scale, and the engine unless the GeoPackage."""
+    suffix = "" if engine(result) == GPKG else f" {ENGINE_NAMES[engine(result)]}"
+    return f"{result['page']} {result['scale']:g}x{suffix}"
 
 
 @dataclass
@@ -127,6 +140,7 @@ def _first_render(result: dict) -> tuple[float | None, float | None]:
 COLUMNS = [
     "page",
     "scale",
+    "engine",
     "cold server s",
     "cold map drawn s",
     "warm server s",
@@ -145,7 +159,7 @@ COLUMNS = [
 
 def results_table(results: list[dict]) -> str:
     """The markdown table: a row per page and scale, ratios against the naive page at that scale."""
-    naive = {r["scale"]: r for r in results if r["page"] == NAIVE}
+    naive = {r["scale"]: r for r in results if r["page"] == NAIVE and engine(r) == GPKG}
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for result in results:
         timeout_s = result.get("timeout_s", 0)
@@ -191,7 +205,8 @@ def results_table(results: list[dict]) -> str:
                     _ratio(naive_map, ours_map),
                 ]
         cells.append((problem(result) or "").replace("|", "\\|"))
-        lines.append("| " + " | ".join([result["page"], f"{result['scale']:g}x", *cells]) + " |")
+        row = [result["page"], f"{result['scale']:g}x", ENGINE_NAMES[engine(result)], *cells]
+        lines.append("| " + " | ".join(row) + " |")
     return "\n".join(lines)
 
 
@@ -223,17 +238,18 @@ def _verdict(checks: list[tuple[str, bool | None]]) -> tuple[bool | None, str]:
     return (not failed), ("; ".join(failed) if failed else "; ".join(label for label, _ in known))
 
 
-def check_targets(results: list[dict]) -> list[Target]:
-    """Each target of the issue judged on the results (None when the scale it needs was not run)."""
+def check_targets(results: list[dict], sizes: list[dict] | None = None) -> list[Target]:
+    """Each target of the issue judged on the results (None when the scale it needs was not run),
+    and on the store sizes after the imports (:func:`size_table`) when measured."""
     targets = []
 
     # 1. Map payload at 100x, and its growth from 1x.
     checks = []
     for r in _ours(results, 100):
         size = value(load(r, "cold"), "map_bytes")
-        label = f"{r['page']} {size / MB:.2f} MB" if size is not None else f"{r['page']} not measured"
+        label = f"{name(r)} {size / MB:.2f} MB" if size is not None else f"{name(r)} not measured"
         checks.append((label, None if size is None else size <= 2 * MB))
-        small = next((s for s in _ours(results, 1) if s["page"] == r["page"]), None)
+        small = next((s for s in _ours(results, 1) if s["page"] == r["page"] and engine(s) == engine(r)), None)
         small_size = value(load(small, "cold"), "map_bytes") if small else None
         if size is not None and small_size:
             growth = size / small_size
@@ -247,14 +263,12 @@ def check_targets(results: list[dict]) -> list[Target]:
     checks = []
     for r in _ours(results):
         server = filter_change(r)
-        label = (
-            f"{r['page']} {r['scale']:g}x {server:.2f} s" if server is not None else f"{r['page']} {r['scale']:g}x –"
-        )
+        label = f"{name(r)} {server:.2f} s" if server is not None else f"{name(r)} –"
         checks.append((label, None if server is None else server < 0.3))
     met, detail = _verdict(checks)
     targets.append(Target("warm filter change < 300 ms server time",
                           "server time of the first script run after reopening the page with another as_of date "
-                          "on a warm server (median of the filter loads, each another day), every page and scale",
+                          "on a warm server (median of the filter loads, each another day), every page, scale and engine",
                           met, detail))  # fmt: skip
 
     # 3. Map drawn within 2 s of page open.
@@ -263,51 +277,66 @@ def check_targets(results: list[dict]) -> list[Target]:
         drawn = warm(r, "map_drawn_s")
         cold = load(r, "cold")
         if drawn is None and cold and (cold.get("timeout") or cold.get("failure")):
-            checks.append((f"{r['page']} {r['scale']:g}x did not finish", False))
+            checks.append((f"{name(r)} did not finish", False))
             continue
-        label = f"{r['page']} {r['scale']:g}x {drawn:.2f} s" if drawn is not None else f"{r['page']} {r['scale']:g}x –"
+        label = f"{name(r)} {drawn:.2f} s" if drawn is not None else f"{name(r)} –"
         checks.append((label, None if drawn is None else drawn <= 2))
     met, detail = _verdict(checks)
     targets.append(Target("map drawn within 2 s of page open",
                           "warm load (running server, browser cache warm): navigation start → last map feature "
-                          "painted ≤ 2 s, every page and scale", met, detail))  # fmt: skip
+                          "painted ≤ 2 s, every page, scale and engine", met, detail))  # fmt: skip
 
     # 4. Server memory.
     checks = [
-        (f"{r['page']} {r['scale']:g}x {r['peak_rss_mb']:.0f} MB", r["peak_rss_mb"] < 2000)
+        (f"{name(r)} {r['peak_rss_mb']:.0f} MB", r["peak_rss_mb"] < 2000)
         for r in _ours(results)
         if r.get("peak_rss_mb") is not None
     ]
     met, detail = _verdict(checks)
-    targets.append(Target("server memory < 2 GB", "peak RSS (VmHWM) of the server process < 2000 MB, every page and scale",
+    targets.append(Target("server memory < 2 GB", "peak RSS (VmHWM) of the server process < 2000 MB, every page, scale and engine",
                           met, detail))  # fmt: skip
 
     # 5. First render against the naive page at 10x.
     base = next((r for r in results if r["page"] == NAIVE and r["scale"] == 10 and not r.get("skipped")), None)
+    suffix = lambda r: "" if engine(r) == GPKG else f" {ENGINE_NAMES[engine(r)]}"  # noqa: E731
     checks = []
     if base is not None:
         naive_cold, naive_bound = _first_render(base)
         for r in _ours(results, 10):
             ours_cold, _ = _first_render(r)
             if ours_cold is None:
-                checks.append((f"{r['page']} did not draw", False))
+                checks.append((f"{r['page']}{suffix(r)} did not draw", False))
             elif naive_cold is not None:
-                checks.append((f"{r['page']} ×{naive_cold / ours_cold:.1f}", naive_cold / ours_cold >= 10))
+                checks.append((f"{r['page']}{suffix(r)} ×{naive_cold / ours_cold:.1f}", naive_cold / ours_cold >= 10))
             elif naive_bound is not None:
                 ratio = naive_bound / ours_cold
-                checks.append((f"{r['page']} >×{ratio:.1f} (naive timed out)", True if ratio >= 10 else None))
+                checks.append(
+                    (f"{r['page']}{suffix(r)} >×{ratio:.1f} (naive timed out)", True if ratio >= 10 else None)
+                )
     met, detail = _verdict(checks)
     targets.append(Target("at 10x ≥ 10× faster first render than naive",
                           "cold load (fresh server and browser): naive map-drawn time / ours ≥ 10 at 10x",
                           met, detail))  # fmt: skip
 
     # 6. Overview at 1x, warm.
-    overview = next((r for r in _ours(results, 1) if r["page"] == "overview"), None)
+    overview = next((r for r in _ours(results, 1) if r["page"] == "overview" and engine(r) == GPKG), None)
     settled = warm(overview, "settled_s") if overview else None
     met = None if settled is None else settled <= 1.5
     targets.append(Target("at 1x overview fully drawn within 1.5 s warm",
                           "warm load of / at 1x: navigation start → last script run finished and map painted ≤ 1.5 s",
                           met, "not measured" if settled is None else f"{settled:.2f} s"))  # fmt: skip
+
+    # 7. The store after twenty imports.
+    checks = []
+    for size in sizes or []:
+        ratio = size_ratio(size)
+        label = f"{ENGINE_NAMES[size['engine_key']]} ×{ratio:.2f}" if ratio else f"{ENGINE_NAMES[size['engine_key']]} –"
+        checks.append((label, None if ratio is None else ratio < 2))
+    met, detail = _verdict(checks)
+    count = (sizes or [{}])[0].get("imports", [])
+    targets.append(Target(f"{len(count) or 20} imports of 1% each leave the store well under twice its size",
+                          "store size after the imports / before (GeoPackage file; PostGIS tables) < 2, each engine",
+                          met, detail))  # fmt: skip
     return targets
 
 
@@ -316,4 +345,129 @@ def targets_text(targets: list[Target]) -> str:
     lines = ["| target | how it is judged | result | figures |", "|---|---|---|---|"]
     for target in targets:
         lines.append(f"| {target.name} | {target.rule} | **{mark[target.met]}** | {target.detail} |")
+    return "\n".join(lines)
+
+
+# --- the engines side by side, concurrency, store size --------------------------------------------
+
+ENGINE_COLUMNS = [
+    ("cold server s", lambda r: value(load(r, "cold"), "server_s")),
+    ("warm server s", lambda r: warm(r, "server_s")),
+    ("filter change server s", filter_change),
+    ("warm map drawn s", lambda r: warm(r, "map_drawn_s")),
+    ("map MB", lambda r: (value(load(r, "cold"), "map_bytes") or 0) / MB or None),
+    ("peak server RSS MB", lambda r: r.get("peak_rss_mb")),
+]
+
+
+def engines_table(results: list[dict], scale: float) -> str:
+    """Our pages at ``scale`` with each figure on the GeoPackage and on PostGIS side by side."""
+    by = {(r["page"], engine(r)): r for r in results if r["scale"] == scale and r["page"] != NAIVE}
+    pages = list(dict.fromkeys(page for page, _ in by))
+    header = ["page"] + [f"{label} {ENGINE_NAMES[e]}" for label, _ in ENGINE_COLUMNS for e in (GPKG, POSTGIS)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for page in pages:
+        cells = [page]
+        for label, get in ENGINE_COLUMNS:
+            for e in (GPKG, POSTGIS):
+                result = by.get((page, e))
+                number = get(result) if result and not result.get("skipped") else None
+                cells.append(_number(number, 0 if "RSS" in label else 2))
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def load_text(loaded: dict | None) -> str:
+    if not loaded:
+        return "PostGIS was not loaded in this run."
+    if loaded.get("failure"):
+        return f"Loading PostGIS failed: {loaded['failure']}"
+    return (
+        f"`python -m lib.cli db-init` {loaded['init_s']:.1f} s, then `python -m lib.cli db-load` of the "
+        f"{loaded['scale']:g}x GeoPackage ({loaded['gpkg_mb']:.0f} MB) {loaded['load_s']:.1f} s "
+        f"(peak RSS {loaded['peak_rss_mb']:.0f} MB); database {loaded['database_mb']:.0f} MB "
+        "(`pg_database_size`, PostGIS's own tables included)."
+    )
+
+
+def concurrency_table(scenarios: list[dict]) -> str:
+    """One row per scenario: sessions at once against warm servers, server time per session."""
+    header = ["engine", "app processes", "sessions at once", "one session alone, warm s", "median s", "95th percentile s",
+              "slowest s", "all answered after s", "peak server RSS MB", "notes"]  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for s in scenarios:
+        notes = []
+        if s.get("failure"):
+            notes.append(s["failure"])
+        if s.get("timeouts"):
+            notes.append(f"{s['timeouts']} session(s) timed out")
+        if s.get("finished") is not None and s["finished"] < s["sessions_at_once"] and not s.get("timeouts"):
+            notes.append(f"{s['sessions_at_once'] - s['finished']} session(s) did not finish")
+        for problem in (s.get("exceptions") or []) + (s.get("warm_alone_problems") or []):
+            notes.append(f"error on page: {' '.join(problem.split())[:120]}")
+        warm_alone = [v for v in s.get("warm_alone_s", []) if v is not None]
+        rss = [m for m in s.get("peak_rss_mb", []) if m]
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    ENGINE_NAMES[s["engine"]],
+                    str(s["processes"]),
+                    f"{s['sessions_at_once']}"
+                    + (f" ({s['sessions_at_once'] // s['processes']} each)" if s["processes"] > 1 else ""),
+                    ", ".join(f"{v:.2f}" for v in warm_alone) or "–",
+                    _number(s.get("server_s_median")),
+                    _number(s.get("server_s_p95")),
+                    _number(s.get("server_s_max")),
+                    _number(s.get("all_done_s")),
+                    ", ".join(f"{m:.0f}" for m in rss) or "–",
+                    "; ".join(dict.fromkeys(notes)).replace("|", "\\|"),
+                ]
+            )
+            + " |"
+        )
+    return "\n".join(lines)
+
+
+def size_ratio(size: dict) -> float | None:
+    try:
+        return size["after"]["bytes"] / size["before"]["bytes"]
+    except (KeyError, TypeError, ZeroDivisionError):
+        return None
+
+
+def size_table(sizes: list[dict]) -> str:
+    """One row per engine: the store before and after the imports, and the time per import."""
+    header = ["engine", "imports", "rows changed per import", "store MB before", "store MB after", "after / before",
+              "median s per import", "notes"]  # fmt: skip
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for size in sizes:
+        if size.get("failure"):
+            lines.append(f"| {ENGINE_NAMES[size['engine_key']]} | – | – | – | – | – | – | {size['failure'][:300]} |")
+            continue
+        imports = size["imports"]
+        notes = []
+        if "after_vacuum" in size:
+            notes.append(
+                f"after VACUUM {size['after_vacuum']['bytes'] / MB:.0f} MB; dead rows before it "
+                f"{size['after']['dead_tuples']:,}"
+            )
+        if size["after"].get("free_bytes") is not None:
+            notes.append(f"of which free pages {size['after']['free_bytes'] / MB:.1f} MB")
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    ENGINE_NAMES[size["engine_key"]],
+                    str(len(imports)),
+                    f"{median(i['rows'] for i in imports):,.0f} ({size['share']:.0%} of {size['rows_in_changed_layers']:,})",
+                    f"{size['before']['bytes'] / MB:.0f}",
+                    f"{size['after']['bytes'] / MB:.0f}",
+                    f"×{size_ratio(size):.2f}",
+                    f"{median(i['seconds'] for i in imports):.1f}",
+                    "; ".join(notes),
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)

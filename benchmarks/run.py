@@ -1,10 +1,15 @@
-"""Benchmark: the dashboard's pages against a naive Folium page at 1x, 10x and 100x the data.
+"""Benchmark: the dashboard's pages against a naive Folium page at 1x, 10x and 100x the data,
+on the GeoPackage and on PostGIS.
 
 ``python -m benchmarks.run`` (``make bench``) builds (or reuses) the demonstration data at each
 scale, then for every scale and page starts a fresh ``streamlit run`` server, opens the page in
 headless Chromium (cold), opens it again (warm, ``--warm`` times), opens it once more with another
-"as of" date (a filter change on a warm server), reads the server's peak memory and stops it. It
-prints one markdown table, the issue's targets with whether each is met, and writes
+"as of" date (a filter change on a warm server), reads the server's peak memory and stops it.
+At 100x (``--engine-scale``) it does the same on PostGIS (the GeoPackage loaded with ``lib.cli
+db-load`` into a throwaway cluster), opens the overview in 20 sessions at once against one server
+process on each engine and against two on PostGIS (:mod:`benchmarks.concurrency`), and makes
+twenty imports of 1% of the rows into a copy of each store (:mod:`benchmarks.imports`). It
+prints markdown tables, the issue's targets with whether each is met, and writes
 ``benchmarks/out/results.md`` and ``benchmarks/out/results.json``. ``benchmarks/README.md`` says
 what every figure means.
 """
@@ -15,16 +20,20 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import ExitStack
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from statistics import median
 
-from benchmarks import report
+from benchmarks import concurrency, report
 from benchmarks.browser import CHROMIUM
 from benchmarks.data import OUT_DIR, PROJECT_ROOT, boundaries_env, ensure_data
+from benchmarks.report import GPKG, NAIVE, POSTGIS
 from benchmarks.server import StreamlitServer, naive_app_path
 
 # Page name -> URL path. The explorer opens on one district (Lachin), as a coordinator would.
@@ -39,6 +48,12 @@ PAGES = {
 STREAMLIT_MAX_MESSAGE_BYTES = 200e6
 # How far before the data's last day the filter-change load sets "as of".
 FILTER_CHANGE_DAYS = 90
+# The parts of the benchmark (--only) and the engines (--engines).
+PARTS = ("pages", "concurrency", "size")
+ENGINES = (GPKG, POSTGIS)
+# Concurrency scenarios: (engine, app processes). Two processes only on PostGIS: the GeoPackage
+# is one file on one machine, the database is what several app processes share.
+SCENARIOS = ((GPKG, 1), (POSTGIS, 1), (POSTGIS, 2))
 
 
 def _data_date(gpkg: Path) -> date:
@@ -95,26 +110,39 @@ def _naive_skip_reason(results: list[dict], scale: float, timeout_s: float) -> s
     return "; ".join(reasons) or None
 
 
-def measure_page(page: str, scale: float, gpkg: Path, args: argparse.Namespace) -> dict:
-    """Start a server for ``page`` on ``gpkg``, run its loads in a browser child process, stop it."""
+def store_env(engine: str, gpkg: Path, database_url: str | None = None) -> dict[str, str]:
+    """The settings that point the app at the store: the GeoPackage, or the PostGIS database. For
+    the GeoPackage the database URL is set empty, so that one set in the shell cannot take over."""
+    if engine == POSTGIS:
+        return {"GREAT_RETURN_DATABASE_URL": database_url or ""}
+    return {"GREAT_RETURN_STORE_PATH": str(gpkg), "GREAT_RETURN_DATABASE_URL": ""}
+
+
+def measure_page(
+    page: str, scale: float, gpkg: Path, args: argparse.Namespace, engine: str = GPKG, database_url: str | None = None
+) -> dict:
+    """Start a server for ``page`` on the store (``gpkg``, or the PostGIS database of the same data),
+    run its loads in a browser child process, stop it."""
     # The naive page is the baseline: it gets a longer limit, since the ratios need its figure,
     # but after one load slower than the normal limit its other loads are skipped.
     timeout_s = args.naive_timeout if page == report.NAIVE else args.timeout
-    result: dict = {"page": page, "scale": scale, "path": PAGES[page], "timeout_s": timeout_s, "loads": []}
+    result: dict = {"page": page, "scale": scale, "engine": engine, "path": PAGES[page], "timeout_s": timeout_s,
+                    "loads": []}  # fmt: skip
     app = naive_app_path() if page == report.NAIVE else PROJECT_ROOT / "app.py"
-    env = {**boundaries_env(), "GREAT_RETURN_STORE_PATH": str(gpkg)}
+    env = {**boundaries_env(), **store_env(engine, gpkg, database_url)}
     loads = _loads(page, gpkg, args.warm, args.filters)
     screens = OUT_DIR / "screens"
     screens.mkdir(parents=True, exist_ok=True)
+    label = f"{page}_x{scale:g}" + ("" if engine == GPKG else f"_{engine}")
     command = [sys.executable, "-m", "benchmarks.browser", "--timeout", str(timeout_s), "--quiet", str(args.quiet),
-               "--series-limit", str(args.timeout), "--screenshot", str(screens / f"{page}_x{scale:g}.png")]  # fmt: skip
+               "--series-limit", str(args.timeout), "--screenshot", str(screens / f"{label}.png")]  # fmt: skip
     for item in loads:
         command += ["--load", item]
     # Each load stops itself at --timeout; this is the backstop for a renderer too busy to answer.
     hard_limit_s = timeout_s * len(loads) + 60
     started = time.perf_counter()
     try:
-        with StreamlitServer(app, env, name=f"{page}_x{scale:g}") as server:
+        with StreamlitServer(app, env, name=label) as server:
             result["server_log"] = str(server.log_path.relative_to(PROJECT_ROOT))
             child = subprocess.Popen(
                 [*command, "--base-url", server.url],
@@ -188,9 +216,79 @@ def _git_commit() -> str | None:
         return None
 
 
+def _names(allowed: tuple[str, ...]):
+    """An argparse type: a comma-separated list of some of ``allowed``."""
+
+    def parse(text: str) -> list[str]:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        unknown = [item for item in items if item not in allowed]
+        if unknown or not items:
+            raise argparse.ArgumentTypeError(f"expected some of {','.join(allowed)}, got {text!r}")
+        return items
+
+    return parse
+
+
+def measure_size(engine: str, gpkg: Path, args: argparse.Namespace, server=None) -> dict:
+    """Twenty imports (``--imports``) into a copy of the store, in a child process (:mod:`benchmarks.imports`)."""
+    from benchmarks import postgis
+
+    started = time.perf_counter()
+    copy = OUT_DIR / f"size_{gpkg.stem}.gpkg"
+    try:
+        if engine == GPKG:
+            shutil.copyfile(gpkg, copy)
+            target = ["--gpkg", str(copy)]
+        else:
+            target = ["--database-url", server.create(postgis.SIZE_DATABASE, template=postgis.PAGES_DATABASE)]
+        command = [sys.executable, "-m", "benchmarks.imports", *target, "--imports", str(args.imports),
+                   "--share", str(args.import_share), "--seed", str(args.seed)]  # fmt: skip
+        # progress (stderr) goes straight to the console; the result is the JSON line on stdout
+        run = subprocess.run(command, cwd=PROJECT_ROOT, env={**os.environ, **boundaries_env(), "PYTHONPATH": str(PROJECT_ROOT)},
+                             stdout=subprocess.PIPE, text=True, timeout=args.imports * 120 + 600)  # fmt: skip
+        lines = [line for line in run.stdout.splitlines() if line.startswith("{")]
+        if run.returncode or not lines:
+            raise RuntimeError(f"benchmarks.imports failed (exit {run.returncode})")
+        result = json.loads(lines[-1])
+    except (RuntimeError, subprocess.TimeoutExpired, OSError) as problem:
+        result = {"failure": " ".join(str(problem).split())[:400]}
+    finally:
+        copy.unlink(missing_ok=True)
+        if engine == POSTGIS and server is not None:
+            server.drop(postgis.SIZE_DATABASE)
+    result.update(engine_key=engine, wall_s=round(time.perf_counter() - started, 1))
+    if "failure" not in result:
+        imports = result["imports"]
+        print(f"  {report.ENGINE_NAMES[engine]:<11} {result['before']['bytes'] / 1e6:.0f} MB → "
+              f"{result['after']['bytes'] / 1e6:.0f} MB after {len(imports)} imports (×{report.size_ratio(result):.2f}); "
+              f"median {median(i['seconds'] for i in imports):.1f} s per import  "
+              f"({result['wall_s']:.0f} s)", flush=True)  # fmt: skip
+    else:
+        print(f"  {report.ENGINE_NAMES[engine]:<11} failed: {result['failure']}", flush=True)
+    return result
+
+
+def _shown_command(argv: list[str] | None) -> str:
+    """The arguments as given, the database URL (it may hold a password) left out."""
+    shown, hide = [], False
+    for item in argv if argv is not None else sys.argv[1:]:
+        if hide or item.startswith("--database-url="):
+            item = "--database-url=…" if item.startswith("--database-url=") else "…"
+        hide = item == "--database-url"
+        shown.append(item)
+    return " ".join(shown)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10, 100], help="data scales (default 1 10 100)")
+    parser.add_argument("--only", type=_names(PARTS), default=list(PARTS),
+                        help=f"parts to run, comma-separated: {','.join(PARTS)} (default all)")  # fmt: skip
+    parser.add_argument("--engines", type=_names(ENGINES), default=list(ENGINES),
+                        help="store engines, comma-separated: gpkg,postgis (default both)")  # fmt: skip
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10, 100],
+                        help="data scales of the pages on the GeoPackage (default 1 10 100)")  # fmt: skip
+    parser.add_argument("--engine-scale", type=float, default=100,
+                        help="data scale of the PostGIS pages, the concurrency and the store size (default 100)")  # fmt: skip
     parser.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES), help="pages (default all)")
     parser.add_argument("--timeout", type=float, default=60, help="time limit of each page load, s (default 60)")
     parser.add_argument("--naive-timeout", type=float, default=180,
@@ -200,12 +298,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--filters", type=int, default=3,
                         help="filter-change loads per page, each another as_of day, median reported (default 3)")  # fmt: skip
     parser.add_argument("--quiet", type=float, default=1.0, help="s without change that end a load (default 1)")
+    parser.add_argument("--sessions", type=int, default=20, help="sessions opening the overview at once (default 20)")
+    parser.add_argument("--imports", type=int, default=20, help="imports into the copy of each store (default 20)")
+    parser.add_argument("--import-share", type=float, default=0.01,
+                        help="share of the rows each import changes (default 0.01)")  # fmt: skip
+    parser.add_argument("--database-url", default=None,
+                        help="a PostgreSQL server (with PostGIS; the user may create databases) on which the benchmark "
+                             "makes and drops its own databases; default: a throwaway cluster")  # fmt: skip
     parser.add_argument("--rebuild", action="store_true", help="rebuild the data even when cached")
     parser.add_argument(
         "--force-naive", action="store_true", help="run the naive page even where it is predicted to fail"
     )
     args = parser.parse_args(argv)
-    if not CHROMIUM.exists():
+    parts, engines = set(args.only), set(args.engines)
+    if "pages" in parts and not CHROMIUM.exists():
         print(f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)", file=sys.stderr)
         return 2
     boundaries_env()  # fails early, with the reason, when the boundaries file is missing
@@ -213,44 +319,115 @@ def main(argv: list[str] | None = None) -> int:
     began_at = datetime.now(UTC).isoformat(timespec="seconds")
     pages = [page for page in PAGES if page in args.pages]
     # The naive page runs first at each scale: the ratios are against it, and its skip rule needs it.
-    pages.sort(key=lambda page: page != report.NAIVE)
-    print(f"Benchmark: scales {', '.join(f'{s:g}x' for s in args.scales)}; pages {', '.join(pages)}; "
+    pages.sort(key=lambda page: page != NAIVE)
+    print(f"Benchmark: parts {', '.join(p for p in PARTS if p in parts)}; engines {', '.join(e for e in ENGINES if e in engines)}; "
+          f"pages on the GeoPackage at {', '.join(f'{s:g}x' for s in args.scales)}, the rest at {args.engine_scale:g}x; "
           f"{args.timeout:g} s per load ({args.naive_timeout:g} s for the naive page)", flush=True)  # fmt: skip
-    builds, results = [], []
-    for scale in sorted(args.scales):
-        print(f"\nScale {scale:g}x", flush=True)
-        try:
-            data = ensure_data(scale, args.seed, rebuild=args.rebuild, log=lambda m: print(m, flush=True))
-        except RuntimeError as problem:
-            print(f"  {problem}", flush=True)
+    builds, results, data_at = [], [], {}
+
+    def data_for(scale: float):
+        if scale not in data_at:
+            data_at[scale] = ensure_data(scale, args.seed, rebuild=args.rebuild, log=lambda m: print(m, flush=True))
+            builds.append(data_at[scale].as_json())
+        return data_at[scale]
+
+    if "pages" in parts and GPKG in engines:
+        for scale in sorted(args.scales):
+            print(f"\nScale {scale:g}x, GeoPackage", flush=True)
+            try:
+                data = data_for(scale)
+            except RuntimeError as problem:
+                print(f"  {problem}", flush=True)
+                for page in pages:
+                    results.append({"page": page, "scale": scale, "engine": GPKG, "timeout_s": args.timeout,
+                                    "loads": [], "skipped": "the data could not be built"})  # fmt: skip
+                continue
             for page in pages:
-                results.append({"page": page, "scale": scale, "timeout_s": args.timeout, "loads": [],
-                                "skipped": "the data could not be built"})  # fmt: skip
-            continue
-        builds.append(data.as_json())
-        for page in pages:
-            reason = None
-            if page == report.NAIVE and not args.force_naive:
-                reason = _naive_skip_reason(results, scale, args.naive_timeout)
-            if reason:
-                result = {"page": page, "scale": scale, "timeout_s": args.timeout, "loads": [], "skipped": reason}
-            else:
-                result = measure_page(page, scale, data.path, args)
-            results.append(result)
-            print(f"  {page:<13}{_summary(result)}", flush=True)
-    # Rows in a stable order: by page as listed in PAGES (naive last), then by scale.
+                reason = None
+                if page == NAIVE and not args.force_naive:
+                    reason = _naive_skip_reason(results, scale, args.naive_timeout)
+                if reason:
+                    result = {"page": page, "scale": scale, "engine": GPKG, "timeout_s": args.timeout, "loads": [],
+                              "skipped": reason}  # fmt: skip
+                else:
+                    result = measure_page(page, scale, data.path, args)
+                results.append(result)
+                print(f"  {page:<13}{_summary(result)}", flush=True)
+
+    loaded, scenarios, sizes = None, [], []
+    if parts & {"concurrency", "size"} or ("pages" in parts and POSTGIS in engines):
+        scale = args.engine_scale
+        data = data_for(scale)
+        with ExitStack() as stack:
+            server, database_url = None, None
+            if POSTGIS in engines:
+                from benchmarks import postgis
+
+                print(f"\nPostGIS at {scale:g}x", flush=True)
+                try:
+                    server = stack.enter_context(
+                        postgis.PostGISServer(args.database_url, log=lambda m: print(m, flush=True))
+                    )
+                    done = postgis.load(server, data.path)
+                    database_url = done.url
+                    loaded = {**done.as_json(), "scale": scale, "gpkg_mb": data.size_mb}
+                    print(f"  loaded: {report.load_text(loaded)}", flush=True)
+                except RuntimeError as problem:
+                    loaded = {"failure": " ".join(str(problem).split())[:600], "scale": scale}
+                    print(f"  {loaded['failure']}", flush=True)
+            if "pages" in parts and database_url:
+                for page in (p for p in pages if p != NAIVE):
+                    result = measure_page(page, scale, data.path, args, engine=POSTGIS, database_url=database_url)
+                    results.append(result)
+                    print(f"  {page:<13}{_summary(result)}", flush=True)
+            if "concurrency" in parts:
+                print(
+                    f"\nConcurrency at {scale:g}x: {args.sessions} sessions opening the overview at once, on warm servers",
+                    flush=True,
+                )
+                for engine, processes in SCENARIOS:
+                    if engine not in engines or (engine == POSTGIS and not database_url):
+                        continue
+                    env = {**boundaries_env(), **store_env(engine, data.path, database_url)}
+                    name = f"{engine}_{processes}process" + ("es" if processes > 1 else "")
+                    scenario = concurrency.measure(name, env, processes=processes, sessions=args.sessions,
+                                                   timeout_s=args.timeout * 2, log=lambda m: print(m, flush=True))  # fmt: skip
+                    scenarios.append({**scenario, "engine": engine, "scale": scale})
+            if "size" in parts:
+                print(f"\nStore size: {args.imports} imports of {args.import_share:.0%} of the rows each, into a copy "
+                      f"of the {scale:g}x store", flush=True)  # fmt: skip
+                for engine in ENGINES:
+                    if engine in engines and (engine == GPKG or database_url):
+                        sizes.append(measure_size(engine, data.path, args, server))
+
+    # Rows in a stable order: by page as listed in PAGES (naive last), then by scale, then engine.
     order = list(PAGES)
-    results.sort(key=lambda r: (order.index(r["page"]), r["scale"]))
-    targets = report.check_targets(results)
+    results.sort(key=lambda r: (order.index(r["page"]), r["scale"], ENGINES.index(report.engine(r))))
+    targets = report.check_targets(results, sizes)
     elapsed = time.perf_counter() - started
-    table, targets_md, builds_md = (
-        report.results_table(results),
-        report.targets_text(targets),
-        report.builds_table(builds),
-    )
-    print(f"\nData builds (python -m lib.cli build-demo, seed {args.seed})\n\n{builds_md}")
-    print(f"\nResults (seconds from navigation start; MB = 10^6 bytes)\n\n{table}")
-    print(f"\nTargets of the issue\n\n{targets_md}")
+    sections = [("Data builds", f"python -m lib.cli build-demo, seed {args.seed}.\n\n{report.builds_table(builds)}")]
+    if results:
+        sections.append(
+            ("Results", f"Seconds from navigation start; MB = 10^6 bytes.\n\n{report.results_table(results)}")
+        )
+    if any(report.engine(r) == POSTGIS for r in results):
+        scale = args.engine_scale
+        sections.append((f"Both engines at {scale:g}x",
+                         f"{report.engines_table(results, scale)}\n\nLoading PostGIS: {report.load_text(loaded)}"))  # fmt: skip
+    elif loaded:
+        sections.append(("Loading PostGIS", report.load_text(loaded)))
+    if scenarios:
+        sections.append((f"{args.sessions} sessions opening the overview at once",
+                         f"At {args.engine_scale:g}x, on warm servers (each server's caches filled by one session first). "
+                         "Server time per session: from the request to its script_finished message, in seconds.\n\n"
+                         f"{report.concurrency_table(scenarios)}"))  # fmt: skip
+    if sizes:
+        sections.append((f"Store size after {args.imports} imports",
+                         f"Each import changes {args.import_share:.0%} of the rows of the layers with a lifecycle "
+                         f"(at {args.engine_scale:g}x) and is written as one new version.\n\n{report.size_table(sizes)}"))  # fmt: skip
+    sections.append(("Targets of the issue", report.targets_text(targets)))
+    for title, text in sections:
+        print(f"\n{title}\n\n{text}")
     print(f"\nBenchmark took {elapsed:.0f} s. Written: benchmarks/out/results.md, benchmarks/out/results.json")
     meta = {
         "started_at": began_at,
@@ -258,20 +435,21 @@ def main(argv: list[str] | None = None) -> int:
         "commit": _git_commit(),
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
-        "args": {k: v for k, v in vars(args).items()},
+        "args": {k: v for k, v in vars(args).items() if k != "database_url"},
     }
     OUT_DIR.mkdir(parents=True, exist_ok=True)
+    body = "\n\n".join(f"## {title}\n\n{text}" for title, text in sections)
     (OUT_DIR / "results.md").write_text(
         f"# Benchmark results\n\n{began_at}, commit {meta['commit']}, {meta['cpus']} CPUs, took {elapsed:.0f} s "
-        f"(`python -m benchmarks.run {' '.join(argv if argv is not None else sys.argv[1:])}`).\n\n"
-        f"## Data builds\n\n{builds_md}\n\n## Results\n\nSeconds from navigation start; MB = 10^6 bytes.\n\n"
-        f"{table}\n\n## Targets of the issue\n\n{targets_md}\n"
+        f"(`python -m benchmarks.run {_shown_command(argv)}`).\n\n{body}\n"
     )
     (OUT_DIR / "results.json").write_text(
         json.dumps(
-            {"meta": meta, "builds": builds, "results": results, "targets": [t.__dict__ for t in targets]}, indent=1
+            {"meta": meta, "builds": builds, "results": results, "postgis_load": loaded, "concurrency": scenarios,
+             "sizes": sizes, "targets": [t.__dict__ for t in targets]},
+            indent=1,
         )
-    )
+    )  # fmt: skip
     return 0
 
 
