@@ -145,6 +145,7 @@ def ensure_data(scale: float, seed: int, *, rebuild: bool = False, log=print) ->
         partial.unlink(missing_ok=True)
         raise RuntimeError(f"build-demo at scale {scale:g} failed (exit {child.returncode}):\n{output[-3000:]}")
     os.replace(partial, path)
+    Path(f"{partial}.lock").unlink(missing_ok=True)  # the store's writer lock, left beside the partial file
     peak_rss_mb = usage.ru_maxrss / 1024
     record_path.write_text(
         json.dumps(

@@ -253,7 +253,8 @@ def measure_size(engine: str, gpkg: Path, args: argparse.Namespace, server=None)
     except (RuntimeError, subprocess.TimeoutExpired, OSError) as problem:
         result = {"failure": " ".join(str(problem).split())[:400]}
     finally:
-        copy.unlink(missing_ok=True)
+        for leftover in (copy, Path(f"{copy}.lock")):  # the copy and its writer lock
+            leftover.unlink(missing_ok=True)
         if engine == POSTGIS and server is not None:
             server.drop(postgis.SIZE_DATABASE)
     result.update(engine_key=engine, wall_s=round(time.perf_counter() - started, 1))
