@@ -382,7 +382,7 @@ def _select(
         conditions.append(f"ST_Intersects({GEOMETRY_COLUMN}, ST_MakeEnvelope({bounds}, {SRID}))")
     current = " AND ".join([f"{VALID_FROM} <= {int(version)}", *conditions])
     ended = " AND ".join([f"{VALID_TO} > {int(version)}", f"{VALID_FROM} <= {int(version)}", *conditions])
-    columns_sql = ", ".join(selected) or "NULL"
+    columns_sql = ", ".join(selected) or "1"  # no column asked for: the rows still count
     query = (
         f'SELECT {columns_sql} FROM "{layer}" WHERE {current} '
         f'UNION ALL SELECT {columns_sql} FROM "{history_table(layer)}" WHERE {ended}'

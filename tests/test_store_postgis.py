@@ -154,6 +154,11 @@ def test_district_date_and_box_filters_run_in_the_database(store, monkeypatch):
     assert "suspected_date < '2021-03-02'" in query
 
 
+def test_a_read_of_no_column_still_counts_the_rows(store):
+    assert store.read_layer("returns", columns=[], geometry=False).shape == (3, 0)
+    assert len(store.read_layer("housing", columns=[])) == 3
+
+
 def test_the_planner_can_serve_the_filters_from_the_indexes(store):
     import sqlalchemy as sa
 
