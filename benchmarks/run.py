@@ -79,6 +79,26 @@ def _loads(page: str, gpkg: Path, warm: int, filters: int) -> list[str]:
     return loads
 
 
+def _protocol_loads(page: str, gpkg: Path, base_url: str, args: argparse.Namespace) -> dict:
+    """The warm load and the filter changes again on the same warm server, each a session of
+    Streamlit's websocket protocol (:mod:`benchmarks.concurrency`) instead of a browser: the server
+    time without the browser's own work. The filter days lie halfway between the browser's, so
+    that each is a day the server has not seen either."""
+    path = PAGES[page]
+    days = [FILTER_CHANGE_DAYS * (i + 1) - FILTER_CHANGE_DAYS // 2 for i in range(args.filters)]
+    warm = concurrency.open_sessions([(base_url, path)], args.timeout)
+    filters = []
+    for day in days:
+        as_of = _data_date(gpkg) - timedelta(days=day)
+        filters += concurrency.open_sessions([(base_url, _with_param(path, "as_of", as_of.isoformat()))], args.timeout)
+    return {
+        "warm_s": warm[0].get("server_s"),
+        "filter_s": [item.get("server_s") for item in filters],
+        "errors": [e for item in warm + filters for e in item.get("exceptions", [])][:3],
+        "timeouts": sum(1 for item in warm + filters if item.get("timeout")),
+    }
+
+
 def _naive_skip_reason(results: list[dict], scale: float, timeout_s: float) -> str | None:
     """Why the naive page is not worth running at ``scale``, judged from a smaller scale's run.
 
@@ -173,6 +193,8 @@ def measure_page(
                     f"{len(loads) - len(done)} later load(s) not run: the {done[-1]['label']} load took "
                     f"{done[-1]['elapsed_s']:.0f} s (> {args.timeout:g} s)"
                 )
+            if page != NAIVE and done and not any(item.get("timeout") or item.get("failure") for item in done):
+                result["protocol"] = _protocol_loads(page, gpkg, server.url, args)
             result["peak_rss_mb"] = server.peak_rss_mb()
             result["rss_end_mb"] = server.rss_mb()
     except (RuntimeError, TimeoutError) as problem:  # the server did not start
@@ -201,6 +223,8 @@ def _summary(result: dict) -> str:
         parts.append(
             f"filter {report._number(report.filter_change(result))}s (median of {len(report.filter_loads(result))})"
         )
+    if result.get("protocol"):
+        parts.append(f"filter on the protocol {report._number(report.protocol_filter_change(result))}s")
     if cold and cold.get("map_bytes") is not None:
         parts.append(f"map {cold['map_bytes'] / 1e6:.2f} MB, {cold.get('map_features', 0)} features")
     parts.append(f"RSS {report._number(result.get('peak_rss_mb'), 0)} MB")
