@@ -15,7 +15,7 @@ import pandas as pd
 
 from lib.boundaries import BoundariesUnavailable
 from lib.config import GEODATA_DIR, get_settings
-from lib.store import ConflictError, InvalidDataError, StoreNotReady, VersionedStore, open_store
+from lib.store import ConflictError, InvalidDataError, StoreBusy, StoreNotReady, VersionedStore, open_store
 
 
 def _progress(message: str, share: float) -> None:
@@ -83,7 +83,7 @@ def restore_command(args) -> int:
     except KeyError as error:
         print(f"Cannot restore: {error.args[0]}", file=sys.stderr)
         return 2
-    except (ConflictError, StoreNotReady) as error:
+    except (ConflictError, StoreBusy, StoreNotReady) as error:
         print(f"Cannot restore: {error}", file=sys.stderr)
         return 3
     if version == before:
@@ -184,7 +184,7 @@ def db_load_command(args) -> int:
     except InvalidDataError as error:
         print(f"{path} has data that fails validation: {error}", file=sys.stderr)
         return 3
-    except (ConflictError, StoreNotReady) as error:
+    except (ConflictError, StoreBusy, StoreNotReady) as error:
         print(f"Cannot load {path}: {error}", file=sys.stderr)
         return 3
     finally:

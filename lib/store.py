@@ -53,6 +53,15 @@ class ConflictError(RuntimeError):
         )
 
 
+class StoreBusy(RuntimeError):
+    """Raised when another write held the store longer than a writer waits; nothing was written."""
+
+    def __init__(self, key: str, waited_s: float):
+        super().__init__(
+            f"Another write to {key} has been running for over {waited_s:g} s; nothing was written. Try again later."
+        )
+
+
 class StoreNotReady(RuntimeError):
     """The store cannot be used as it is (no data yet, an older or newer layout): says what to run."""
 

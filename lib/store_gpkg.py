@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from filelock import FileLock
+from filelock import FileLock, Timeout
 
 import geopandas as gpd
 import pyogrio
@@ -36,6 +36,7 @@ from lib.store import (
     VERSIONS_TABLE,
     AuditEntry,
     RowFilter,
+    StoreBusy,
     StoreNotReady,
     StoreState,
     VersionedStore,
@@ -102,9 +103,13 @@ class GeoPackageStore(VersionedStore):
     def key(self) -> str:
         return f"geopackage:{self.path.resolve()}"
 
-    @property
-    def _lock(self) -> FileLock:
-        return FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT_S)
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        try:
+            with FileLock(f"{self.path}.lock", timeout=LOCK_TIMEOUT_S):
+                yield
+        except Timeout as error:
+            raise StoreBusy(self.key, LOCK_TIMEOUT_S) from error
 
     def _file_state(self) -> tuple | None:
         try:
@@ -208,7 +213,7 @@ class GeoPackageStore(VersionedStore):
     @contextmanager
     def _writing(self) -> Iterator[Writer]:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._lock:
+        with self._lock():
             if self.needs_migration():
                 raise StoreNotReady(f"{self.path} must be migrated first: run `python -m lib.cli db-init`")
             fd, name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=".gpkg", dir=self.path.parent)
@@ -231,7 +236,7 @@ class GeoPackageStore(VersionedStore):
         if self._file_state() is None:
             return
         # Only an attribute table changes: one SQLite transaction in place is atomic enough.
-        with self._lock, closing(_connect(self.path)) as connection, connection:
+        with self._lock(), closing(_connect(self.path)) as connection, connection:
             _insert_audit(connection, entry)
 
     def migrate(self) -> bool:
@@ -239,7 +244,7 @@ class GeoPackageStore(VersionedStore):
         become version 1, its metadata kept and its change log noted. Returns whether it did."""
         if not self.needs_migration():
             return False
-        with self._lock:
+        with self._lock():
             legacy = {name: self._legacy_layer(name) for name in LAYERS if name in self.layer_names()}
             metadata, log = self._legacy_tables()
             target = self.path.with_name(f".{self.path.stem}-migrating.gpkg")

@@ -43,6 +43,7 @@ from lib.store import (
     VERSIONS_TABLE,
     AuditEntry,
     RowFilter,
+    StoreBusy,
     StoreNotReady,
     StoreState,
     VersionedStore,
@@ -317,7 +318,12 @@ class PostGISStore(VersionedStore):
         with self._engine.begin() as connection:
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_S}s'")
             # every writer locks this one row first: writers queue, and each reads the true head
-            connection.exec_driver_sql(f"SELECT value FROM {INFO_TABLE} WHERE key = 'instance' FOR UPDATE")
+            try:
+                connection.exec_driver_sql(f"SELECT value FROM {INFO_TABLE} WHERE key = 'instance' FOR UPDATE")
+            except sa.exc.OperationalError as error:
+                if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                    raise StoreBusy(self.key, LOCK_TIMEOUT_S) from error
+                raise
             yield _PostGISWriter(connection)
 
     def _audit_alone(self, entry: AuditEntry) -> None:

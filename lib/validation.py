@@ -89,6 +89,8 @@ def coerce_to_schema(layer: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[P
                 for index in out.index[fractional]:
                     problems.append(_problem(out, spec, index, f.name, f"{raw[index]!r} is not a whole number"))
                 typed = typed.where(~fractional).round().astype("Int64")
+            else:  # whole numbers come back as integers from a GeoPackage column written with them
+                typed = typed.astype("float64")
         else:
             typed = raw.where(~blank, None).map({True: True, False: False, "true": True, "false": False})
             typed = typed.astype("boolean")

@@ -7,6 +7,7 @@ audit log, and writers at once: one wins, the other is told, nothing is half-wri
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -17,7 +18,7 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 
 from lib.as_of import records_as_of
-from lib.store import ConflictError, InvalidDataError, SourceFile
+from lib.store import ConflictError, InvalidDataError, SourceFile, StoreBusy
 from tests.fixtures import tiny_layers
 from tests.store_engines import ENGINES, location, make_store, write_from_process
 
@@ -286,6 +287,27 @@ def test_two_processes_writing_at_once_one_wins_and_the_other_is_told(store):
     winner = next(name for name, result in outcomes.items() if result == 2)
     assert f"h-{winner}" in set(store.read_layer("housing")["house_id"])
     assert len(store.read_layer("housing")) == len(tiny_layers()["housing"]) + 1
+
+
+def test_a_writer_kept_waiting_too_long_is_told_and_writes_nothing(store, monkeypatch):
+    monkeypatch.setattr(sys.modules[type(store).__module__], "LOCK_TIMEOUT_S", 1)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_a_write_open():
+        with store._writing():
+            holding.set()
+            release.wait(60)
+
+    other = threading.Thread(target=hold_a_write_open)
+    other.start()
+    try:
+        assert holding.wait(60)
+        with pytest.raises(StoreBusy, match="nothing was written"):
+            store.write_layers({"housing": tiny_layers()["housing"].iloc[1:]}, note="kept waiting")
+    finally:
+        release.set()
+        other.join(timeout=60)
+    assert store.data_version() == 1
 
 
 def test_a_reader_never_sees_half_a_version(store):
