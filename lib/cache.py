@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib import daily_totals, diagnosis, metrics, place_search, progress, selection, spatial
+from lib import daily_totals, diagnosis, maps, metrics, place_search, progress, selection, spatial
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -239,9 +239,14 @@ class PageContext:
         )
 
     @property
-    def basemap(self) -> dict:
-        """Keyword arguments of the map builders for the configured (optional) basemap."""
-        return {"tiles_url": self.settings.tiles_url, "tiles_attribution": self.settings.tiles_attribution}
+    def map_options(self) -> dict:
+        """Keyword arguments of the map builders: the configured (optional) basemap, and the
+        pieces of maps kept for the store's data version (:func:`map_pieces`)."""
+        return {
+            "tiles_url": self.settings.tiles_url,
+            "tiles_attribution": self.settings.tiles_attribution,
+            "pieces": map_pieces(self.store.key, self.store.version),
+        }
 
 
 def page_context() -> PageContext:
@@ -345,6 +350,13 @@ def profile_figures(
     }
 
 
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+def map_pieces(store_key: str, data_version: int) -> maps.MapPieces:
+    """Parts of the maps that do not depend on the day (lib.maps.MapPieces), kept per data
+    version and shared by every session: a change of day then writes only what changed."""
+    return maps.MapPieces()
+
+
 # Every cache keyed on the data version (forget_other_versions clears them together).
 CACHED_BY_VERSION = (
     load_layer,
@@ -356,4 +368,5 @@ CACHED_BY_VERSION = (
     overview_layers,
     overview_figures,
     profile_figures,
+    map_pieces,
 )
