@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from lib.schema import LAYERS
 
@@ -26,8 +27,10 @@ def status_as_of(layer: str, records: pd.DataFrame, day: pd.Timestamp) -> pd.Ser
     last = np.full(len(records), -1)
     for position, column in enumerate(spec.status_dates.values()):
         last = np.where(_reached(records, column, day), position, last)
-    names = np.array([spec.field("status").allowed[0], *steps], dtype=object)
-    return pd.Series(names[last + 1], index=records.index, dtype="str")
+    # picked from the few names in Arrow: a string column built from a Python object per record
+    # cost most of a change of day for 90,000 houses
+    names = pa.array([spec.field("status").allowed[0], *steps], type=pa.large_string())
+    return pd.Series(pd.array(names.take(pa.array(last + 1)), dtype="str"), index=records.index)
 
 
 def records_as_of(layer: str, records: pd.DataFrame, day) -> pd.DataFrame:

@@ -353,19 +353,27 @@ EXPLORER_LAYERS = [
 
 def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of, t: Translator, radius=4):
     """One layer as GeoJSON whose features carry ``layer`` and ``id`` (what a click returns)."""
-    label = frame["status"].map(lambda s: t.term(STATUS_TERMS[layer], s)) if layer in STATUS_TERMS else frame[id_field]
-    shown = frame.assign(layer=layer, id=frame[id_field], label=label, colour=colour_of(frame))
-    shown = shown[["layer", "id", "label", "colour", "geometry"]]
-    points = (shown.geom_type == "Point").to_numpy()
+    ids = frame[id_field].tolist()
+    if layer in STATUS_TERMS:
+        words = {status: t.term(STATUS_TERMS[layer], status) for status in frame["status"].dropna().unique()}
+        labels = frame["status"].map(words).tolist()
+    else:
+        labels = ids
+    properties = {"layer": [layer] * len(frame), "id": ids, "label": labels, "colour": list(colour_of(frame))}
+    geometries = frame.geometry.to_numpy()
+    points = shapely.get_type_id(geometries) == shapely.GeometryType.POINT
     group = folium.FeatureGroup(name=t(f"layer.{layer}"))
     tooltip = {"tooltip_fields": ("id", "label")}
     if (~points).any():
         StaticGeoJson(
-            shown[~points], {"weight": 2, "fillOpacity": 0.45}, colour_options=("color", "fillColor"), **tooltip
+            _features_of_rows(properties, geometries, ~points),
+            {"weight": 2, "fillOpacity": 0.45},
+            colour_options=("color", "fillColor"),
+            **tooltip,
         ).add_to(group)
     if points.any():
         StaticGeoJson(
-            shown[points],
+            _features_of_rows(properties, geometries, points),
             {"radius": radius, "weight": 1, "color": OUTLINE_COLOUR, "fill": True, "fillOpacity": 0.9},
             colour_options=("fillColor",),
             **tooltip,
@@ -373,20 +381,29 @@ def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of
     return group
 
 
+def _features_of_rows(properties: dict[str, list], geometries: np.ndarray, rows: np.ndarray) -> Features:
+    """The features of the rows of the boolean mask ``rows``."""
+    if rows.all():
+        return features_from(properties, geometries)
+    kept = np.flatnonzero(rows)
+    return features_from({name: [values[i] for i in kept] for name, values in properties.items()}, geometries[kept])
+
+
 def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     """Settlements as circles with area proportional to families returned; a click gives the settlement."""
-    shown = summary.assign(
-        layer="settlements",
-        id=summary["settlement_id"],
-        label=[
-            f"{name}: {t.plural('count.families', families)}"
-            for name, families in zip(place_names(summary, t), summary["families_returned"])
+    families = summary["families_returned"]
+    properties = {
+        "layer": ["settlements"] * len(summary),
+        "id": summary["settlement_id"].tolist(),
+        "label": [
+            f"{name}: {t.plural('count.families', count)}"
+            for name, count in zip(place_names(summary, t).tolist(), families.tolist())
         ],
-        colour=summary["status"].map(SETTLEMENT_STATUS_COLOURS),
-        style=[{"radius": r} for r in circle_radius(summary["families_returned"].to_numpy()).round(1)],
-    )[["layer", "id", "label", "colour", "style", "geometry"]]
+        "colour": summary["status"].map(SETTLEMENT_STATUS_COLOURS).tolist(),
+        "style": [{"radius": r} for r in circle_radius(families.to_numpy()).round(1)],
+    }
     return StaticGeoJson(
-        shown,
+        features_from(properties, summary.geometry.to_numpy()),
         {"weight": 1, "color": OUTLINE_COLOUR, "fill": True, "fillOpacity": 0.85},
         colour_options=("fillColor",),
         tooltip_fields=("label",),
@@ -396,12 +413,12 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
 def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticGeoJson:
     """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
     with the count in the tooltip."""
-    shown = cells.assign(
-        colour=cells["status"].map(STATUS_COLOURS[layer]).fillna(CONTEXT_COLOUR),
-        label=cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}),
-    )[["label", "colour", "geometry"]]
+    properties = {
+        "label": cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}).tolist(),
+        "colour": cells["status"].map(STATUS_COLOURS[layer]).fillna(CONTEXT_COLOUR).tolist(),
+    }
     return StaticGeoJson(
-        shown,
+        features_from(properties, cells.geometry.to_numpy()),
         {"weight": 0.5, "fillOpacity": 0.6},
         colour_options=("color", "fillColor"),
         tooltip_fields=("label",),
