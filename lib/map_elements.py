@@ -28,14 +28,17 @@ def geometry_json(geometries) -> list[str]:
     return list(shapely.to_geojson(rounded))
 
 
+# json.dumps(value, default=str, ensure_ascii=False), without building an encoder per feature
+_encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
+
+
 def features_json(properties: dict[str, list], geometries: list[str]) -> str:
     """A GeoJSON FeatureCollection from property columns (name -> one value per feature) and
     each feature's geometry already written (:func:`geometry_json`)."""
     names = list(properties)
     rows = [dict(zip(names, row)) for row in zip(*properties.values())] or [{}] * len(geometries)
     features = ",".join(
-        f'{{"type":"Feature","properties":{json.dumps(p, default=str, ensure_ascii=False)},"geometry":{g}}}'
-        for p, g in zip(rows, geometries)
+        f'{{"type":"Feature","properties":{_encode(p)},"geometry":{g}}}' for p, g in zip(rows, geometries)
     )
     return f'{{"type":"FeatureCollection","features":[{features}]}}'
 

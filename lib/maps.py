@@ -355,8 +355,9 @@ def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of
     """One layer as GeoJSON whose features carry ``layer`` and ``id`` (what a click returns)."""
     ids = frame[id_field].tolist()
     if layer in STATUS_TERMS:
-        words = {status: t.term(STATUS_TERMS[layer], status) for status in frame["status"].dropna().unique()}
-        labels = frame["status"].map(words).tolist()
+        statuses = frame["status"].tolist()
+        words = {status: t.term(STATUS_TERMS[layer], status) for status in set(statuses)}
+        labels = [words[status] for status in statuses]
     else:
         labels = ids
     properties = {"layer": [layer] * len(frame), "id": ids, "label": labels, "colour": list(colour_of(frame))}
@@ -520,7 +521,7 @@ def explorer_layers(
                 shown.frame,
                 layer,
                 id_field,
-                lambda f, c=colours: f["status"].map(c).tolist(),
+                lambda f, c=colours: [c.get(status, np.nan) for status in f["status"].tolist()],
                 t,
                 radius=3 if layer == "housing" else 6,
             ).add_to(group)
