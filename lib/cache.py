@@ -353,6 +353,8 @@ def profile_figures(
     }
     scope = selection.profile_scope(layers, settlement_id)
     series = progress.returns_over_time(scope["returns"], as_of)
+    # a district's bases do not change from day to day; one settlement's are few records
+    bases = profile_bases(store_key, data_version, district_id) if settlement_id is None else None
     return {
         "kpis": progress.key_figures(
             scope,
@@ -364,9 +366,20 @@ def profile_figures(
             # a whole district's figures are in the shared daily totals; one settlement's are worked out
             totals=None if settlement_id else daily_totals_of(store_key, data_version, data_date),
             settlement_id=settlement_id,
+            bases=bases,
         ),
         "returns": series if series["families"].any() else None,
     }
+
+
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
+def profile_bases(store_key: str, data_version: int, district_id: str) -> progress.KpiBases:
+    """What a district's key figures measure against (lib.progress.kpi_bases), once per district."""
+    layers = {
+        name: load_layer(store_key, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
+        for name in progress.LAYERS_NEEDED
+    }
+    return progress.kpi_bases(layers)
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
@@ -388,5 +401,6 @@ CACHED_BY_VERSION = (
     overview_bases,
     overview_figures,
     profile_figures,
+    profile_bases,
     map_pieces,
 )
