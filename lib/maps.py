@@ -414,9 +414,11 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
 def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticGeoJson:
     """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
     with the count in the tooltip."""
+    counts, colours = cells["count"].tolist(), STATUS_COLOURS[layer]
+    words = {count: t("map.cell", count=t.number(count)) for count in set(counts)}
     properties = {
-        "label": cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}).tolist(),
-        "colour": cells["status"].map(STATUS_COLOURS[layer]).fillna(CONTEXT_COLOUR).tolist(),
+        "label": [words[count] for count in counts],
+        "colour": [colours.get(status, CONTEXT_COLOUR) for status in cells["status"].tolist()],
     }
     return StaticGeoJson(
         features_from(properties, cells.geometry.to_numpy()),
