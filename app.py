@@ -56,8 +56,10 @@ state.setdefault("filter_language", start.language)
 state.setdefault("filter_as_of", start.as_of)
 state.setdefault("filter_since", start.since)
 state.setdefault("link_notes", start.notes)
-for region, group in choices.groupby("economic_region"):
-    state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in set(group["district_id"])])
+regions = dict(list(choices.groupby("economic_region", sort=False)))  # Karabakh first, as choices are
+for region, group in regions.items():
+    in_region = set(group["district_id"])
+    state.setdefault(f"filter_districts_{region}", [d for d in start.districts if d in in_region])
 
 
 def keep_since_before_as_of(language: str) -> None:
@@ -82,7 +84,7 @@ with st.sidebar:
     place_search_box(store, t)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
-    for region, group in choices.groupby("economic_region", sort=False):
+    for region, group in regions.items():
         names = dict(zip(group["district_id"], group[t.name_column]))
         chosen = st.multiselect(
             t.term("region", region),

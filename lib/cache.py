@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from lib import daily_totals, diagnosis, metrics, place_search, progress, selection, spatial
+from lib import daily_totals, diagnosis, maps, metrics, place_search, progress, selection, spatial
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -239,9 +239,14 @@ class PageContext:
         )
 
     @property
-    def basemap(self) -> dict:
-        """Keyword arguments of the map builders for the configured (optional) basemap."""
-        return {"tiles_url": self.settings.tiles_url, "tiles_attribution": self.settings.tiles_attribution}
+    def map_options(self) -> dict:
+        """Keyword arguments of the map builders: the configured (optional) basemap, and the
+        pieces of maps kept for the store's data version (:func:`map_pieces`)."""
+        return {
+            "tiles_url": self.settings.tiles_url,
+            "tiles_attribution": self.settings.tiles_attribution,
+            "pieces": map_pieces(self.store.key, self.store.version),
+        }
 
 
 def page_context() -> PageContext:
@@ -295,6 +300,23 @@ def overview_layers(store_key: str, data_version: int, district_ids: tuple[str, 
     return selection.in_districts(layers, district_ids, keep_whole=UNFILTERED_LAYERS)
 
 
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
+def overview_bases(store_key: str, data_version: int, district_ids: tuple[str, ...]) -> dict:
+    """What the overview's figures for some districts measure against, which does not change from
+    day to day: per district (lib.progress.district_bases) and in all (lib.progress.kpi_bases), the
+    target trajectory, and the hazard polygons near their settlements with each settlement's
+    district. Once per district selection: at 100x the data a pass over every hazard polygon
+    cost more than the rest of a change of day."""
+    layers = overview_layers(store_key, data_version, district_ids)
+    pairs = hazards_near_settlements(store_key, data_version)
+    return {
+        "districts": progress.district_bases(layers),
+        "kpis": progress.kpi_bases(layers),
+        "trajectory": progress.target_trajectory(layers["targets"]),
+        "hazard_pairs": pairs.merge(layers["settlements"][["settlement_id", "district_id"]], on="settlement_id"),
+    }
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)  # the outermost cache shows it
 def overview_figures(
     store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
@@ -302,18 +324,20 @@ def overview_figures(
     """Everything the overview shows for one set of filters: lookups in the daily totals and
     small per-district tables, so that a change of day or districts takes milliseconds."""
     layers = overview_layers(store_key, data_version, district_ids)
+    bases = overview_bases(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date)
-    table = progress.district_progress(layers, as_of, data_date, totals)
-    pairs = hazards_near_settlements(store_key, data_version)
-    near = spatial.unreleased_pairs(pairs[pairs["settlement_id"].isin(layers["settlements"]["settlement_id"])], as_of)
+    table = progress.district_progress(layers, as_of, data_date, totals, bases["districts"])
+    near = spatial.unreleased_pairs(bases["hazard_pairs"], as_of)
     by_settlement = daily_totals_of(store_key, data_version, data_date, "settlement_id")
     return {
-        "kpis": progress.key_figures(layers, as_of, since, data_date, all_districts=all_districts, totals=totals),
+        "kpis": progress.key_figures(
+            layers, as_of, since, data_date, all_districts=all_districts, totals=totals, bases=bases["kpis"]
+        ),
         "table": table,
         "summary": metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement),
         "findings": diagnosis.what_holds_back(table, near, layers["settlements"]),
         "series": progress.returns_over_time(layers["returns"], as_of),
-        "trajectory": progress.target_trajectory(layers["targets"]),
+        "trajectory": bases["trajectory"],
         "reported": progress.reported_totals(layers["reported_figures"], as_of),
     }
 
@@ -329,6 +353,8 @@ def profile_figures(
     }
     scope = selection.profile_scope(layers, settlement_id)
     series = progress.returns_over_time(scope["returns"], as_of)
+    # a district's bases do not change from day to day; one settlement's are few records
+    bases = profile_bases(store_key, data_version, district_id) if settlement_id is None else None
     return {
         "kpis": progress.key_figures(
             scope,
@@ -340,9 +366,27 @@ def profile_figures(
             # a whole district's figures are in the shared daily totals; one settlement's are worked out
             totals=None if settlement_id else daily_totals_of(store_key, data_version, data_date),
             settlement_id=settlement_id,
+            bases=bases,
         ),
         "returns": series if series["families"].any() else None,
     }
+
+
+@st.cache_resource(ttl=3600, max_entries=16, show_spinner=False)
+def profile_bases(store_key: str, data_version: int, district_id: str) -> progress.KpiBases:
+    """What a district's key figures measure against (lib.progress.kpi_bases), once per district."""
+    layers = {
+        name: load_layer(store_key, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
+        for name in progress.LAYERS_NEEDED
+    }
+    return progress.kpi_bases(layers)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=False)
+def map_pieces(store_key: str, data_version: int) -> maps.MapPieces:
+    """Parts of the maps that do not depend on the day (lib.maps.MapPieces), kept per data
+    version and shared by every session: a change of day then writes only what changed."""
+    return maps.MapPieces()
 
 
 # Every cache keyed on the data version (forget_other_versions clears them together).
@@ -354,6 +398,9 @@ CACHED_BY_VERSION = (
     daily_totals_of,
     hazards_near_settlements,
     overview_layers,
+    overview_bases,
     overview_figures,
     profile_figures,
+    profile_bases,
+    map_pieces,
 )

@@ -6,6 +6,7 @@ large enough for a projector.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale
@@ -37,11 +38,16 @@ def date_ticks(start, end, t: Translator) -> tuple[list[pd.Timestamp], list[str]
     return ticks, labels
 
 
-def _date_axis(figure: go.Figure, start, end, t: Translator) -> None:
+def _date_axis(start, end, t: Translator) -> dict:
+    """A time axis worded in the chosen language (:func:`date_ticks`), as layout properties."""
     ticks, labels = date_ticks(start, end, t)
-    figure.update_xaxes(
-        type="date", tickmode="array", tickvals=ticks, ticktext=labels, hoverformat=HOVER_DAY[t.language]
-    )
+    return {
+        "type": "date",
+        "tickmode": "array",
+        "tickvals": ticks,
+        "ticktext": labels,
+        "hoverformat": HOVER_DAY[t.language],
+    }
 
 
 def _separators(t: Translator) -> str:
@@ -50,20 +56,28 @@ def _separators(t: Translator) -> str:
     return symbols["decimal"] + symbols["group"]
 
 
-def _layout(figure: go.Figure, t: Translator, height: int = 380) -> go.Figure:
-    figure.update_layout(
-        separators=_separators(t),
-        height=height,
-        font=FONT,
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.15},
-        plot_bgcolor="white",
-        hovermode="x unified",
+def _figure(data: list, t: Translator, height: int = 380, xaxis=None, yaxis=None, **layout) -> go.Figure:
+    """The figure of ``data`` (traces) in the charts' common layout, with ``xaxis``, ``yaxis``
+    and ``layout`` over it.
+
+    Built in one call: each of plotly's ``update_layout`` / ``update_xaxes`` calls validated the
+    whole layout again, which made a chart cost several times what its data does."""
+    return go.Figure(
+        data=data,
+        layout={
+            "separators": _separators(t),
+            "height": height,
+            "font": FONT,
+            "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
+            "legend": {"orientation": "h", "y": -0.15},
+            "plot_bgcolor": "white",
+            "hovermode": "x unified",
+            **layout,
+            # whole numbers with the language's separators: plotly's "30k" is an English abbreviation
+            "xaxis": {**(xaxis or {}), "showgrid": False, "separatethousands": True, "exponentformat": "none"},
+            "yaxis": {**(yaxis or {}), "gridcolor": "#e5e5e5", "separatethousands": True, "exponentformat": "none"},
+        },
     )
-    # whole numbers with the language's separators: plotly's "30k" is an English abbreviation
-    figure.update_xaxes(showgrid=False, separatethousands=True, exponentformat="none")
-    figure.update_yaxes(gridcolor="#e5e5e5", separatethousands=True, exponentformat="none")
-    return figure
 
 
 def returns_trajectory(
@@ -75,43 +89,43 @@ def returns_trajectory(
     ``reported``: reported figures of families returned for all return areas (date, value, source);
     either may be None (a district has neither).
     """
-    figure = go.Figure()
-    figure.add_trace(
-        go.Scatter(
-            x=series["date"],
-            y=series["families"],
-            name=t("chart.families_returned"),
-            mode="lines",
-            line={"color": BLUE, "width": 3},
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": series["date"].to_numpy(),
+            "y": series["families"].to_numpy(),
+            "name": t("chart.families_returned"),
+            "mode": "lines",
+            "line": {"color": BLUE, "width": 3},
+        }
+    ]
     if trajectory is not None and len(trajectory):
-        figure.add_trace(
-            go.Scatter(
-                x=trajectory["date"],
-                y=trajectory["value"],
-                name=t("chart.target_trajectory"),
-                mode="lines+markers",
-                line={"color": ORANGE, "width": 2, "dash": "dash"},
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": trajectory["date"].to_numpy(),
+                "y": trajectory["value"].to_numpy(),
+                "name": t("chart.target_trajectory"),
+                "mode": "lines+markers",
+                "line": {"color": ORANGE, "width": 2, "dash": "dash"},
+            }
         )
     if reported is not None and len(reported):
-        figure.add_trace(
-            go.Scatter(
-                x=reported["date"],
-                y=reported["value"],
-                name=t("chart.reported_total"),
-                mode="markers",
-                marker={"color": GREEN, "size": 9, "symbol": "diamond"},
-                customdata=reported["source"].str.split(" | ", regex=False).str[0],
-                hovertemplate="%{y:,.0f} — %{customdata}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": reported["date"].to_numpy(),
+                "y": reported["value"].to_numpy(),
+                "name": t("chart.reported_total"),
+                "mode": "markers",
+                "marker": {"color": GREEN, "size": 9, "symbol": "diamond"},
+                "customdata": reported["source"].str.split(" | ", regex=False).str[0].to_numpy(),
+                "hovertemplate": "%{y:,.0f} — %{customdata}<extra></extra>",
+            }
         )
-    figure.update_yaxes(title=t("unit.families"))
     dates = pd.concat([frame["date"] for frame in (series, trajectory, reported) if frame is not None])
-    if len(dates):
-        _date_axis(figure, dates.min(), dates.max(), t)
-    return _layout(figure, t)
+    xaxis = _date_axis(dates.min(), dates.max(), t) if len(dates) else None
+    return _figure(traces, t, xaxis=xaxis, yaxis={"title": t("unit.families")})
 
 
 def district_ranking(
@@ -121,24 +135,22 @@ def district_ranking(
     other than zero (nothing to rank: an early day)."""
     if not (progress[column].fillna(0) != 0).any():
         return None
-    ranked = progress.assign(name=names).sort_values(column, ascending=True, na_position="first")
-    figure = go.Figure(
-        go.Bar(
-            x=ranked[column].fillna(0),
-            y=ranked["name"],
-            orientation="h",
-            marker_color=BLUE,
-            text=[
-                t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–"
-                for v in ranked[column]
-            ],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:,.1f}<extra></extra>",
-        )
-    )
-    figure.update_xaxes(title=unit)
-    figure.update_layout(hovermode="closest")
-    return _layout(figure, t, height=max(300, 34 * len(ranked) + 80))
+    # the rows' order of a sort of the whole table by the column (the same sort, ties included)
+    order = progress[column].sort_values(ascending=True, na_position="first").index
+    values = progress[column][order]
+    bar = {
+        "type": "bar",
+        "x": values.fillna(0).to_numpy(),
+        "y": names[order].to_numpy(),
+        "orientation": "h",
+        "marker": {"color": BLUE},
+        "text": [
+            t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–" for v in values.tolist()
+        ],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>",
+    }
+    return _figure([bar], t, height=max(300, 34 * len(order) + 80), xaxis={"title": unit})
 
 
 # Each stage in the colour its status has on the maps.
@@ -163,25 +175,30 @@ def any_stage_reached(settlements: pd.DataFrame, day) -> bool:
 def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Translator) -> go.Figure:
     """Each settlement's stages (reconstruction, ready, families returning) as bars up to ``day``."""
     day = pd.Timestamp(day)
-    ordered = settlements.assign(name=names).sort_values("reconstruction_date", ascending=False, na_position="first")
-    figure = go.Figure()
+    # the rows' order of a sort of the table by reconstruction date (the same sort, ties included)
+    order = settlements["reconstruction_date"].sort_values(ascending=False, na_position="first").index
+    ordered = settlements.loc[order, [start for start, _, _, _ in STAGES]]
+    shown_names = names[order].to_numpy()
+    last = np.datetime64(day).astype(ordered[STAGES[0][0]].to_numpy().dtype)
+    traces = []
     for start_column, end_column, colour, label in STAGES:
-        start = ordered[start_column]
-        end = ordered[end_column].fillna(day) if end_column else pd.Series(day, index=ordered.index)
-        end = end.where(end <= day, day)
-        shown = start.notna() & (start <= day)
-        figure.add_trace(
-            go.Bar(
-                y=ordered.loc[shown, "name"],
-                base=start[shown],
-                x=(end[shown] - start[shown]).dt.total_seconds() * 1000,
-                orientation="h",
-                marker_color=colour,
-                name=t(label),
-                hovertemplate="%{y}: %{base|%Y-%m-%d}<extra>" + t(label) + "</extra>",
-            )
+        # in numpy: a handful of settlements cost a millisecond per pandas step
+        start = ordered[start_column].to_numpy()
+        end = ordered[end_column].to_numpy() if end_column else np.full(len(start), last)
+        end = np.where(np.isnat(end) | (end > last), last, end)  # not ended yet, or after the day
+        shown = ~np.isnat(start) & (start <= last)
+        traces.append(
+            {
+                "type": "bar",
+                "y": shown_names[shown],
+                "base": start[shown],
+                "x": (end[shown] - start[shown]) / np.timedelta64(1, "ms"),
+                "orientation": "h",
+                "marker": {"color": colour},
+                "name": t(label),
+                "hovertemplate": "%{y}: %{base|%Y-%m-%d}<extra>" + t(label) + "</extra>",
+            }
         )
-    figure.update_layout(barmode="overlay", hovermode="closest")
     starts = ordered[STAGES[0][0]]
-    _date_axis(figure, starts[starts <= day].min() if (starts <= day).any() else day, day, t)
-    return _layout(figure, t, height=max(260, 32 * len(ordered) + 100))
+    xaxis = _date_axis(starts[starts <= day].min() if (starts <= day).any() else day, day, t)
+    return _figure(traces, t, height=max(260, 32 * len(ordered) + 100), xaxis=xaxis, barmode="overlay")

@@ -50,7 +50,8 @@ def what_holds_back(
     holds back, with all its findings; the district with the worst finding first.
 
     ``hazards_near``: unreleased (hazard polygon, settlement) pairs on the day
-    (lib.spatial.unreleased_pairs: hazard_id, settlement_id, area_ha).
+    (lib.spatial.unreleased_pairs: hazard_id, settlement_id, area_ha), optionally with the
+    settlement's district_id (else looked up in ``settlements``).
     """
     by_district: dict[str, list[Finding]] = {}
     for finding in _findings(progress, hazards_near, settlements):
@@ -65,15 +66,19 @@ def what_holds_back(
 def _findings(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: pd.DataFrame) -> list[Finding]:
     findings: list[Finding] = []
     # a polygon near settlements of the same district counts once; it is the settlements'
-    # district that it holds back, whichever district it lies in
-    near = hazards_near.merge(settlements[["settlement_id", "district_id"]], on="settlement_id")
-    near_by_district = pd.DataFrame(
-        {
-            "settlements": near.groupby("district_id")["settlement_id"].agg(lambda ids: tuple(sorted(set(ids)))),
-            "hazard_ha": near.drop_duplicates(["district_id", "hazard_id"]).groupby("district_id")["area_ha"].sum(),
-        }
+    # district that it holds back, whichever district it lies in (pairs may carry it already)
+    near = (
+        hazards_near
+        if "district_id" in hazards_near.columns
+        else hazards_near.merge(settlements[["settlement_id", "district_id"]], on="settlement_id")
     )
-    for row in progress.itertuples():
+    settlements_near: dict[str, set] = {}
+    for district_id, settlement_id in zip(near["district_id"].tolist(), near["settlement_id"].tolist()):
+        settlements_near.setdefault(district_id, set()).add(settlement_id)
+    summed = near.drop_duplicates(["district_id", "hazard_id"]).groupby("district_id")["area_ha"].sum()
+    hazard_ha = dict(zip(summed.index, summed.to_numpy()))
+    columns = ["district_id", "units_completed", "units_occupied", "families_returned", "jobs_created"]
+    for row in progress[[*columns, "infrastructure_completion"]].itertuples(index=False):
         empty = row.units_completed - row.units_occupied
         if row.units_completed >= EMPTY_HOMES_MIN_UNITS and empty > EMPTY_HOMES_SHARE * row.units_completed:
             findings.append(
@@ -93,14 +98,14 @@ def _findings(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: p
                     {"jobs": row.jobs_created, "families": row.families_returned},
                 )
             )
-        if row.district_id in near_by_district.index:
-            hit = near_by_district.loc[row.district_id]
+        if row.district_id in settlements_near:
+            hectares = hazard_ha[row.district_id]
             findings.append(
                 Finding(
                     row.district_id,
                     "hazards",
-                    hit.hazard_ha / (hit.hazard_ha + HAZARD_HA_HALF_SEVERITY),
-                    {"hectares": hit.hazard_ha, "settlements": hit.settlements},
+                    hectares / (hectares + HAZARD_HA_HALF_SEVERITY),
+                    {"hectares": hectares, "settlements": tuple(sorted(settlements_near[row.district_id]))},
                 )
             )
         if row.families_returned > 0 and row.infrastructure_completion < INFRASTRUCTURE_MIN_PCT:

@@ -8,6 +8,7 @@ inside the view fit the budget again. Geometries sent in detail are simplified t
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -66,7 +67,9 @@ def grid_cell_metres(bounds_metric: tuple[float, float, float, float], budget: i
     return float(max(250.0, round(side, -2)))
 
 
-def binned(frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None) -> gpd.GeoDataFrame:
+def binned(
+    frame: gpd.GeoDataFrame, cell_m: float, weight: str | None = None, bounds: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
     """Features counted in square cells of ``cell_m`` Web Mercator metres (square on the map;
     about 1.3 ground metres each at these latitudes): count, summed ``weight`` (e.g. units or
     hectares) and the status most of them have, one polygon per non-empty cell.
@@ -151,7 +154,12 @@ def fit_to_budget(
         inside = frame.iloc[frame.sindex.query(shapely.box(west, south, east, north), predicate="intersects")]
         if not over_budget(inside, view_budget):
             return LayerView("detail", simplified(inside, view.zoom), total)
-    west, south, east, north = frame.total_bounds
+    # each feature's bounds once, for the layer's (as GeoSeries.total_bounds) and for the cells
+    bounds = shapely.bounds(frame.geometry.to_numpy())
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", r"All-NaN slice encountered", RuntimeWarning)  # empty geometries only
+        west, south = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
+        east, north = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
     (minx, maxx), (miny, maxy) = to_web_mercator([west, east], [south, north])
     cell_m = grid_cell_metres((minx, miny, maxx, maxy), budget)
-    return LayerView("binned", binned(frame, cell_m, weight), total, cell_m)
+    return LayerView("binned", binned(frame, cell_m, weight, bounds), total, cell_m)

@@ -21,6 +21,34 @@ from branca.element import Element, MacroElement, Template
 COORDINATE_DECIMALS = 4
 
 
+def geometry_json(geometries) -> list[str]:
+    """Each geometry as GeoJSON with coordinates kept to ~10 m (shapely's vectorised writer)."""
+    # plain rounding, not set_precision's snap rounding: a drawing needs no valid topology
+    rounded = shapely.transform(np.asarray(geometries), lambda xy: np.round(xy, COORDINATE_DECIMALS))
+    return list(shapely.to_geojson(rounded))
+
+
+# json.dumps(value, default=str, ensure_ascii=False), without building an encoder per feature
+_encode = json.JSONEncoder(default=str, ensure_ascii=False).encode
+
+
+def features_json(properties: dict[str, list], geometries: list[str]) -> str:
+    """A GeoJSON FeatureCollection from property columns (name -> one value per feature) and
+    each feature's geometry already written (:func:`geometry_json`)."""
+    names = list(properties)
+    rows = [dict(zip(names, row)) for row in zip(*properties.values())] or [{}] * len(geometries)
+    features = ",".join(
+        f'{{"type":"Feature","properties":{_encode(p)},"geometry":{g}}}' for p, g in zip(rows, geometries)
+    )
+    return f'{{"type":"FeatureCollection","features":[{features}]}}'
+
+
+def _property_columns(frame: gpd.GeoDataFrame) -> dict[str, list]:
+    # column by column: dropping the geometry from a GeoDataFrame with object columns (styles)
+    # made geopandas inspect every value, which cost more than writing the GeoJSON
+    return {c: frame[c].tolist() for c in frame.columns if c != frame.geometry.name}
+
+
 def feature_collection(frame: gpd.GeoDataFrame) -> str:
     """The frame as a GeoJSON FeatureCollection with coordinates kept to ~10 m.
 
@@ -28,18 +56,29 @@ def feature_collection(frame: gpd.GeoDataFrame) -> str:
     feature through ``__geo_interface__`` and a JSON round trip, which cost more than the rest
     of a map at 100x the data.
     """
-    # plain rounding, not set_precision's snap rounding: a drawing needs no valid topology
-    rounded = shapely.transform(frame.geometry.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS))
-    geometries = shapely.to_geojson(rounded)
-    # column by column: dropping the geometry from a GeoDataFrame with object columns (styles)
-    # made geopandas inspect every value, which cost more than writing the GeoJSON
-    columns = [c for c in frame.columns if c != frame.geometry.name]
-    properties = [dict(zip(columns, row)) for row in zip(*(frame[c].tolist() for c in columns))] or [{}] * len(frame)
-    features = ",".join(
-        f'{{"type":"Feature","properties":{json.dumps(p, default=str, ensure_ascii=False)},"geometry":{g}}}'
-        for p, g in zip(properties, geometries)
-    )
-    return f'{{"type":"FeatureCollection","features":[{features}]}}'
+    return features_json(_property_columns(frame), geometry_json(frame.geometry.to_numpy()))
+
+
+class Features(NamedTuple):
+    """A layer's features already written as GeoJSON, with their bounds ([[south, west], [north, east]])."""
+
+    data: str
+    bounds: list
+
+
+def features_from(properties: dict[str, list], geometries, geometries_json: list[str] | None = None) -> Features:
+    """:class:`Features` from property columns and geometries (an array of shapely geometries),
+    optionally already written (:func:`geometry_json`): a map builder that keeps the GeoJSON of
+    shapes that do not change passes it here rather than writing it again."""
+    geometries = np.asarray(geometries)
+    written = geometry_json(geometries) if geometries_json is None else geometries_json
+    minx, miny, maxx, maxy = shapely.total_bounds(geometries) if len(geometries) else (None,) * 4
+    return Features(features_json(properties, written), [[miny, minx], [maxy, maxx]])
+
+
+def features_of(frame: gpd.GeoDataFrame) -> Features:
+    """The frame's features as :class:`Features`."""
+    return features_from(_property_columns(frame), frame.geometry.to_numpy())
 
 
 def _script_text(value) -> str:
@@ -96,7 +135,7 @@ class StaticGeoJson(_RenderedOnce):
 
     def __init__(
         self,
-        frame: gpd.GeoDataFrame,
+        frame: gpd.GeoDataFrame | Features,
         style: dict,
         *,
         colour_options: tuple[str, ...] = (),
@@ -107,9 +146,53 @@ class StaticGeoJson(_RenderedOnce):
         self.style = json.dumps(style)
         self.colour_options = json.dumps(list(colour_options))
         self.tooltip_fields = json.dumps(list(tooltip_fields))
-        self.data = feature_collection(frame).replace("</", "<\\/")  # no "</script>" inside a script
-        minx, miny, maxx, maxy = frame.total_bounds if len(frame) else (None,) * 4
-        self._bounds = [[miny, minx], [maxy, maxx]]
+        features = frame if isinstance(frame, Features) else features_of(frame)
+        self.data = features.data.replace("</", "<\\/")  # no "</script>" inside a script
+        self._bounds = features.bounds
+
+    def _get_self_bounds(self):
+        return self._bounds
+
+
+class Labels(_RenderedOnce):
+    """Text beside points, each a Leaflet marker with a ``L.divIcon`` holding its HTML.
+
+    One element for all of them: a folium ``Marker`` and ``DivIcon`` per label each compiled a
+    template when the map was rendered, which cost more than the rest of the overview's map.
+
+    Parameters
+    ----------
+    points : (latitude, longitude) of each label.
+    texts : each label's HTML (escaped by the caller).
+    icon_size, icon_anchor : the icon's size and the point of it on the location, in pixels.
+    class_name : the CSS class of the icon.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this.labels }}.forEach(function (p) {"
+        " L.marker([p[0], p[1]], {}).setIcon(L.divIcon({html: p[2], iconSize: {{ this.icon_size }},"
+        " iconAnchor: {{ this.icon_anchor }}, className: {{ this.class_name }}})).addTo({{ this._parent.get_name() }}); });\n"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, points, texts, *, icon_size: tuple[int, int], icon_anchor: tuple[int, int], class_name: str):
+        super().__init__()
+        self._name = "Labels"
+        points = [
+            (round(float(lat), COORDINATE_DECIMALS), round(float(lon), COORDINATE_DECIMALS)) for lat, lon in points
+        ]
+        self.labels = _script_text([[lat, lon, text] for (lat, lon), text in zip(points, texts)])
+        self.icon_size, self.icon_anchor = json.dumps(list(icon_size)), json.dumps(list(icon_anchor))
+        self.class_name = _script_text(class_name)
+        self._bounds = (
+            [
+                [min(p[0] for p in points), min(p[1] for p in points)],
+                [max(p[0] for p in points), max(p[1] for p in points)],
+            ]
+            if points
+            else [[None, None], [None, None]]
+        )
 
     def _get_self_bounds(self):
         return self._bounds

@@ -10,6 +10,9 @@ elements of :mod:`lib.map_elements`.
 from __future__ import annotations
 
 import html
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 
 import numpy as np
 import pandas as pd
@@ -21,7 +24,17 @@ import shapely
 from lib.i18n import Translator, place_names
 from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
 from lib.map_assets import offline_map
-from lib.map_elements import COORDINATE_DECIMALS, LEGEND_CSS, Legend, LegendEntry, StaticGeoJson, SymbolSizes
+from lib.map_elements import (
+    LEGEND_CSS,
+    Features,
+    Labels,
+    Legend,
+    LegendEntry,
+    StaticGeoJson,
+    SymbolSizes,
+    features_from,
+    geometry_json,
+)
 from lib.styling import (
     CONTEXT_COLOUR,
     CONTEXT_FILL,
@@ -42,8 +55,9 @@ LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
 CONTEXT_ZOOM = LABEL_ZOOM  # districts that are only context are simplified for this zoom
 
 
-def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.Map:
-    minx, miny, maxx, maxy = focus.total_bounds
+def _frame_map(bounds, tiles_url, tiles_attribution) -> folium.Map:
+    """A map fitted to ``bounds`` (minx, miny, maxx, maxy), with the labels' and legends' style."""
+    minx, miny, maxx, maxy = bounds
     fmap = offline_map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=8,
@@ -62,10 +76,36 @@ def _frame_map(focus: gpd.GeoDataFrame, tiles_url, tiles_attribution) -> folium.
     return fmap
 
 
-def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) -> StaticGeoJson:
-    """Districts as grey context, named in the tooltip. Those outside ``detail_ids`` are only
-    context, so they are simplified to half a pixel at the zoom maps open at: most of a map's
-    bytes were these borders' vertices."""
+class MapPieces:
+    """Parts of maps that do not depend on the day (the context districts' simplified outlines
+    and their tooltips, in GeoJSON), kept between runs: :mod:`lib.cache` holds one per data
+    version, shared by every session. A bounded store: the least recently used pieces go first.
+    """
+
+    def __init__(self, size: int = 64):
+        self._pieces: OrderedDict[Hashable, object] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()  # sessions run in threads of their own
+
+    def get(self, key: Hashable, build: Callable[[], object]):
+        """The piece under ``key``, built with ``build()`` the first time."""
+        with self._lock:
+            if key in self._pieces:
+                self._pieces.move_to_end(key)
+                return self._pieces[key]
+        piece = build()
+        with self._lock:
+            self._pieces[key] = piece
+            while len(self._pieces) > self._size:
+                self._pieces.popitem(last=False)
+        return piece
+
+
+def _piece(pieces: MapPieces | None, key: Hashable, build: Callable[[], object]):
+    return build() if pieces is None else pieces.get(key, build)
+
+
+def _context_features(districts: gpd.GeoDataFrame, t: Translator, detail_ids) -> Features:
     geometries = districts.geometry.to_numpy()
     coarse = ~districts["district_id"].isin(list(detail_ids)).to_numpy()
     # Douglas-Peucker without topology checks: eight times faster, and districts are far larger
@@ -73,13 +113,32 @@ def _context_layer(districts: gpd.GeoDataFrame, t: Translator, detail_ids=()) ->
     simple = shapely.simplify(geometries, half_pixel_degrees(CONTEXT_ZOOM), preserve_topology=False)
     geometries = np.where(coarse, simple, geometries)
     tooltips = [html.escape(str(name)) for name in place_names(districts, t)]
-    context = gpd.GeoDataFrame(
-        {"district_id": districts["district_id"].to_numpy(), "tooltip": tooltips},
-        geometry=geometries,
-        crs=districts.crs,
+    return features_from({"district_id": districts["district_id"].tolist(), "tooltip": tooltips}, geometries)
+
+
+def _context_layer(
+    districts: gpd.GeoDataFrame, t: Translator, detail_ids=(), pieces: MapPieces | None = None, rows=None
+) -> StaticGeoJson:
+    """Districts (those of the boolean mask ``rows``, or all) as grey context, named in the
+    tooltip. Those outside ``detail_ids`` are only context, so they are simplified to half a pixel
+    at the zoom maps open at: most of a map's bytes were these borders' vertices. Kept in
+    ``pieces``, which must belong to one data version."""
+    ids = districts["district_id"].to_numpy()
+    shown = tuple(ids if rows is None else ids[rows])
+    key = ("context", t.language, shown, tuple(sorted(detail_ids)))
+    features = _piece(
+        pieces, key, lambda: _context_features(districts if rows is None else districts[rows], t, detail_ids)
     )
     style = {"color": CONTEXT_COLOUR, "weight": 0.8, "fillColor": CONTEXT_FILL, "fillOpacity": 0.6}
-    return StaticGeoJson(context, style)
+    return StaticGeoJson(features, style)
+
+
+def _outlines(districts: gpd.GeoDataFrame, rows, pieces: MapPieces | None) -> tuple[np.ndarray, list[str]]:
+    """The geometries of the districts of the boolean mask ``rows`` and their GeoJSON, in full
+    detail (kept in ``pieces``: the shapes do not change from one day to the next)."""
+    geometries = districts.geometry.to_numpy()[rows]
+    key = ("outlines", tuple(districts["district_id"].to_numpy()[rows]))
+    return geometries, _piece(pieces, key, lambda: geometry_json(geometries))
 
 
 LABEL_HEIGHT_PX = 16
@@ -89,14 +148,16 @@ LABEL_CHAR_PX = 7.5
 def non_overlapping_labels(settlements: gpd.GeoDataFrame, names: pd.Series, zoom: int = LABEL_ZOOM) -> list:
     """Index of the cities whose labels can be drawn at ``zoom`` without overlapping another label,
     the cities with most families returned placed first."""
-    cities = settlements[settlements["kind"] == "city"]
+    is_city = (settlements["kind"] == "city").to_numpy()
+    # the order of a sort of the cities' rows by families returned (the same sort, ties included)
     order = (
-        cities.sort_values("families_returned", ascending=False).index
-        if "families_returned" in cities
-        else cities.index
+        settlements["families_returned"][is_city].sort_values(ascending=False).index
+        if "families_returned" in settlements
+        else settlements.index[is_city]
     )
-    x, y = to_pixels(cities.geometry.x.to_numpy(), cities.geometry.y.to_numpy(), zoom)
-    position = dict(zip(cities.index, zip(x, y)))
+    cities = settlements.geometry.to_numpy()[is_city]
+    x, y = to_pixels(shapely.get_x(cities), shapely.get_y(cities), zoom)
+    position = dict(zip(settlements.index[is_city], zip(x, y)))
     placed: list[tuple[float, float, float, float]] = []
     kept = []
     for index in order:
@@ -111,49 +172,65 @@ def non_overlapping_labels(settlements: gpd.GeoDataFrame, names: pd.Series, zoom
 def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.FeatureGroup:
     """Settlements as circles sized by families returned, cities labelled, figures in tooltips.
 
-    One GeoJson layer for all circles: a folium element per settlement costs a template
-    compilation each, which made this layer most of a map's server time."""
+    One GeoJson layer for all circles and one element for all labels: a folium element per
+    settlement costs a template compilation each, which made this layer most of a map's server time."""
     layer = folium.FeatureGroup(name=t("map.settlements"))
     if settlements.empty:
         return layer
     names = place_names(settlements, t)
+    # plain lists: a row of a GeoDataFrame costs more to read than the tooltip costs to write
+    columns = {
+        c: settlements[c].tolist()
+        for c in ("status", "coord_quality", "families_returned", "persons_returned", "units_completed")
+    }
+    location_unknown = f"<br><i>{html.escape(t('map.location_unknown'))}</i>"
+    words = {key: html.escape(t(f"col.{key}")) for key in ("status", "families_returned", "persons_returned")}
+    units_completed = html.escape(t("col.units_completed"))
+    statuses = {status: html.escape(t.term("settlement_status", status)) for status in set(columns["status"])}
 
-    def tooltip(row, name) -> str:
-        location_note = (
-            f"<br><i>{html.escape(t('map.location_unknown'))}</i>" if row.coord_quality == "district_seat" else ""
-        )
-        planned = t("map.of_planned", done=t.number(row.units_completed), planned=t.number(row.planned_households))
+    def tooltip(name, status, quality, families, persons, completed, planned) -> str:
+        location_note = location_unknown if quality == "district_seat" else ""
+        of_planned = t("map.of_planned", done=t.number(completed), planned=t.number(planned))
         return (
             f"<b>{html.escape(name)}</b><br>"
-            f"{html.escape(t('col.status'))}: {html.escape(t.term('settlement_status', row.status))}<br>"
-            f"{html.escape(t('col.families_returned'))}: {t.number(row.families_returned)}<br>"
-            f"{html.escape(t('col.persons_returned'))}: {t.number(row.persons_returned)}<br>"
-            f"{html.escape(t('col.units_completed'))}: {html.escape(planned)}{location_note}"
+            f"{words['status']}: {statuses[status]}<br>"
+            f"{words['families_returned']}: {t.number(families)}<br>"
+            f"{words['persons_returned']}: {t.number(persons)}<br>"
+            f"{units_completed}: {html.escape(of_planned)}{location_note}"
         )
 
-    shown = settlements.assign(
-        tooltip=[tooltip(row, name) for row, name in zip(settlements.itertuples(), names)],
-        style=[
-            {"fillColor": SETTLEMENT_STATUS_COLOURS.get(status, NO_DATA), "radius": radius, "dashArray": dash}
-            for status, radius, dash in zip(
-                settlements["status"],
-                circle_radius(settlements["families_returned"].to_numpy()).round(1),
-                np.where(settlements["coord_quality"] == "district_seat", "3", None),
-            )
-        ],
-    )[["settlement_id", "tooltip", "style", "geometry"]]
-    StaticGeoJson(shown, {"color": OUTLINE_COLOUR, "weight": 1, "fill": True, "fillOpacity": 0.9}).add_to(layer)
+    tooltips = [
+        tooltip(*row)
+        for row in zip(
+            names.tolist(),
+            columns["status"],
+            columns["coord_quality"],
+            columns["families_returned"],
+            columns["persons_returned"],
+            columns["units_completed"],
+            settlements["planned_households"].tolist(),
+        )
+    ]
+    styles = [
+        {"fillColor": SETTLEMENT_STATUS_COLOURS.get(status, NO_DATA), "radius": radius, "dashArray": dash}
+        for status, radius, dash in zip(
+            columns["status"],
+            circle_radius(settlements["families_returned"].to_numpy()).round(1),
+            np.where(settlements["coord_quality"] == "district_seat", "3", None),
+        )
+    ]
+    properties = {"settlement_id": settlements["settlement_id"].tolist(), "tooltip": tooltips, "style": styles}
+    circles = features_from(properties, settlements.geometry.to_numpy())
+    StaticGeoJson(circles, {"color": OUTLINE_COLOUR, "weight": 1, "fill": True, "fillOpacity": 0.9}).add_to(layer)
     labelled = non_overlapping_labels(settlements, names)
-    for index in labelled:
-        point = settlements.geometry[index]
-        folium.Marker(
-            location=[round(point.y, COORDINATE_DECIMALS), round(point.x, COORDINATE_DECIMALS)],
-            icon=folium.DivIcon(
-                html=f'<div class="gr-label">{html.escape(names[index])}</div>',
-                icon_size=(120, 18),
-                icon_anchor=(-8, 9),
-                class_name="gr-label-icon",
-            ),
+    if labelled:
+        points = settlements.geometry.to_numpy()[settlements.index.get_indexer(labelled)]
+        Labels(
+            zip(shapely.get_y(points), shapely.get_x(points)),
+            [f'<div class="gr-label">{html.escape(names[index])}</div>' for index in labelled],
+            icon_size=(120, 18),
+            icon_anchor=(-8, 9),
+            class_name="gr-label-icon",
         ).add_to(layer)
     return layer
 
@@ -180,6 +257,7 @@ def return_areas_map(
     *,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
+    pieces: MapPieces | None = None,
 ) -> folium.Map:
     """The return areas: every district as context, the return-area districts by economic
     region, and settlements as labelled circles with their key figures in a tooltip.
@@ -190,15 +268,21 @@ def return_areas_map(
     settlements : output of :func:`lib.metrics.settlement_summary`.
     t : the language of labels, tooltips and numbers.
     """
-    return_areas = districts[districts["economic_region"].notna()]
-    fmap = _frame_map(return_areas, tiles_url, tiles_attribution)
-    _context_layer(districts[districts["economic_region"].isna()], t).add_to(fmap)
-    names, regions = place_names(return_areas, t), return_areas["economic_region"]
-    highlighted = return_areas.assign(
-        tooltip=[f"<b>{html.escape(str(n))}</b><br>{html.escape(t.term('region', r))}" for n, r in zip(names, regions)],
-        style=[{"color": REGION_COLOURS[r], "fillColor": REGION_COLOURS[r]} for r in regions],
-    )[["district_id", "economic_region", "tooltip", "style", "geometry"]]
-    StaticGeoJson(highlighted, {"weight": 2, "fillOpacity": 0.18}).add_to(fmap)
+    in_return_areas = districts["economic_region"].notna().to_numpy()
+    geometries, outlines = _outlines(districts, in_return_areas, pieces)
+    fmap = _frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
+    _context_layer(districts, t, pieces=pieces, rows=~in_return_areas).add_to(fmap)
+    names = place_names(districts, t)[in_return_areas].tolist()
+    regions = districts["economic_region"].to_numpy()[in_return_areas].tolist()
+    highlighted = {
+        "district_id": districts["district_id"].to_numpy()[in_return_areas].tolist(),
+        "economic_region": regions,
+        "tooltip": [
+            f"<b>{html.escape(str(n))}</b><br>{html.escape(t.term('region', r))}" for n, r in zip(names, regions)
+        ],
+        "style": [{"color": REGION_COLOURS[r], "fillColor": REGION_COLOURS[r]} for r in regions],
+    }
+    StaticGeoJson(features_from(highlighted, geometries, outlines), {"weight": 2, "fillOpacity": 0.18}).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     regions = [LegendEntry(colour, "box", t.term("region", region)) for region, colour in REGION_COLOURS.items()]
     _settlement_legend(t("map.return_areas"), regions, settlements, t).add_to(fmap)
@@ -215,6 +299,7 @@ def progress_map(
     *,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
+    pieces: MapPieces | None = None,
 ) -> folium.Map:
     """A choropleth of one indicator over the selected districts, classed with natural breaks,
     with every other district as context and the settlements on top.
@@ -222,23 +307,29 @@ def progress_map(
     When every district has the same value (all zero on an early day) there is nothing to rank:
     they are drawn in the lowest class and the legend says so.
     """
-    selected = districts[districts["district_id"].isin(progress["district_id"])]
-    if selected.empty:
-        selected = districts[districts["economic_region"].notna()]
-    fmap = _frame_map(selected, tiles_url, tiles_attribution)
-    others = districts[~districts["district_id"].isin(selected["district_id"])]
-    if len(others):
-        _context_layer(others, t).add_to(fmap)
-    values = selected[["district_id"]].merge(progress[["district_id", column]], on="district_id", how="left")[column]
+    ids = districts["district_id"].to_numpy()
+    wanted = set(progress["district_id"].tolist())
+    chosen = np.fromiter((i in wanted for i in ids), dtype=bool, count=len(ids))
+    if not chosen.any():
+        chosen = districts["economic_region"].notna().to_numpy()
+    geometries, outlines = _outlines(districts, chosen, pieces)
+    fmap = _frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
+    if not chosen.all():
+        _context_layer(districts, t, pieces=pieces, rows=~chosen).add_to(fmap)
+    # a district's value, missing for a selected district the table lacks
+    values = pd.Series(progress[column].to_numpy(), index=progress["district_id"].to_numpy()).reindex(ids[chosen])
     classes = classify(values)
-    shaded = selected.assign(
-        tooltip=[
+    shaded = {
+        "district_id": ids[chosen].tolist(),
+        "tooltip": [
             f"<b>{html.escape(str(name))}</b><br>{t.number(v, classes.decimals) if pd.notna(v) else '–'}"
-            for name, v in zip(place_names(selected, t), values)
+            for name, v in zip(place_names(districts, t)[chosen].tolist(), values.tolist())
         ],
-        style=[{"fillColor": colour} for colour in classes.colour_of_each()],
-    )[["district_id", "tooltip", "style", "geometry"]]
-    StaticGeoJson(shaded, {"color": OUTLINE_COLOUR, "weight": 1.2, "fillOpacity": 0.8}).add_to(fmap)
+        "style": [{"fillColor": colour} for colour in classes.colour_of_each()],
+    }
+    StaticGeoJson(
+        features_from(shaded, geometries, outlines), {"color": OUTLINE_COLOUR, "weight": 1.2, "fillOpacity": 0.8}
+    ).add_to(fmap)
     _settlement_layer(settlements, t).add_to(fmap)
     labels = classes.labels(t.number)
     if classes.all_equal:
@@ -262,19 +353,28 @@ EXPLORER_LAYERS = [
 
 def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of, t: Translator, radius=4):
     """One layer as GeoJSON whose features carry ``layer`` and ``id`` (what a click returns)."""
-    label = frame["status"].map(lambda s: t.term(STATUS_TERMS[layer], s)) if layer in STATUS_TERMS else frame[id_field]
-    shown = frame.assign(layer=layer, id=frame[id_field], label=label, colour=colour_of(frame))
-    shown = shown[["layer", "id", "label", "colour", "geometry"]]
-    points = (shown.geom_type == "Point").to_numpy()
+    ids = frame[id_field].tolist()
+    if layer in STATUS_TERMS:
+        statuses = frame["status"].tolist()
+        words = {status: t.term(STATUS_TERMS[layer], status) for status in set(statuses)}
+        labels = [words[status] for status in statuses]
+    else:
+        labels = ids
+    properties = {"layer": [layer] * len(frame), "id": ids, "label": labels, "colour": list(colour_of(frame))}
+    geometries = frame.geometry.to_numpy()
+    points = shapely.get_type_id(geometries) == shapely.GeometryType.POINT
     group = folium.FeatureGroup(name=t(f"layer.{layer}"))
     tooltip = {"tooltip_fields": ("id", "label")}
     if (~points).any():
         StaticGeoJson(
-            shown[~points], {"weight": 2, "fillOpacity": 0.45}, colour_options=("color", "fillColor"), **tooltip
+            _features_of_rows(properties, geometries, ~points),
+            {"weight": 2, "fillOpacity": 0.45},
+            colour_options=("color", "fillColor"),
+            **tooltip,
         ).add_to(group)
     if points.any():
         StaticGeoJson(
-            shown[points],
+            _features_of_rows(properties, geometries, points),
             {"radius": radius, "weight": 1, "color": OUTLINE_COLOUR, "fill": True, "fillOpacity": 0.9},
             colour_options=("fillColor",),
             **tooltip,
@@ -282,20 +382,29 @@ def _feature_layer(frame: gpd.GeoDataFrame, layer: str, id_field: str, colour_of
     return group
 
 
+def _features_of_rows(properties: dict[str, list], geometries: np.ndarray, rows: np.ndarray) -> Features:
+    """The features of the rows of the boolean mask ``rows``."""
+    if rows.all():
+        return features_from(properties, geometries)
+    kept = np.flatnonzero(rows)
+    return features_from({name: [values[i] for i in kept] for name, values in properties.items()}, geometries[kept])
+
+
 def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     """Settlements as circles with area proportional to families returned; a click gives the settlement."""
-    shown = summary.assign(
-        layer="settlements",
-        id=summary["settlement_id"],
-        label=[
-            f"{name}: {t.plural('count.families', families)}"
-            for name, families in zip(place_names(summary, t), summary["families_returned"])
+    families = summary["families_returned"]
+    properties = {
+        "layer": ["settlements"] * len(summary),
+        "id": summary["settlement_id"].tolist(),
+        "label": [
+            f"{name}: {t.plural('count.families', count)}"
+            for name, count in zip(place_names(summary, t).tolist(), families.tolist())
         ],
-        colour=summary["status"].map(SETTLEMENT_STATUS_COLOURS),
-        style=[{"radius": r} for r in circle_radius(summary["families_returned"].to_numpy()).round(1)],
-    )[["layer", "id", "label", "colour", "style", "geometry"]]
+        "colour": summary["status"].map(SETTLEMENT_STATUS_COLOURS).tolist(),
+        "style": [{"radius": r} for r in circle_radius(families.to_numpy()).round(1)],
+    }
     return StaticGeoJson(
-        shown,
+        features_from(properties, summary.geometry.to_numpy()),
         {"weight": 1, "color": OUTLINE_COLOUR, "fill": True, "fillOpacity": 0.85},
         colour_options=("fillColor",),
         tooltip_fields=("label",),
@@ -305,12 +414,14 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
 def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticGeoJson:
     """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
     with the count in the tooltip."""
-    shown = cells.assign(
-        colour=cells["status"].map(STATUS_COLOURS[layer]).fillna(CONTEXT_COLOUR),
-        label=cells["count"].map({c: t("map.cell", count=t.number(c)) for c in cells["count"].unique()}),
-    )[["label", "colour", "geometry"]]
+    counts, colours = cells["count"].tolist(), STATUS_COLOURS[layer]
+    words = {count: t("map.cell", count=t.number(count)) for count in set(counts)}
+    properties = {
+        "label": [words[count] for count in counts],
+        "colour": [colours.get(status, CONTEXT_COLOUR) for status in cells["status"].tolist()],
+    }
     return StaticGeoJson(
-        shown,
+        features_from(properties, cells.geometry.to_numpy()),
         {"weight": 0.5, "fillOpacity": 0.6},
         colour_options=("color", "fillColor"),
         tooltip_fields=("label",),
@@ -334,6 +445,7 @@ def explorer_map(
     *,
     tiles_url: str | None = None,
     tiles_attribution: str = "",
+    pieces: MapPieces | None = None,
 ) -> folium.Map:
     """The coordinators' base map: district outlines, settlement outlines and returnee symbols,
     zoomed to ``focus``. The dense layers and the legend come separately (:func:`explorer_layers`),
@@ -342,11 +454,11 @@ def explorer_map(
     ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
     Every feature carries its layer and id so that a click can show its full record.
     """
-    fmap = _frame_map(focus if len(focus) else districts, tiles_url, tiles_attribution)
+    fmap = _frame_map((focus if len(focus) else districts).total_bounds, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
     # districts the map opens on keep their detail: the user zooms in there
     opened_on = districts[districts.intersects(shapely.box(*focus.total_bounds))] if len(focus) else districts.iloc[:0]
-    _context_layer(districts, t, detail_ids=opened_on["district_id"]).add_to(fmap)
+    _context_layer(districts, t, detail_ids=opened_on["district_id"], pieces=pieces).add_to(fmap)
     if "settlement_boundaries" in layers_on:
         _feature_layer(
             data["settlement_boundaries"],
@@ -411,7 +523,7 @@ def explorer_layers(
                 shown.frame,
                 layer,
                 id_field,
-                lambda f, c=colours: f["status"].map(c).tolist(),
+                lambda f, c=colours: [c.get(status, np.nan) for status in f["status"].tolist()],
                 t,
                 radius=3 if layer == "housing" else 6,
             ).add_to(group)

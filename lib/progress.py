@@ -3,6 +3,8 @@ returns trajectory against the target trajectory."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -23,48 +25,106 @@ INDICATORS = {
 }
 
 
+def district_bases(layers: dict[str, pd.DataFrame]) -> dict[str, pd.Series]:
+    """Per district, what :func:`district_progress` measures against and does not change from
+    day to day: settlements, planned homes, hazard area and works (infrastructure assets)."""
+    settlements = layers["settlements"]
+    return {
+        "settlements": settlements.groupby("district_id").size(),
+        "units_planned": settlements.groupby("district_id")["planned_households"].sum(),
+        "hazard_ha": layers["hazard_areas"].groupby("district_id")["area_ha"].sum(),
+        "assets": layers["infrastructure"].groupby("district_id").size(),
+    }
+
+
 def district_progress(
-    layers: dict[str, pd.DataFrame], day, data_date, totals: DailyTotals | None = None
+    layers: dict[str, pd.DataFrame],
+    day,
+    data_date,
+    totals: DailyTotals | None = None,
+    bases: dict[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """One row per district in ``layers["districts"]`` with its figures and indicators on ``day``.
 
     ``totals`` (lib.daily_totals, per district) makes a change of day a lookup; without it they
-    are built from ``layers``.
+    are built from ``layers``. ``bases`` (:func:`district_bases` of the same layers) spares a
+    change of day the pass over every hazard polygon and asset.
     """
     day = pd.Timestamp(day)
     totals = totals if totals is not None else daily_totals(layers, data_date)
+    bases = bases if bases is not None else district_bases(layers)
     districts = layers["districts"][["district_id", "name_az", "name_en", "name_ru", "economic_region"]]
     settlements = layers["settlements"]
-    hazards, assets = layers["hazard_areas"], layers["infrastructure"]
 
     table = totals.on(day, districts["district_id"])
-    table = table.assign(
-        families_returned=table["families_returned"].round(),
-        persons_returned=table["persons_returned"].round(),
-        units_completed=table["units_completed"].round(),
-        units_occupied=table["units_occupied"].round(),
-        jobs_created=table["jobs_created"].round(),
-        released_ha=table["hectares_released"],
-        settlements=settlements.groupby("district_id").size(),
-        settlements_with_returns=settlements[settlements["resettling_date"] <= day].groupby("district_id").size(),
-        units_planned=settlements.groupby("district_id")["planned_households"].sum(),
-        hazard_ha=hazards.groupby("district_id")["area_ha"].sum(),
-        infrastructure_completion=table["infrastructure_progress"] / assets.groupby("district_id").size(),
-    ).drop(columns=["hectares_released", "infrastructure_progress"])
+    # one frame from columns (each aligned to the districts), not column by column: assigning
+    # a dozen columns to a small frame cost more than the figures
+    table = pd.DataFrame(
+        {
+            "families_returned": table["families_returned"].round(),
+            "persons_returned": table["persons_returned"].round(),
+            "units_completed": table["units_completed"].round(),
+            "units_occupied": table["units_occupied"].round(),
+            "jobs_created": table["jobs_created"].round(),
+            "released_ha": table["hectares_released"],
+            "settlements": bases["settlements"],
+            "settlements_with_returns": settlements["district_id"][
+                settlements["resettling_date"] <= day
+            ].value_counts(),
+            "units_planned": bases["units_planned"],
+            "hazard_ha": bases["hazard_ha"],
+            "infrastructure_completion": table["infrastructure_progress"] / bases["assets"],
+        },
+        index=table.index,
+    )
     table = table.fillna(0)
     table["share_units_occupied"] = 100 * table["units_occupied"] / table["units_completed"].replace(0, np.nan)
     table["share_hazard_released"] = 100 * table["released_ha"] / table["hazard_ha"].replace(0, np.nan)
     table["jobs_per_10_families"] = 10 * table["jobs_created"] / table["families_returned"].replace(0, np.nan)
-    return districts.merge(table.reset_index(), on="district_id", how="left")
+    # the districts' rows in their order, each with its figures (the table is in the same order)
+    return pd.concat([districts.reset_index(drop=True), table.reset_index(drop=True)], axis=1)
 
 
-def _target(targets: pd.DataFrame, metric: str, district_ids) -> pd.Series | None:
-    """The latest-dated programme-wide target for a metric (none when districts are filtered,
-    since targets are not stated per district except a few)."""
+def _target(targets: pd.DataFrame, metric: str) -> pd.Series | None:
+    """The latest-dated programme-wide target for a metric, if any."""
     rows = targets[(targets["metric"] == metric) & targets["district_id"].isna()]
-    if district_ids is not None or rows.empty:
+    if rows.empty:
         return None
     return rows.sort_values("target_date").iloc[-1]
+
+
+# The target metric of each key figure that has one.
+TARGET_METRICS = ("families", "persons", "settlements", "houses")
+
+
+@dataclass(frozen=True)
+class KpiBases:
+    """What :func:`key_figures` measures against and does not change from day to day.
+
+    ``targets``: the latest programme-wide target of each of :data:`TARGET_METRICS` (None when
+    none is stated); the other fields are totals over the layers.
+    """
+
+    targets: dict[str, pd.Series | None]
+    planned_households: float
+    settlements: int
+    hazard_hectares: float
+    assets: int
+    jobs_planned: float
+    demonstration_returns: bool
+
+
+def kpi_bases(layers: dict[str, pd.DataFrame]) -> KpiBases:
+    """The :class:`KpiBases` of ``layers`` (the layers :func:`key_figures` is given)."""
+    return KpiBases(
+        targets={metric: _target(layers["targets"], metric) for metric in TARGET_METRICS},
+        planned_households=float(layers["settlements"]["planned_households"].sum()),
+        settlements=len(layers["settlements"]),
+        hazard_hectares=metrics.hazard_hectares(layers["hazard_areas"]),
+        assets=len(layers["infrastructure"]),
+        jobs_planned=float(layers["employment_projects"]["jobs_planned"].sum()),
+        demonstration_returns=bool(layers["returns"]["source"].map(is_demonstration).any()),
+    )
 
 
 def _whole(measure):
@@ -84,6 +144,7 @@ def key_figures(
     keys=None,
     totals: DailyTotals | None = None,
     settlement_id: str | None = None,
+    bases: KpiBases | None = None,
 ) -> list[Kpi]:
     """The leadership's KPIs on ``day`` with change since ``since``, each with its base.
 
@@ -92,25 +153,25 @@ def key_figures(
     jobs planned). ``totals`` (lib.daily_totals, per district, may hold more districts than
     ``layers``) makes a change of day a lookup; without it they are built from ``layers``.
     ``settlement_id`` names the one settlement ``layers`` are narrowed to (lib.selection.profile_scope),
-    whose hazard areas are still its district's.
+    whose hazard areas are still its district's. ``bases`` (:func:`kpi_bases` of the same layers)
+    spares a change of day the passes over the layers.
     """
     day, since = pd.Timestamp(day), pd.Timestamp(since)
-    returns, settlements = layers["returns"], layers["settlements"]
-    hazards, assets, projects = layers["hazard_areas"], layers["infrastructure"], layers["employment_projects"]
-    targets = layers["targets"]
+    settlements = layers["settlements"]
     totals = totals if totals is not None else daily_totals(layers, data_date)
+    bases = bases if bases is not None else kpi_bases(layers)
     district_ids = layers["districts"]["district_id"]
-    scope = None if all_districts else "some"
 
     on_day = {day: totals.total(day, district_ids), since: totals.total(since, district_ids)}
 
     def summed(measure: str):
         return lambda d: float((on_day[d] if d in on_day else totals.total(d, district_ids))[measure])
 
-    demo_returns = bool(returns["source"].map(is_demonstration).any())
+    demo_returns = bases.demonstration_returns
 
     def kpi(key, measure, unit, target_metric=None, base=None, demonstration=True):
-        target = _target(targets, target_metric, scope) if target_metric else None
+        # targets are not stated per district (except a few): none applies to a subset
+        target = bases.targets[target_metric] if target_metric and all_districts else None
         if target is not None:
             base = Base("target", float(target["value"]), target["target_date"], target["source"])
         return Kpi(
@@ -131,7 +192,7 @@ def key_figures(
             _whole(summed("families_returned")),
             "families",
             "families",
-            Base("planned_households", float(settlements["planned_households"].sum())),
+            Base("planned_households", bases.planned_households),
             demonstration=demo_returns,
         ),
         kpi(
@@ -147,7 +208,7 @@ def key_figures(
             lambda d: metrics.settlements_resettling(settlements, d),
             "settlements",
             "settlements",
-            Base("settlements", float(len(settlements))),
+            Base("settlements", float(bases.settlements)),
             demonstration=demo_returns,
         ),
         kpi(
@@ -155,7 +216,7 @@ def key_figures(
             units_completed,
             "units",
             "houses",
-            Base("planned_homes", float(settlements["planned_households"].sum())),
+            Base("planned_homes", bases.planned_households),
         ),
         kpi(
             "units_occupied",
@@ -167,19 +228,19 @@ def key_figures(
             "hectares_released",
             summed("hectares_released"),
             "ha",
-            base=Base(hazard_kind, metrics.hazard_hectares(hazards)),
+            base=Base(hazard_kind, bases.hazard_hectares),
         ),
         kpi(
             "infrastructure_completion",
-            lambda d: summed("infrastructure_progress")(d) / len(assets) if len(assets) else 0.0,
+            lambda d: summed("infrastructure_progress")(d) / bases.assets if bases.assets else 0.0,
             "percent",
-            base=Base("works", float(len(assets))),
+            base=Base("works", float(bases.assets)),
         ),
         kpi(
             "jobs_created",
             _whole(summed("jobs_created")),
             "jobs",
-            base=Base("jobs_planned", float(projects["jobs_planned"].sum())),
+            base=Base("jobs_planned", bases.jobs_planned),
         ),
     ]
     return [f for f in figures if keys is None or f.key in keys]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
+
 import pandas as pd
 
 from lib import metrics
@@ -12,19 +15,45 @@ STATUS_LAYERS = ("housing", "infrastructure", "hazard_areas", "employment_projec
 TABLE_LAYER = {"returnees": "settlements", "settlement_boundaries": "settlements"}
 
 
-def layers_as_of(layers: dict[str, pd.DataFrame], day, settlement_totals=None) -> dict[str, pd.DataFrame]:
+class LazyLayers(Mapping):
+    """Layers by name, each worked out when first read (and kept): a page reads only the layers it
+    shows, and at 100x the data working out the others on every change of day cost more than the map."""
+
+    def __init__(self, builders: dict[str, Callable[[], pd.DataFrame]]):
+        self._builders = builders
+        self._built: dict[str, pd.DataFrame] = {}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self._built:
+            self._built[name] = self._builders[name]()
+        return self._built[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._builders)
+
+    def __len__(self) -> int:
+        return len(self._builders)
+
+
+def layers_as_of(layers: dict[str, pd.DataFrame], day, settlement_totals=None) -> LazyLayers:
     """Each layer as it stood on ``day`` (records not yet known dropped, statuses recomputed), plus
     ``settlement_summary`` (status and figures per settlement on that day; looked up in
-    ``settlement_totals``, lib.daily_totals per settlement_id, when given)."""
-    out = dict(layers)
+    ``settlement_totals``, lib.daily_totals per settlement_id, when given). Each is worked out
+    when first read."""
+    builders: dict[str, Callable[[], pd.DataFrame]] = {name: partial(_same, frame) for name, frame in layers.items()}
     for name in STATUS_LAYERS + ("returns",):
-        if name in out:
-            out[name] = records_as_of(name, out[name], day)
-    if {"settlements", "returns", "housing"} <= set(out):
-        out["settlement_summary"] = metrics.settlement_summary(
+        if name in layers:
+            builders[name] = partial(records_as_of, name, layers[name], day)
+    out = LazyLayers(builders)
+    if {"settlements", "returns", "housing"} <= set(layers):
+        builders["settlement_summary"] = lambda: metrics.settlement_summary(
             layers["settlements"], out["returns"], layers["housing"], day, totals=settlement_totals
         )
     return out
+
+
+def _same(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame
 
 
 def in_districts(layers: dict[str, pd.DataFrame], district_ids, keep_whole=()) -> dict[str, pd.DataFrame]:
@@ -45,12 +74,23 @@ def in_districts(layers: dict[str, pd.DataFrame], district_ids, keep_whole=()) -
     return out
 
 
-def keep_statuses(data: dict[str, pd.DataFrame], statuses: dict[str, list[str]]) -> dict[str, pd.DataFrame]:
+def keep_statuses(data: Mapping[str, pd.DataFrame], statuses: dict[str, list[str]]) -> LazyLayers:
     """The layers with only the records whose status is among ``statuses[layer]`` (layers not
-    named there are kept whole)."""
-    return {
-        name: frame[frame["status"].isin(statuses[name])] if name in statuses else frame for name, frame in data.items()
-    }
+    named there are kept whole), each worked out when first read."""
+    return LazyLayers(
+        {
+            name: partial(_with_statuses, data, name, statuses[name])
+            if name in statuses
+            else partial(data.__getitem__, name)
+            for name in data
+        }
+    )
+
+
+def _with_statuses(data: Mapping[str, pd.DataFrame], name: str, statuses: list[str]) -> pd.DataFrame:
+    frame = data[name]
+    kept = frame["status"].isin(statuses)
+    return frame if kept.all() else frame[kept]  # every status shown (the default): nothing to copy
 
 
 def record_of(data: dict[str, pd.DataFrame], clicked: dict | None) -> pd.Series | None:

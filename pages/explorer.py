@@ -49,7 +49,7 @@ def map_and_record():
     map_column, record_column = st.columns([3, 1])
     with map_column:
         clicked = show_map(
-            maps.explorer_map(data, layers_on, districts, focus, t, **page.basemap),
+            maps.explorer_map(data, layers_on, districts, focus, t, **page.map_options),
             feature_group=maps.explorer_layers(data, layers_on, view, t),
             key="explorer_map",
             returned_objects=["last_active_drawing", "bounds", "zoom"],

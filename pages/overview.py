@@ -38,7 +38,7 @@ with left:
             title,
             summary,
             t,
-            **page.basemap,
+            **page.map_options,
         ),
         key="overview_map",
         height=520,

@@ -49,7 +49,7 @@ focus = selection.map_focus(districts, [district_id], data["settlement_boundarie
 map_column, table_column = st.columns([3, 2])
 with map_column:
     # nothing here reports back to the page, so the layers go into the map itself: one render
-    profile_map = maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.basemap)
+    profile_map = maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.map_options)
     maps.explorer_layers(data, PROFILE_LAYERS, None, t, PROFILE_FEATURE_BUDGET).add_to(profile_map)
     show_map(profile_map, key="profile_map", height=560)
 with table_column:

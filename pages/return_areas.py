@@ -26,7 +26,7 @@ kpi_cards(headlines, t, per_row=3)  # five long labels do not fit one row at 136
 summary = metrics.settlement_summary(
     layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
 )
-return_map = maps.return_areas_map(all_districts, summary, t, **page.basemap)
+return_map = maps.return_areas_map(all_districts, summary, t, **page.map_options)
 show_map(return_map, key="return_areas_map", height=620)
 
 with st.expander(t("sources.title")):

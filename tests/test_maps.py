@@ -54,6 +54,12 @@ def _legends(html: str) -> list[dict]:
     return legends
 
 
+def _place_labels(html: str) -> list[str]:
+    """The text of each place label in the rendered code (lib.map_elements.Labels)."""
+    drawn = re.findall(r"(\[\[[^\n]*?\]\])\.forEach\(function \(p\) \{ L\.marker\(", html)
+    return [html_text.unescape(re.sub("<[^>]+>", "", text)) for found in drawn for _, _, text in json.loads(found)]
+
+
 def _labels(legend: dict) -> list[str]:
     return [label for _, _, label in legend["entries"]]
 
@@ -76,7 +82,8 @@ def test_each_settlement_is_a_circle_with_its_figures_and_cities_are_labelled(re
     lachin = summary.set_index("settlement_id").loc["AZ-LAC-lachin-city"]
     assert f"Families returned: {lachin.families_returned:,}" in html
     labelled = maps.non_overlapping_labels(summary, summary["name_en"])
-    assert html.count("L.divIcon(") == len(labelled) >= 8
+    assert _place_labels(html) == list(summary["name_en"][labelled])
+    assert len(labelled) >= 8 and "L.divIcon(" in html
     assert "Location unknown" in html  # placeholders say so
 
 
