@@ -21,7 +21,7 @@ from lib.filters import (
     filters_from_query,
     filters_to_query,
 )
-from lib.i18n import DATE_FORMATS, LANGUAGES, Translator
+from lib.i18n import DATE_FORMATS, DEFAULT_LANGUAGE, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 from lib.search_box import place_search_box
 from lib.store import StoreNotReady
@@ -36,8 +36,9 @@ except BoundariesUnavailable as problem:
     st.error(Translator()("app.boundaries_missing"))
     st.code(str(problem), language=None)
     st.stop()
-except StoreNotReady as problem:  # a database without data, a layout this version cannot read
-    st.error(Translator()("app.store_not_ready"))
+except StoreNotReady as problem:  # no data yet, an unreachable database, a layout this version cannot read
+    language = st.query_params.get("lang")
+    st.error(Translator(language if language in LANGUAGES else DEFAULT_LANGUAGE)("app.store_not_ready"))
     st.code(str(problem), language=None)
     st.stop()
 

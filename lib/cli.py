@@ -26,6 +26,11 @@ def build_demo_command(args) -> int:
     from lib.build import build_store
 
     settings = get_settings()
+    if args.if_missing and settings.database_url and not args.out:
+        # `make run` builds the embedded data; a database is filled on purpose, with db-load
+        print("A database is configured (GREAT_RETURN_DATABASE_URL): not building demonstration data into it.")
+        print("Fill it with `python -m lib.cli db-init` and `python -m lib.cli db-load FILE.gpkg` (README).")
+        return 0
     store = _store(args.out)
     if getattr(store, "needs_migration", lambda: False)():
         store.migrate()
@@ -130,6 +135,20 @@ def db_init_command(args) -> int:
     return 0
 
 
+def _is_geopackage(path: Path) -> bool:
+    """A GeoPackage is an SQLite file with GeoPackage's own table of contents."""
+    import sqlite3
+
+    try:
+        with path.open("rb") as file:
+            if file.read(16) != b"SQLite format 3\x00":
+                return False
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as connection:
+            return bool(connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'gpkg_contents'").fetchone())
+    except (OSError, sqlite3.DatabaseError):
+        return False
+
+
 def db_load_command(args) -> int:
     """Copy a GeoPackage store's current layers into the configured database as one new version."""
     import hashlib
@@ -149,11 +168,19 @@ def db_load_command(args) -> int:
         print(f"{path} does not exist.", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    if not _is_geopackage(path):
+        print(f"{path} is not a GeoPackage (.gpkg): nothing was loaded.", file=sys.stderr)
+        return 2
     source = GeoPackageStore(path)
     # A GeoPackage without versions (the unversioned layout, or layers written by another tool) is
     # read as it is: the file is never modified here.
     legacy = source.needs_migration() or not source.exists()
     names = source.layer_names()
+    if not names:
+        print(
+            f"{path} holds none of the dashboard's layers (see geodata/SCHEMA.md): nothing was loaded.", file=sys.stderr
+        )
+        return 2
     layers = {}
     for number, name in enumerate(names):
         _progress(f"reading {name}", number / (len(names) + 1))
@@ -171,6 +198,7 @@ def db_load_command(args) -> int:
     )
     store = PostGISStore(settings.database_url)
     try:
+        before = store.data_version()
         version = store.write_layers(
             layers,
             note=f"loaded from {path.name}",
@@ -189,6 +217,9 @@ def db_load_command(args) -> int:
         return 3
     finally:
         store.dispose()
+    if version == before:
+        _progress(f"{store.key} already holds exactly the data of {path.name}; nothing was written", 1)
+        return 0
     _progress(
         f"loaded {path.name} into {store.key} as data version {version} in {time.perf_counter() - started:.1f} s", 1
     )
@@ -222,7 +253,13 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("gpkg", help="the GeoPackage to copy (it is not modified)")
     load.set_defaults(run=db_load_command)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except StoreNotReady as error:  # no database, an unreachable one, a layout to migrate: says what to do
+        print(str(error), file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # `history | head`
+        return 0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from __future__ import annotations
 import getpass
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -433,10 +433,10 @@ class VersionedStore(ABC):
                 if expected_version is not None and head != expected_version:
                     raise ConflictError(expected_version, head)
                 plans = plans_for(writer)
-                kept = {} if replace_metadata or head is None else self._stored_metadata(head)
-                new_metadata = {**kept, **(metadata or {})}
+                current = {} if head is None else self._stored_metadata(head)
+                new_metadata = {**({} if replace_metadata else current), **(metadata or {})}
                 totals = {k: sum(p.counts()[k] for p in plans) for k in ("added", "changed", "removed")}
-                if all(p.is_empty for p in plans) and head is not None and new_metadata == kept:
+                if all(p.is_empty for p in plans) and head is not None and _same_metadata(new_metadata, current):
                     writer.add_audit(AuditEntry(author, action, "unchanged", head, head, message=note, **base))
                     return head
                 version = (head or 0) + 1
@@ -475,9 +475,14 @@ class VersionedStore(ABC):
         return json.loads(row["metadata"].iloc[0] or "{}") if len(row) else {}
 
 
-def iter_chunks(values: list, size: int) -> Iterator[list]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
+# When a writer says it built the data is no change to the data.
+_NOT_A_CHANGE = ("built_at",)
+
+
+def _same_metadata(new: Mapping, current: Mapping) -> bool:
+    return {k: v for k, v in new.items() if k not in _NOT_A_CHANGE} == {
+        k: v for k, v in current.items() if k not in _NOT_A_CHANGE
+    }
 
 
 _OPEN: dict[str, VersionedStore] = {}

@@ -66,6 +66,10 @@ ANALYZE_AFTER_ROWS = 10_000
 # Rows per CSV block sent with COPY (bounds the memory of a large write).
 COPY_BATCH_ROWS = 100_000
 
+URL_HELP = (
+    "Check GREAT_RETURN_DATABASE_URL: postgresql+psycopg://USER:PASSWORD@HOST:PORT/DATABASE, with the characters "
+    "@ : / % # ? of the password written %40 %3A %2F %25 %23 %3F, and that the server is running."
+)
 _SQL_TYPES = {"str": sa.Text, "int": sa.BigInteger, "float": sa.Double, "date": sa.Date, "bool": sa.Boolean}
 _ARROW_TYPES = {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "date": pa.date32(), "bool": pa.bool_()}
 # Foreign ids that pages filter on (district and settlement filters run in the database).
@@ -206,11 +210,25 @@ class PostGISStore(VersionedStore):
     engine = "postgis"
 
     def __init__(self, url: str | sa.URL):
-        self.url = engine_url(url)
+        try:
+            self.url = engine_url(url)
+        except (ValueError, sa.exc.ArgumentError) as error:
+            raise StoreNotReady(f"GREAT_RETURN_DATABASE_URL is not a PostgreSQL URL ({error}). {URL_HELP}") from None
         # One pool per store object (open_store keeps one object per store and process).
         self._engine = sa.create_engine(self.url, pool_pre_ping=True)
         # Reads are single statements: without BEGIN/ROLLBACK each costs one round trip.
         self._reader = self._engine.execution_options(isolation_level="AUTOCOMMIT")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sa.Connection]:
+        """A connection for reading; a server that cannot be reached is said in plain words."""
+        try:
+            connection = self._reader.connect()
+        except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+            reason = str(getattr(error, "orig", error)).strip().splitlines()[0]
+            raise StoreNotReady(f"Cannot reach the database {self.key}: {reason}. {URL_HELP}") from None
+        with connection:
+            yield connection
 
     @property
     def key(self) -> str:
@@ -223,7 +241,7 @@ class PostGISStore(VersionedStore):
     # -- schema ------------------------------------------------------------------------------
     def applied_migrations(self) -> list[int]:
         """The numbers of the migrations applied to the database (empty for an empty database)."""
-        with self._reader.connect() as connection:
+        with self._reading() as connection:
             if not _exists(connection, MIGRATIONS_TABLE):
                 return []
             return [row[0] for row in connection.exec_driver_sql(f"SELECT version FROM {MIGRATIONS_TABLE} ORDER BY 1")]
@@ -232,6 +250,8 @@ class PostGISStore(VersionedStore):
         """Create the schema or bring it up to date; returns the migrations it applied (none when
         the schema was current). Safe to run from several processes at once."""
         applied = []
+        with self._reading():  # an unreachable server is said in plain words before anything is tried
+            pass
         with self._engine.begin() as connection:
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             connection.exec_driver_sql(
@@ -271,12 +291,13 @@ class PostGISStore(VersionedStore):
             f"(SELECT max(version) FROM {VERSIONS_TABLE}), (SELECT max(version) FROM {MIGRATIONS_TABLE})"
         )
         try:
-            with self._reader.connect() as connection:
+            with self._reading() as connection:
                 instance, head, migration = connection.exec_driver_sql(query).one()
         except sa.exc.ProgrammingError as error:
             if _undefined_table(error):
                 return StoreState(None, None)  # an empty database: the first write creates the schema
             raise
+
         if migration is None or migration < MIGRATIONS[-1].number:
             raise StoreNotReady(
                 f"{self.key} has an older schema (migration {migration or 0} of {MIGRATIONS[-1].number}); "
@@ -289,7 +310,7 @@ class PostGISStore(VersionedStore):
     def layer_names(self) -> list[str]:
         """The layers some version has written (as the GeoPackage lists the tables it has)."""
         try:
-            with self._reader.connect() as connection:
+            with self._reading() as connection:
                 written = {row[0] for row in connection.exec_driver_sql(f"SELECT DISTINCT layer FROM {CHANGES_TABLE}")}
         except sa.exc.ProgrammingError as error:
             if _undefined_table(error):
@@ -298,11 +319,11 @@ class PostGISStore(VersionedStore):
         return [name for name in LAYERS if name in written]
 
     def _read_rows(self, layer, version, rows: RowFilter, columns, geometry) -> pd.DataFrame:
-        with self._reader.connect() as connection:
+        with self._reading() as connection:
             return _read(connection, layer, version, rows, columns, geometry)
 
     def _table(self, name: str) -> pd.DataFrame:
-        with self._reader.connect() as connection:
+        with self._reading() as connection:
             if not _exists(connection, name):
                 return pd.DataFrame()
             order = " ORDER BY fid" if name in (CHANGES_TABLE, AUDIT_TABLE) else ""

@@ -44,3 +44,31 @@ def test_restoring_a_version_that_does_not_exist_fails_and_says_which_exist(stor
 def test_restoring_the_current_state_writes_nothing(store_with_a_mistake, capsys):
     assert main(["restore", "2", "--store", str(store_with_a_mistake.path)]) == 0
     assert "nothing to restore" in capsys.readouterr().out and store_with_a_mistake.data_version() == 2
+
+
+def test_db_load_of_a_file_that_is_not_a_geopackage_loads_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    from lib.config import get_settings
+
+    monkeypatch.setenv("GREAT_RETURN_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    get_settings.cache_clear()
+    not_a_geopackage = tmp_path / "houses.csv"
+    not_a_geopackage.write_text("house_id;units\nh1;3\n", encoding="utf-8")
+    try:
+        assert main(["db-load", str(not_a_geopackage)]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "is not a GeoPackage" in capsys.readouterr().err
+
+
+def test_an_unreachable_database_is_named_with_what_to_check_and_no_traceback(capsys, monkeypatch):
+    from lib.config import get_settings
+
+    monkeypatch.setenv("GREAT_RETURN_DATABASE_URL", "postgresql+psycopg://someone:secret@127.0.0.1:1/great_return")
+    get_settings.cache_clear()
+    try:
+        assert main(["history"]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "Cannot reach the database" in err and "percent" not in err and "%40" in err
+    assert "secret" not in err and "Traceback" not in err

@@ -163,6 +163,7 @@ def test_restore_brings_back_a_version_as_a_new_one_and_keeps_every_other(store)
     _same(store.read_layer("housing", version=2), layers["housing"].iloc[:1])  # the error is kept
     latest = store.history().iloc[0]
     assert (latest["action"], latest["restored_from"], latest["created_by"]) == ("restore", 1, "admin")
+    assert store.restore(1) == 3  # already as at version 1: no empty version
     assert store.restore(2) == 4  # a restore can itself be undone
     _same(store.read_layer("housing"), layers["housing"].iloc[:1])
 
