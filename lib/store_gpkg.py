@@ -372,6 +372,9 @@ class _GeoPackageWriter(Writer):
         if spec.has_geometry:
             frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=STORAGE_CRS)
             options["geometry_type"] = _geometry_type(layer)
+            # stored as given and hashed: pyogrio would otherwise make every polygon of a layer
+            # with some multipolygons a multipolygon, and the rows read back would differ from the rows written
+            options["promote_to_multi"] = False
             if layer_of:  # the history is read by version, never by place: no R-tree to keep up
                 options["layer_options"] = {"SPATIAL_INDEX": "NO"}
         else:

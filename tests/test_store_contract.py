@@ -338,3 +338,15 @@ def test_a_reader_never_sees_half_a_version(store):
     for version, housing_marks, returns_marks in seen:
         if version > 1:  # both layers from the same write, the one that made the version read
             assert housing_marks == returns_marks == {f"written by version {version}"}
+
+
+def test_rows_read_back_are_the_rows_written_so_a_same_write_changes_nothing(empty_store):
+    from shapely.geometry import MultiPolygon
+
+    layers = tiny_layers()
+    districts = layers["districts"].copy()
+    districts.loc[1, "geometry"] = MultiPolygon([districts.geometry.iloc[1]])  # a layer of mixed types
+    empty_store.write_layers({"districts": districts}, note="mixed")
+    back = empty_store.read_layer("districts")
+    assert list(back.sort_values("district_id").geom_type) == ["Polygon", "MultiPolygon"]
+    assert empty_store.write_layers({"districts": back}, note="read back and written again") == 1
