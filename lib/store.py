@@ -355,16 +355,13 @@ class VersionedStore(ABC):
         typed = {name: coerce_to_schema(name, complete_columns(name, frame))[0] for name, frame in layers.items()}
         if validate:
             self._validate(typed, expected_version)
-        plans_for = lambda writer: [  # noqa: E731
-            plan_layer(
-                name,
-                writer.current_keys(name),
-                frame,
-                mode=mode,
-                removable=(removable or {}).get(name),
-            )
-            for name, frame in typed.items()
-        ]
+
+        def plans_for(writer: Writer) -> list[LayerPlan]:
+            return [
+                plan_layer(name, writer.current_keys(name), frame, mode=mode, removable=(removable or {}).get(name))
+                for name, frame in typed.items()
+            ]
+
         return self._commit(
             plans_for,
             note=note,
