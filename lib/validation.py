@@ -33,6 +33,16 @@ class Problem:
     field: str | None
     message: str
     row: int | None = None
+    # The same problem in the reader's language: message ``problem.<code>`` of the catalogues,
+    # filled with ``values`` (name, value) pairs; ``message`` stays the English wording for logs.
+    code: str | None = None
+    values: tuple[tuple[str, object], ...] = ()
+
+    def describe(self, t) -> str:
+        """What is wrong, in the language of the translator ``t`` (:class:`lib.i18n.Translator`)."""
+        if self.code is None:
+            return self.message
+        return t(f"problem.{self.code}", **dict(self.values))
 
     def __str__(self) -> str:
         where = [self.layer]
