@@ -1,7 +1,9 @@
 """Chart builders: DataFrames in, Plotly figures out (pure; tested on the figure's data).
 
 Colours are those of the maps (:mod:`lib.styling`, Okabe–Ito, colour-blind safe); fonts are
-large enough for a projector.
+large enough for a projector. Place names and sources are HTML-escaped
+(:func:`lib.safe_text.escape_html`): Plotly reads its labels as a little HTML, and shows the
+entities as the characters.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import plotly.graph_objects as go
 from babel import Locale
 
 from lib.i18n import Translator
+from lib.safe_text import escape_html
 from lib.styling import OKABE_ITO, SETTLEMENT_STATUS_COLOURS
 
 BLUE, ORANGE, GREEN = OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["bluish_green"]
@@ -119,7 +122,7 @@ def returns_trajectory(
                 "name": t("chart.reported_total"),
                 "mode": "markers",
                 "marker": {"color": GREEN, "size": 9, "symbol": "diamond"},
-                "customdata": reported["source"].str.split(" | ", regex=False).str[0].to_numpy(),
+                "customdata": [escape_html(s) for s in reported["source"].str.split(" | ", regex=False).str[0]],
                 "hovertemplate": "%{y:,.0f} — %{customdata}<extra></extra>",
             }
         )
@@ -141,7 +144,7 @@ def district_ranking(
     bar = {
         "type": "bar",
         "x": values.fillna(0).to_numpy(),
-        "y": names[order].to_numpy(),
+        "y": [escape_html(name) for name in names[order]],
         "orientation": "h",
         "marker": {"color": BLUE},
         "text": [
@@ -178,7 +181,7 @@ def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Tra
     # the rows' order of a sort of the table by reconstruction date (the same sort, ties included)
     order = settlements["reconstruction_date"].sort_values(ascending=False, na_position="first").index
     ordered = settlements.loc[order, [start for start, _, _, _ in STAGES]]
-    shown_names = names[order].to_numpy()
+    shown_names = np.array([escape_html(name) for name in names[order]], dtype=object)
     last = np.datetime64(day).astype(ordered[STAGES[0][0]].to_numpy().dtype)
     traces = []
     for start_column, end_column, colour, label in STAGES:

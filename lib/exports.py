@@ -1,4 +1,10 @@
-"""Downloads of exactly what is filtered: CSV, HXL-tagged CSV, GeoJSON and GeoPackage bytes."""
+"""Downloads of exactly what is filtered: CSV, HXL-tagged CSV, GeoJSON and GeoPackage bytes.
+
+Every CSV is made safe to open in a spreadsheet (:func:`lib.safe_text.neutralise_formulas`): text
+from the committee's files that begins like a formula is prefixed with a single quote. GeoJSON
+and GeoPackage keep the values as stored: they are read by GIS tools, which run no formulas, and
+an id changed there would no longer match the store's.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import pandas as pd
 
 import geopandas as gpd
 import pyogrio
+
+from lib.safe_text import neutralise_formulas
 
 # HXL hashtags (https://hxlstandard.org) of the fields that have one; others stay untagged.
 HXL_TAGS = {
@@ -61,12 +69,13 @@ def tabular(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:
-    return tabular(frame).to_csv(index=False).encode("utf-8")
+    """The rows as CSV (UTF-8), safe to open in a spreadsheet."""
+    return neutralise_formulas(tabular(frame)).to_csv(index=False).encode("utf-8")
 
 
 def to_hxl_csv(frame: pd.DataFrame) -> bytes:
     """CSV with an HXL hashtag row under the header, for humanitarian data tools."""
-    table = tabular(frame)
+    table = neutralise_formulas(tabular(frame))
     tags = pd.DataFrame([[HXL_TAGS.get(column, "") for column in table.columns]], columns=table.columns)
     return pd.concat([tags, table.astype("object")], ignore_index=True).to_csv(index=False).encode("utf-8")
 

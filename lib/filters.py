@@ -18,6 +18,7 @@ from datetime import date
 import pandas as pd
 
 from lib.i18n import DEFAULT_LANGUAGE, LANGUAGES, Translator
+from lib.safe_text import escape_markdown
 
 FILTER_PARAMS = ("lang", "districts", "as_of", "since")
 # The trilateral ceasefire statement of 10 November 2020: clearance, reconstruction and every other
@@ -154,7 +155,13 @@ def link_warning(notes, t: Translator) -> str | None:
     if not notes:
         return None
     lines = [
-        t(note.message_id, key=note.key, asked=note.asked, **({"used": t.day(note.used)} if note.used else {}))
+        # what the link asked for, whatever someone put in it, shown as written (keys are our own)
+        t(
+            note.message_id,
+            key=note.key,
+            asked=escape_markdown(note.asked),
+            **({"used": t.day(note.used)} if note.used else {}),
+        )
         for note in notes
     ]
     return t("link.title") + "\n" + "\n".join(f"- {line}" for line in lines)

@@ -7,7 +7,6 @@ and evaluates a style per feature in Python: at 100x the data that was most of a
 
 from __future__ import annotations
 
-import html
 import json
 from typing import NamedTuple
 
@@ -16,6 +15,8 @@ import numpy as np
 import geopandas as gpd
 import shapely
 from branca.element import Element, MacroElement, Template
+
+from lib.safe_text import escape_html, script_json
 
 # Coordinates kept to ~10 m: more digits only make the page heavier.
 COORDINATE_DECIMALS = 4
@@ -83,7 +84,7 @@ def features_of(frame: gpd.GeoDataFrame) -> Features:
 
 def _script_text(value) -> str:
     """``value`` as JSON that can stand inside a <script> element."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(json.dumps(value, ensure_ascii=False))
 
 
 class _Script(Element):
@@ -147,7 +148,7 @@ class StaticGeoJson(_RenderedOnce):
         self.colour_options = json.dumps(list(colour_options))
         self.tooltip_fields = json.dumps(list(tooltip_fields))
         features = frame if isinstance(frame, Features) else features_of(frame)
-        self.data = features.data.replace("</", "<\\/")  # no "</script>" inside a script
+        self.data = script_json(features.data)
         self._bounds = features.bounds
 
     def _get_self_bounds(self):
@@ -217,13 +218,13 @@ class SymbolSizes(NamedTuple):
 def _legend_part(part: LegendEntry | SymbolSizes) -> str:
     if isinstance(part, SymbolSizes):
         circles = "".join(
-            f'<span class="gr-size"><i style="width:{d:.0f}px;height:{d:.0f}px"></i>{html.escape(label)}</span>'
+            f'<span class="gr-size"><i style="width:{d:.0f}px;height:{d:.0f}px"></i>{escape_html(label)}</span>'
             for d, label in part.sizes
         )
-        return f'<div class="gr-legend-subtitle">{html.escape(part.title)}</div><div class="gr-sizes">{circles}</div>'
+        return f'<div class="gr-legend-subtitle">{escape_html(part.title)}</div><div class="gr-sizes">{circles}</div>'
     return (
         f'<div class="gr-legend-row"><i class="gr-swatch {part.shape}" style="background:{part.colour}"></i>'
-        f"{html.escape(part.label)}</div>"
+        f"{escape_html(part.label)}</div>"
     )
 
 
@@ -292,7 +293,7 @@ class Legend(_RenderedOnce):
         super().__init__()
         self._name = "Legend"
         rows = "".join(_legend_part(part) for part in parts)
-        self.html = _script_text(f"<summary>{html.escape(title)}</summary><div class='gr-legend-body'>{rows}</div>")
+        self.html = _script_text(f"<summary>{escape_html(title)}</summary><div class='gr-legend-body'>{rows}</div>")
         self.open_width = LEGEND_OPEN_WIDTH_PX
         self.max_width = LEGEND_MAX_WIDTH_PX
         self.max_share = LEGEND_MAX_SHARE

@@ -9,7 +9,6 @@ elements of :mod:`lib.map_elements`.
 
 from __future__ import annotations
 
-import html
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -35,6 +34,7 @@ from lib.map_elements import (
     features_from,
     geometry_json,
 )
+from lib.safe_text import escape_html
 from lib.styling import (
     CONTEXT_COLOUR,
     CONTEXT_FILL,
@@ -112,7 +112,7 @@ def _context_features(districts: gpd.GeoDataFrame, t: Translator, detail_ids) ->
     # than the tolerance, so none collapses
     simple = shapely.simplify(geometries, half_pixel_degrees(CONTEXT_ZOOM), preserve_topology=False)
     geometries = np.where(coarse, simple, geometries)
-    tooltips = [html.escape(str(name)) for name in place_names(districts, t)]
+    tooltips = [escape_html(str(name)) for name in place_names(districts, t)]
     return features_from({"district_id": districts["district_id"].tolist(), "tooltip": tooltips}, geometries)
 
 
@@ -183,20 +183,20 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
         c: settlements[c].tolist()
         for c in ("status", "coord_quality", "families_returned", "persons_returned", "units_completed")
     }
-    location_unknown = f"<br><i>{html.escape(t('map.location_unknown'))}</i>"
-    words = {key: html.escape(t(f"col.{key}")) for key in ("status", "families_returned", "persons_returned")}
-    units_completed = html.escape(t("col.units_completed"))
-    statuses = {status: html.escape(t.term("settlement_status", status)) for status in set(columns["status"])}
+    location_unknown = f"<br><i>{escape_html(t('map.location_unknown'))}</i>"
+    words = {key: escape_html(t(f"col.{key}")) for key in ("status", "families_returned", "persons_returned")}
+    units_completed = escape_html(t("col.units_completed"))
+    statuses = {status: escape_html(t.term("settlement_status", status)) for status in set(columns["status"])}
 
     def tooltip(name, status, quality, families, persons, completed, planned) -> str:
         location_note = location_unknown if quality == "district_seat" else ""
         of_planned = t("map.of_planned", done=t.number(completed), planned=t.number(planned))
         return (
-            f"<b>{html.escape(name)}</b><br>"
+            f"<b>{escape_html(name)}</b><br>"
             f"{words['status']}: {statuses[status]}<br>"
             f"{words['families_returned']}: {t.number(families)}<br>"
             f"{words['persons_returned']}: {t.number(persons)}<br>"
-            f"{units_completed}: {html.escape(of_planned)}{location_note}"
+            f"{units_completed}: {escape_html(of_planned)}{location_note}"
         )
 
     tooltips = [
@@ -227,7 +227,7 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
         points = settlements.geometry.to_numpy()[settlements.index.get_indexer(labelled)]
         Labels(
             zip(shapely.get_y(points), shapely.get_x(points)),
-            [f'<div class="gr-label">{html.escape(names[index])}</div>' for index in labelled],
+            [f'<div class="gr-label">{escape_html(names[index])}</div>' for index in labelled],
             icon_size=(120, 18),
             icon_anchor=(-8, 9),
             class_name="gr-label-icon",
@@ -278,7 +278,7 @@ def return_areas_map(
         "district_id": districts["district_id"].to_numpy()[in_return_areas].tolist(),
         "economic_region": regions,
         "tooltip": [
-            f"<b>{html.escape(str(n))}</b><br>{html.escape(t.term('region', r))}" for n, r in zip(names, regions)
+            f"<b>{escape_html(str(n))}</b><br>{escape_html(t.term('region', r))}" for n, r in zip(names, regions)
         ],
         "style": [{"color": REGION_COLOURS[r], "fillColor": REGION_COLOURS[r]} for r in regions],
     }
@@ -322,7 +322,7 @@ def progress_map(
     shaded = {
         "district_id": ids[chosen].tolist(),
         "tooltip": [
-            f"<b>{html.escape(str(name))}</b><br>{t.number(v, classes.decimals) if pd.notna(v) else '–'}"
+            f"<b>{escape_html(str(name))}</b><br>{t.number(v, classes.decimals) if pd.notna(v) else '–'}"
             for name, v in zip(place_names(districts, t)[chosen].tolist(), values.tolist())
         ],
         "style": [{"fillColor": colour} for colour in classes.colour_of_each()],

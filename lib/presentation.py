@@ -5,6 +5,7 @@ from __future__ import annotations
 from lib.diagnosis import DistrictFindings, Finding
 from lib.i18n import Translator
 from lib.kpi import Kpi
+from lib.safe_text import escape_markdown
 
 
 def first_url(source: str) -> str:
@@ -70,13 +71,14 @@ def kpi_caption(kpi: Kpi, t: Translator) -> str:
 
 
 def describe_finding(finding: Finding, names: dict[str, str], t: Translator) -> str:
-    """A finding of lib.diagnosis as a clause (no final stop); ``names``: place names by id."""
+    """A finding of lib.diagnosis as a Markdown clause (no final stop); ``names``: place names by id,
+    shown literally."""
     formatted = {}
     for key, value in finding.values.items():
         if key == "percent":
             formatted[key] = t.percent(value / 100)
         elif key == "settlements":
-            formatted[key] = ", ".join(names.get(s, s) for s in value)
+            formatted[key] = ", ".join(escape_markdown(names.get(s, s)) for s in value)
         else:
             formatted[key] = t.number(value)
     return t(f"blocker.{finding.kind}", **formatted)
@@ -85,7 +87,7 @@ def describe_finding(finding: Finding, names: dict[str, str], t: Translator) -> 
 def describe_district(entry: DistrictFindings, names: dict[str, str], t: Translator) -> str:
     """Markdown: a district's name and everything that holds it back, worst first, in one sentence."""
     clauses = "; ".join(describe_finding(finding, names, t) for finding in entry.findings)
-    return f"**{names.get(entry.district_id, entry.district_id)}**: {clauses}."
+    return f"**{escape_markdown(names.get(entry.district_id, entry.district_id))}**: {clauses}."
 
 
 def indicator_title(indicator: str, unit: str, t: Translator) -> str:

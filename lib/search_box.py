@@ -13,6 +13,7 @@ import streamlit as st
 from lib.cache import Snapshot, district_choices, place_index
 from lib.i18n import Translator
 from lib.place_search import PlaceMatch, search_places
+from lib.safe_text import escape_markdown
 
 PROFILE_PAGE = "pages/profile.py"
 RESULTS_SHOWN = 6
@@ -44,7 +45,7 @@ def _search(index, regions: dict[str, str], t: Translator) -> None:
     )
     matches = search_places(index, query or "", t.language, RESULTS_SHOWN)
     if query and query.strip() and not matches:
-        st.caption(t("search.no_match", query=query.strip()))
+        st.caption(t("search.no_match", query=escape_markdown(query.strip())))
     results = st.container(gap="xxsmall")
     for match in matches:
         results.button(
@@ -58,10 +59,12 @@ def _search(index, regions: dict[str, str], t: Translator) -> None:
 
 
 def result_label(match: PlaceMatch, t: Translator) -> str:
-    """A settlement with its district, a district as the whole district."""
+    """A settlement with its district, a district as the whole district (Markdown, as a button's
+    label is: the names shown as written)."""
+    name, district = escape_markdown(match.name), escape_markdown(match.district_name)
     if match.kind == "settlement":
-        return t("search.settlement_result", name=match.name, district=match.district_name)
-    return t("search.district_result", name=match.name)
+        return t("search.settlement_result", name=name, district=district)
+    return t("search.district_result", name=name)
 
 
 def profile_link(match: PlaceMatch) -> dict[str, str]:

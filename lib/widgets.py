@@ -9,7 +9,6 @@ imports Streamlit; what it shows is built and worded by the pure functions of th
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from functools import partial
 
@@ -22,6 +21,7 @@ from lib.filters import LinkNote, choice_from_link, choices_from_link, link_warn
 from lib.i18n import Translator
 from lib.kpi import Kpi
 from lib.presentation import kpi_caption, kpi_delta, kpi_value
+from lib.safe_text import escape_markdown
 from lib.selection import schema_layer
 from lib.styling import STATUS_COLOURS, STATUS_TERMS
 from lib.tables import EMPTY, readable_table, record_table
@@ -178,14 +178,6 @@ def layer_table(frame: pd.DataFrame, layer: str, stem: str, t: Translator, *, ke
     download_buttons(frame, layer, stem, t, key=f"{key}_download")
 
 
-# st.table reads every cell as Markdown: record values are the data's own text, shown as written
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#])")
-
-
-def _markdown_text(value) -> str:
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
-
-
 def record_panel(record: pd.Series | None, houses: pd.DataFrame | None, as_of, t: Translator) -> None:
     """A clicked record in the reader's words (a hint until something is clicked) and, for a
     settlement, the download of its housing."""
@@ -194,7 +186,8 @@ def record_panel(record: pd.Series | None, houses: pd.DataFrame | None, as_of, t
         st.info(t("explorer.click_hint"))
         return
     # a static table wraps long values in a narrow column, where a data grid would cut them off
-    shown = record_table(record, t).map(_markdown_text)
+    # st.table reads every cell as Markdown: record values are the data's own text, shown as written
+    shown = record_table(record, t).map(escape_markdown)
     st.table(shown, hide_index=True, hide_header=True, border="horizontal")
     if houses is not None:
         download_button(
