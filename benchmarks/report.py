@@ -492,3 +492,47 @@ def size_table(sizes: list[dict]) -> str:
             + " |"
         )
     return "\n".join(lines)
+
+
+# --- import speed ---------------------------------------------------------------------------------
+
+IMPORT_COLUMNS = ["layer", "file", "MB", "rows", "read s", "check s", "validate s (read + check)",
+                  "preview s (read + check + plan)", "commit s", "rows/s (preview)", "peak RSS MB", "problems"]  # fmt: skip
+
+
+def import_speed_table(speed: dict) -> str:
+    """One row per file imported by :mod:`benchmarks.import_speed`: sizes, stage times, memory."""
+    lines = ["| " + " | ".join(IMPORT_COLUMNS) + " |", "|" + "---|" * len(IMPORT_COLUMNS)]
+    for case in speed.get("cases", []):
+        head = [case["layer"], case["file"], f"{case['bytes'] / MB:.1f}"]
+        if case.get("failure"):
+            lines.append("| " + " | ".join(head + ["–"] * 8 + [f"failed: {case['failure'][:300]}"]) + " |")
+            continue
+        figures = [f"{case['rows']:,}" if case.get("rows") is not None else "–"]
+        figures += [_number(case.get(key), 2) for key in ("read_s", "check_s", "validate_s", "preview_s", "commit_s")]
+        figures += [f"{case['rows_per_s']:,}" if case.get("rows_per_s") else "–", _number(case.get("peak_rss_mb"), 0)]
+        problems = str(case.get("problems", "–"))
+        if case.get("first_problems"):
+            problems += " (" + "; ".join(case["first_problems"]) + ")"
+        lines.append("| " + " | ".join(head + figures + [problems]) + " |")
+    return "\n".join(lines)
+
+
+def import_speed_targets(speed: dict | None) -> list[Target]:
+    """ "A 100,000-row CSV or a 10,000-polygon GeoJSON validates and previews in seconds": each
+    file's read + check and its whole preview ≤ the target (10 s), without a problem."""
+    checks = []
+    target_s = (speed or {}).get("target_s", 10.0)
+    for case in (speed or {}).get("cases", []):
+        label = f"{case['layer']} {case.get('rows') or 0:,} rows"
+        if case.get("failure"):
+            checks.append((f"{label}: failed", False))
+            continue
+        if case.get("problems"):
+            checks.append((f"{label}: {case['problems']} problems in a valid file", False))
+        checks.append((f"{label} validated in {case['validate_s']:.1f} s", case["validate_s"] <= target_s))
+        checks.append((f"{label} previewed in {case['preview_s']:.1f} s", case["preview_s"] <= target_s))
+    met, detail = _verdict(checks)
+    return [Target(f"a 100,000-row CSV or a 10,000-polygon GeoJSON validates and previews in ≤ {target_s:g} s",
+                   "read + check, and the whole preview (read + check + plan against the 100x store), each "
+                   f"≤ {target_s:g} s, with no problem found in the generated valid files", met, detail)]  # fmt: skip

@@ -8,7 +8,9 @@ headless Chromium (cold), opens it again (warm, ``--warm`` times), opens it once
 At 100x (``--engine-scale``) it does the same on PostGIS (the GeoPackage loaded with ``lib.cli
 db-load`` into a throwaway cluster), opens the overview in 20 sessions at once against one server
 process on each engine and against two on PostGIS (:mod:`benchmarks.concurrency`), and makes
-twenty imports of 1% of the rows into a copy of each store (:mod:`benchmarks.imports`). It
+twenty imports of 1% of the rows into a copy of each store (:mod:`benchmarks.imports`), and
+imports a 100,000-row CSV and a 10,000-polygon GeoJSON into a copy of the 100x GeoPackage through
+the import engine (:mod:`benchmarks.import_speed`). It
 prints markdown tables, the issue's targets with whether each is met, and writes
 ``benchmarks/out/results.md`` and ``benchmarks/out/results.json``. ``benchmarks/README.md`` says
 what every figure means.
@@ -32,7 +34,7 @@ from statistics import median
 
 from benchmarks import concurrency, report
 from benchmarks.browser import CHROMIUM
-from benchmarks.data import OUT_DIR, PROJECT_ROOT, boundaries_env, ensure_data
+from benchmarks.data import OUT_DIR, PROJECT_ROOT, boundaries_env, data_path, ensure_data
 from benchmarks.report import GPKG, NAIVE, POSTGIS
 from benchmarks.server import StreamlitServer, naive_app_path
 
@@ -49,7 +51,7 @@ STREAMLIT_MAX_MESSAGE_BYTES = 200e6
 # How far before the data's last day the filter-change load sets "as of".
 FILTER_CHANGE_DAYS = 90
 # The parts of the benchmark (--only) and the engines (--engines).
-PARTS = ("pages", "concurrency", "size")
+PARTS = ("pages", "concurrency", "size", "import_speed")
 ENGINES = (GPKG, POSTGIS)
 # Concurrency scenarios: (engine, app processes). Two processes only on PostGIS: the GeoPackage
 # is one file on one machine, the database is what several app processes share.
@@ -425,10 +427,26 @@ def main(argv: list[str] | None = None) -> int:
                     if engine in engines and (engine == GPKG or database_url):
                         sizes.append(measure_size(engine, data.path, args, server))
 
+    speed = None
+    if "import_speed" in parts:
+        from benchmarks import import_speed
+
+        # the 100x store as the pages' part left it, copied: this part never builds or writes it
+        source = data_path(args.engine_scale, args.seed)
+        print(f"\nImport speed: a {import_speed.CSV_ROWS:,}-row CSV and a {import_speed.POLYGONS:,}-polygon "
+              f"GeoJSON into a copy of {source.name}", flush=True)  # fmt: skip
+        try:
+            speed = import_speed.run(source, seed=args.seed, work_dir=OUT_DIR)
+        except (FileNotFoundError, RuntimeError, ValueError) as problem:
+            speed = {"failure": str(problem)[:400], "cases": []}
+            print(f"  {speed['failure']}", flush=True)
+
     # Rows in a stable order: by page as listed in PAGES (naive last), then by scale, then engine.
     order = list(PAGES)
     results.sort(key=lambda r: (order.index(r["page"]), r["scale"], ENGINES.index(report.engine(r))))
     targets = report.check_targets(results, sizes)
+    if speed is not None:
+        targets += report.import_speed_targets(speed)
     elapsed = time.perf_counter() - started
     sections = [("Data builds", f"python -m lib.cli build-demo, seed {args.seed}.\n\n{report.builds_table(builds)}")]
     if results:
@@ -450,6 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         sections.append((f"Store size after {args.imports} imports",
                          f"Each import changes {args.import_share:.0%} of the rows of the layers with a lifecycle "
                          f"(at {args.engine_scale:g}x) and is written as one new version.\n\n{report.size_table(sizes)}"))  # fmt: skip
+    if speed is not None:
+        text = speed.get("failure") or (
+            f"Generated (seed {speed['seed']}) in {speed['generate_s']:g} s and imported into a copy of the "
+            f"{args.engine_scale:g}x GeoPackage through `lib.importing` (upsert), each file in a child process; "
+            "seconds of each stage, peak RSS of that process.\n\n" + report.import_speed_table(speed)
+        )
+        sections.append(("Import speed", text))
     sections.append(("Targets of the issue", report.targets_text(targets)))
     for title, text in sections:
         print(f"\n{title}\n\n{text}")
@@ -471,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
     (OUT_DIR / "results.json").write_text(
         json.dumps(
             {"meta": meta, "builds": builds, "results": results, "postgis_load": loaded, "concurrency": scenarios,
-             "sizes": sizes, "targets": [t.__dict__ for t in targets]},
+             "sizes": sizes, "import_speed": speed, "targets": [t.__dict__ for t in targets]},
             indent=1,
         )
     )  # fmt: skip
