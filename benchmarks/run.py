@@ -448,7 +448,11 @@ def main(argv: list[str] | None = None) -> int:
     if speed is not None:
         targets += report.import_speed_targets(speed)
     elapsed = time.perf_counter() - started
-    sections = [("Data builds", f"python -m lib.cli build-demo, seed {args.seed}.\n\n{report.builds_table(builds)}")]
+    sections = []
+    if builds:  # the import speed part alone builds nothing
+        sections.append(
+            ("Data builds", f"python -m lib.cli build-demo, seed {args.seed}.\n\n{report.builds_table(builds)}")
+        )
     if results:
         sections.append(
             ("Results", f"Seconds from navigation start; MB = 10^6 bytes.\n\n{report.results_table(results)}")
