@@ -218,6 +218,7 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
     return store.write_layers(
         {preview.layer: preview.frame},
         note=note,
+        metadata=_later_data_date(store, preview),
         author=author,
         expected_version=preview.based_on,
         mode=preview.mode,
@@ -225,6 +226,20 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
         action="import",
         source=SourceFile(file.name, file.sha256),
     )
+
+
+def _later_data_date(store: VersionedStore, preview: ImportPreview) -> dict:
+    """The data date moves on to the latest day the imported records describe (never back, and
+    never past today: a planned day is not data), so new convoys show on the pages at once."""
+    spec = LAYERS[preview.layer]
+    columns = [f.name for f in spec.fields if f.dtype == "date" and f.name in preview.frame.columns]
+    if not columns:
+        return {}
+    latest = pd.to_datetime(preview.frame[columns].stack(), errors="coerce").max()
+    held = store.metadata(preview.based_on).get("data_date")
+    if pd.isna(latest) or (held and latest.date() <= date.fromisoformat(held)) or latest.date() > date.today():
+        return {}
+    return {"data_date": latest.date().isoformat()}
 
 
 def _problem(layer: str, code: str, *, row=None, record_id=None, field=None, **values) -> Problem:
