@@ -239,6 +239,11 @@ class PageContext:
         )
 
     @property
+    def tiles(self) -> dict:
+        """The configured (optional) basemap, as keyword arguments of the map builders."""
+        return {"tiles_url": self.settings.tiles_url, "tiles_attribution": self.settings.tiles_attribution}
+
+    @property
     def map_options(self) -> dict:
         """Keyword arguments of the map builders: the configured (optional) basemap, and the
         pieces of maps kept for the store's data version (:func:`map_pieces`)."""
@@ -404,3 +409,22 @@ CACHED_BY_VERSION = (
     profile_bases,
     map_pieces,
 )
+
+
+# a write that changes nothing, or one refused, is logged without a new version: kept a minute only
+@st.cache_data(ttl=60, max_entries=8, show_spinner=False)
+def version_history(store_key: str, data_version: int, language: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data versions and the audit log, worded in ``language`` (lib.import_report)."""
+    from lib.import_report import audit_table, history_table
+
+    store = store_for_key(store_key)
+    t = Translator(language)
+    return history_table(store.history(), store.changes(), t), audit_table(store.audit_log(), t)
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, ...], as_of) -> pd.DataFrame:
+    """Records behind the overview's figures per layer and source (lib.provenance.sources_of)."""
+    from lib.provenance import sources_of
+
+    return sources_of(overview_layers(store_key, data_version, district_ids), as_of)

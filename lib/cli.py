@@ -1,4 +1,4 @@
-"""Command line: ``python -m lib.cli build-demo | history | restore | db-init | db-load | schema-doc``.
+"""Command line: ``python -m lib.cli build-demo | import | history | restore | db-init | db-load | schema-doc``.
 
 Every command works on the configured store (the GeoPackage, or PostGIS when
 ``GREAT_RETURN_DATABASE_URL`` is set): see the README's *Configuration*.
@@ -226,6 +226,82 @@ def db_load_command(args) -> int:
     return 0
 
 
+def import_command(args) -> int:
+    """Check a file as rows of a layer and print the preview; with ``--commit``, write it.
+
+    Exit 0 when the file is valid (and, with ``--commit``, written); 1 when it has problems or
+    cannot be written, and then the store is untouched.
+    """
+    from lib.i18n import Translator
+    from lib.import_checks import problems_table
+    from lib.import_read import ReadOptions
+    from lib.import_report import change_lines, counts_line, detected_lines
+    from lib.importing import commit_import, prepare_import
+
+    t = Translator(args.lang)
+    path = Path(args.file)
+    if not path.is_file():
+        print(t("cli_import.no_file", path=str(path)), file=sys.stderr)
+        return 2
+    options = ReadOptions(
+        encoding=args.encoding,
+        separator=args.separator,
+        decimal=args.decimal,
+        date_order=args.date_order,
+        crs=args.crs,
+        swap_xy=args.swap_xy,
+        source_layer=args.source_layer,
+    )
+    districts = [d.strip() for d in (args.replace_districts or "").split(",") if d.strip()]
+    store = _store(args.store)
+    preview = prepare_import(
+        store,
+        args.layer,
+        path.read_bytes(),
+        path.name,
+        options=options,
+        mode="replace" if districts else "upsert",
+        districts=districts,
+        apply=args.apply_repair or (),
+        progress=lambda share, code: _progress(t(code), share) if args.verbose else None,
+    )
+    for line in detected_lines(preview.file, t):
+        print(line)
+    for notice in preview.notices:
+        print(notice)
+    if preview.problems:
+        table = problems_table(preview.problems, path.name, t)
+        print(t("cli_import.problems", count=len(preview.problems)), file=sys.stderr)
+        for record in table.itertuples(index=False):
+            print(
+                "  " + " · ".join(str(value) for value in record[1:] if pd.notna(value) and str(value)), file=sys.stderr
+            )
+        for repair in preview.repairs:
+            print(t("cli_import.repair_offered", code=repair.code), file=sys.stderr)
+        if args.problems_csv:
+            from lib.exports import to_csv
+
+            Path(args.problems_csv).write_bytes(to_csv(table))
+        print(t("cli_import.nothing_written"), file=sys.stderr)
+        return 1
+    print(counts_line(preview, t))
+    for line in change_lines(preview, t, limit=args.limit):
+        print("  " + line)
+    if not args.commit:
+        print(t("cli_import.dry_run"))
+        return 0
+    if preview.changes_nothing:
+        print(t("cli_import.unchanged"))
+        return 0
+    try:
+        version = commit_import(store, preview, author=args.author, note=args.note)
+    except (ConflictError, StoreBusy, InvalidDataError) as error:
+        print(t("cli_import.not_written", reason=str(error)), file=sys.stderr)
+        return 1
+    print(t("cli_import.written", version=version))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -235,6 +311,34 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", default=None, help="GeoPackage to write (default: the configured store)")
     build.add_argument("--if-missing", action="store_true", help="do nothing when the store has data")
     build.set_defaults(run=build_demo_command)
+    imp = commands.add_parser(
+        "import", help="check a file as rows of a layer and show what it would change; --commit writes it"
+    )
+    imp.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, CSV or XLSX")
+    imp.add_argument("--layer", required=True, help="the layer the rows belong to (see geodata/SCHEMA.md)")
+    imp.add_argument("--commit", action="store_true", help="write the rows when the file has no problem")
+    imp.add_argument(
+        "--replace-districts",
+        default=None,
+        metavar="AZ-LAC,...",
+        help="replace the layer's records in these districts by the file's (default: add or update by id)",
+    )
+    imp.add_argument("--lang", default="az", choices=["az", "en", "ru"], help="language of the messages")
+    imp.add_argument("--encoding", default=None, help="text encoding (default: detected), e.g. cp1251")
+    imp.add_argument("--separator", default=None, help="CSV separator (default: detected)")
+    imp.add_argument("--decimal", default=None, choices=[".", ","], help="decimal mark (default: detected)")
+    imp.add_argument("--date-order", default=None, choices=["dmy", "ymd", "mdy"], help="date order (default: detected)")
+    imp.add_argument("--crs", default=None, help="the CRS of the coordinates, e.g. EPSG:32638 (default: the file's)")
+    imp.add_argument("--swap-xy", default=None, action=argparse.BooleanOptionalAction, help="swap lon and lat")
+    imp.add_argument("--source-layer", default=None, help="the layer or sheet of the file to read")
+    imp.add_argument("--apply-repair", action="append", metavar="CODE", help="apply a proposed repair (repeatable)")
+    imp.add_argument("--problems-csv", default=None, help="also write the problems to this CSV file")
+    imp.add_argument("--author", default=None, help="who imports (kept in the history; default: your login)")
+    imp.add_argument("--note", default=None, help="why (kept in the history)")
+    imp.add_argument("--limit", type=int, default=20, help="changed fields to list (default 20)")
+    imp.add_argument("--store", default=None, help="a GeoPackage to import into instead of the configured store")
+    imp.add_argument("--verbose", action="store_true", help="show progress")
+    imp.set_defaults(run=import_command)
     history = commands.add_parser("history", help="list the data versions: when, who, why, rows changed per layer")
     history.add_argument("--limit", type=int, default=20, help="how many versions to show (newest first)")
     history.add_argument("--store", default=None, help="a GeoPackage to read instead of the configured store")

@@ -531,3 +531,65 @@ def explorer_layers(
     if legend is not None:
         legend.add_to(group)
     return group
+
+
+# What an import does to a record, as coloured on the preview map (ColorBrewer RdYlGn ends).
+IMPORT_CHANGE_COLOURS = {"added": "#1a9850", "changed": "#fdae61", "removed": "#d73027"}
+
+
+def import_preview_map(
+    districts: gpd.GeoDataFrame,
+    parts: dict[str, gpd.GeoDataFrame],
+    t: Translator,
+    *,
+    tiles_url: str | None = None,
+    tiles_attribution: str = "",
+) -> folium.Map:
+    """What an import adds, changes and removes, in the colours of :data:`IMPORT_CHANGE_COLOURS`,
+    over the districts as context, zoomed to the records.
+
+    ``parts``: ``{"added" | "changed" | "removed": GeoDataFrame}`` with a ``label`` column (the
+    record's id, or what the tooltip says of it). Past :data:`FEATURE_BUDGET` features of a part
+    the first ones are drawn (the legend gives the whole count; the tables list every record).
+    """
+    shown = [frame for frame in parts.values() if len(frame)]
+    bounds = shapely.total_bounds(np.concatenate([f.geometry.to_numpy() for f in shown])) if shown else None
+    if bounds is None or not np.isfinite(bounds).all():
+        bounds = districts[districts["economic_region"].notna()].total_bounds
+    fmap = _frame_map(bounds, tiles_url, tiles_attribution)
+    fmap.options["preferCanvas"] = True
+    box = shapely.box(*bounds)
+    _context_layer(districts, t, detail_ids=districts.loc[districts.intersects(box), "district_id"]).add_to(fmap)
+    entries = []
+    for kind, frame in parts.items():
+        if not len(frame):
+            continue
+        colour = IMPORT_CHANGE_COLOURS[kind]
+        word = t(f"import.change.{kind}")
+        count = len(frame)
+        frame = frame.iloc[:FEATURE_BUDGET]
+        properties = {"tooltip": [f"<b>{html.escape(word)}</b><br>{html.escape(str(v))}" for v in frame["label"]]}
+        geometries = frame.geometry.to_numpy()
+        points = shapely.get_type_id(geometries) == shapely.GeometryType.POINT
+        group = folium.FeatureGroup(name=word)
+        if (~points).any():
+            StaticGeoJson(
+                _features_of_rows(properties, geometries, ~points),
+                {"color": colour, "fillColor": colour, "weight": 2, "fillOpacity": 0.4},
+            ).add_to(group)
+        if points.any():
+            StaticGeoJson(
+                _features_of_rows(properties, geometries, points),
+                {
+                    "radius": 6,
+                    "weight": 1,
+                    "color": OUTLINE_COLOUR,
+                    "fillColor": colour,
+                    "fill": True,
+                    "fillOpacity": 0.9,
+                },
+            ).add_to(group)
+        group.add_to(fmap)
+        entries.append(LegendEntry(colour, "circle", f"{word} ({t.number(count)})"))
+    Legend(t("import.map_title"), entries).add_to(fmap)
+    return fmap

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from lib import charts, maps, progress, selection
-from lib.cache import load_layers, page_context
+from lib.cache import figure_sources, load_layers, page_context
 from lib.i18n import place_names
 from lib.map_view import show_map
 from lib.presentation import describe_district, indicator_title
-from lib.widgets import chart_or_note, kpi_cards
+from lib.provenance import sources_table
+from lib.widgets import chart_or_note, kpi_cards, reader_table
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -17,6 +18,8 @@ page.heading("overview")
 all_districts = load_layers(store, ["districts"])["districts"]
 figures = page.overview_figures()
 kpi_cards(figures["kpis"], t)
+with st.expander(t("sources.title")):
+    reader_table(sources_table(figure_sources(store.key, store.version, filters.districts, filters.as_of), t))
 
 table, summary = figures["table"], figures["summary"]
 left, right = st.columns([3, 2])

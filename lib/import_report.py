@@ -1,0 +1,197 @@
+"""An import's preview in words and tables of the reader's language, for the page and the CLI."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+import shapely
+
+from lib.i18n import Translator
+from lib.import_read import Detected, ImportedFile
+from lib.importing import ImportPreview
+from lib.schema import LAYERS
+
+# What each detected setting is called on screen, in the order shown.
+DETECTED_SETTINGS = ("format", "encoding", "separator", "decimal", "date_order", "crs")
+
+
+def _separator(value: str, t: Translator) -> str:
+    return t(f"import.separator.{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}.get(value, 'other') }", value=value)
+
+
+def detected_values(detected: Detected, t: Translator) -> dict[str, str]:
+    """Each setting the reader detected (or was given), worded: ``{setting: text}``; settings that
+    do not apply to the file's format are left out."""
+    shown = {"format": t(f"import.format.{detected.format}")}
+    if detected.encoding:
+        shown["encoding"] = detected.encoding
+    if detected.separator:
+        shown["separator"] = _separator(detected.separator, t)
+    if detected.decimal:
+        shown["decimal"] = t("import.decimal.comma" if detected.decimal == "," else "import.decimal.point")
+    if detected.date_order:
+        shown["date_order"] = t(f"import.date_order.{detected.date_order}")
+    if detected.crs:
+        how = t(f"import.crs_how.{detected.crs_how}") if detected.crs_how else ""
+        reason = f" — {t(detected.crs_reason)}" if detected.crs_reason else ""
+        swapped = f" · {t('import.swapped_xy')}" if detected.swapped_xy else ""
+        shown["crs"] = f"{detected.crs} ({how}){reason}{swapped}"
+    return shown
+
+
+def detected_lines(file: ImportedFile, t: Translator) -> list[str]:
+    """The file and what was detected, one line each."""
+    lines = [t("import.file_line", name=file.name, size=t.number(file.size / 1e6, 2), sha256=file.sha256[:12])]
+    lines += [f"{t(f'import.setting.{key}')}: {value}" for key, value in detected_values(file.detected, t).items()]
+    if file.table is not None:
+        lines.append(t("import.records_read", count=t.number(len(file.table.frame)), name=file.table.name))
+    return lines
+
+
+def counts_line(preview: ImportPreview, t: Translator) -> str:
+    counts = preview.counts()
+    return t(
+        "import.counts",
+        layer=t(f"layer.{preview.layer}"),
+        added=t.number(counts["added"]),
+        changed=t.number(counts["changed"]),
+        removed=t.number(counts["removed"]),
+    )
+
+
+def _value(value, t: Translator) -> str:
+    if value is None or (not isinstance(value, shapely.Geometry) and pd.isna(value)):
+        return "—"
+    if isinstance(value, shapely.Geometry):
+        return t(f"geometry.{value.geom_type}")
+    if isinstance(value, pd.Timestamp):
+        return t.day(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return t.number(value, 0 if float(value).is_integer() else 2)
+    return str(value)
+
+
+def field_label(layer: str, name: str, t: Translator) -> str:
+    """A field's name on screen (the schema's name only where no message names it)."""
+    return t(f"field.{name}") if name != "geometry" else t("field.geometry")
+
+
+def change_table(preview: ImportPreview, t: Translator) -> pd.DataFrame:
+    """The changed records field by field, columns and values worded in the language."""
+    spec = LAYERS[preview.layer]
+    changed = preview.changed if preview.changed is not None else pd.DataFrame()
+    terms = {f.name: f.terms for f in spec.fields if f.terms}
+
+    def worded(name, value):
+        if name in terms and isinstance(value, str):
+            return t.term(terms[name], value)
+        return _value(value, t)
+
+    return pd.DataFrame(
+        {
+            t(f"field.{spec.id_field}"): changed.get(spec.id_field, pd.Series(dtype=object)).astype(str),
+            t("import.column.field"): [field_label(preview.layer, n, t) for n in changed.get("field", [])],
+            t("import.column.before"): [
+                worded(n, v) for n, v in zip(changed.get("field", []), changed.get("before", []))
+            ],
+            t("import.column.after"): [
+                worded(n, v) for n, v in zip(changed.get("field", []), changed.get("after", []))
+            ],
+        }
+    )
+
+
+def change_lines(preview: ImportPreview, t: Translator, limit: int = 20) -> list[str]:
+    """The first ``limit`` changed fields as lines "id · field: before → after"."""
+    table = change_table(preview, t)
+    lines = [" · ".join(row[:2]) + f": {row[2]} → {row[3]}" for row in table.head(limit).itertuples(index=False)]
+    if len(table) > limit:
+        lines.append(t("import.more_changes", count=t.number(len(table) - limit)))
+    return lines
+
+
+def records_table(layer: str, frame: pd.DataFrame | None, t: Translator) -> pd.DataFrame:
+    """Added or removed records as the reader sees them: fields named and terms worded in the
+    language, dates as days, geometry as its kind."""
+    spec = LAYERS[layer]
+    if frame is None:
+        return pd.DataFrame()
+    out = {}
+    for f in spec.fields:
+        if f.name not in frame.columns or f.name == "source":
+            continue
+        values = frame[f.name]
+        if f.terms:
+            values = values.map(lambda v, group=f.terms: t.term(group, v) if isinstance(v, str) else "—")
+        else:
+            values = values.map(lambda v: _value(v, t))
+        out[t(f"field.{f.name}")] = values.to_numpy()
+    return pd.DataFrame(out)
+
+
+def _when(stamp, t: Translator) -> str:
+    moment = pd.Timestamp(stamp)
+    return f"{t.day(moment)} {moment:%H:%M}"
+
+
+def _changes(changes: pd.DataFrame, version: int, t: Translator) -> str:
+    rows = changes[changes["version"] == version]
+    return "; ".join(
+        t(
+            "history.layer_changes",
+            layer=t(f"layer.{r.layer}"),
+            added=t.number(r.added),
+            changed=t.number(r.changed),
+            removed=t.number(r.removed),
+        )
+        for r in rows.itertuples()
+    )
+
+
+def history_table(history: pd.DataFrame, changes: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """The data versions, newest first, worded: when, who, what was done, what changed per layer;
+    notes only where a person wrote them (the system's own are said by the action)."""
+    if history.empty:
+        return pd.DataFrame()
+    actions = [
+        t("history.restored", version=int(r.restored_from))
+        if r.action == "restore" and pd.notna(r.restored_from)
+        else t(f"history.action.{r.action}")
+        for r in history.itertuples()
+    ]
+    return pd.DataFrame(
+        {
+            t("history.version"): history["version"].astype(int).to_numpy(),
+            t("history.when"): [_when(s, t) for s in history["created_at"]],
+            t("history.who"): history["created_by"].to_numpy(),
+            t("history.what"): actions,
+            t("history.changes"): [_changes(changes, int(v), t) for v in history["version"]],
+            t("history.note"): [n if a == "import" else "" for n, a in zip(history["note"], history["action"])],
+        }
+    )
+
+
+def audit_table(audit: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """Every attempted write, newest first, worded: when, who, what, the file and its SHA-256, the
+    layers, rows added, changed and removed, and the outcome."""
+    if audit.empty:
+        return pd.DataFrame()
+    audit = audit.iloc[::-1]
+    return pd.DataFrame(
+        {
+            t("history.when"): [_when(s, t) for s in audit["logged_at"]],
+            t("history.who"): audit["actor"].to_numpy(),
+            t("history.what"): [t(f"history.action.{a}") for a in audit["action"]],
+            t("audit.outcome"): [t(f"audit.outcome.{o.split(':')[0].replace(' ', '_')}") for o in audit["outcome"]],
+            t("history.version"): audit["version"].astype("Int64").to_numpy(),
+            t("audit.file"): audit["source_file"].fillna("").to_numpy(),
+            t("audit.sha256"): audit["source_sha256"].fillna("").to_numpy(),
+            t("audit.layers"): [
+                ", ".join(t(f"layer.{n.strip()}") for n in str(v).split(",") if n.strip()) if isinstance(v, str) else ""
+                for v in audit["layers"]
+            ],
+            t("import.change.added"): audit["rows_added"].astype(int).to_numpy(),
+            t("import.change.changed"): audit["rows_changed"].astype(int).to_numpy(),
+            t("import.change.removed"): audit["rows_removed"].astype(int).to_numpy(),
+        }
+    )

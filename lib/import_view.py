@@ -1,0 +1,210 @@
+"""The import page's Streamlit glue: preparing a preview once per choice, and laying out its parts.
+
+The work itself is :mod:`lib.importing` (the same as the CLI's); here a preview is kept in the
+session for the choices that made it (file, layer, mode, districts, overrides, repairs, store
+version), so a rerun for an unrelated widget does not read and check the file again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+import geopandas as gpd
+
+from lib import maps
+from lib.exports import to_csv
+from lib.i18n import Translator
+from lib.import_checks import problems_table
+from lib.import_read import ReadOptions
+from lib.import_report import change_table, counts_line, detected_values, records_table
+from lib.importing import ImportPreview, prepare_import
+from lib.map_view import show_map
+from lib.schema import LAYERS
+from lib.store import VersionedStore
+from lib.widgets import reader_table
+
+# Encodings offered for override: what Excel on Windows and phones write.
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1251", "cp1254", "koi8-r", "iso-8859-9")
+SEPARATORS = (",", ";", "\t")
+DATE_ORDERS = ("dmy", "ymd", "mdy")
+CRS_CHOICES = ("EPSG:4326", "EPSG:32638", "EPSG:32639", "EPSG:3857")
+
+
+def prepared_preview(
+    store: VersionedStore,
+    layer: str,
+    data: bytes,
+    name: str,
+    options: ReadOptions,
+    mode: str,
+    districts: tuple[str, ...],
+    apply: tuple[str, ...],
+    t: Translator,
+) -> ImportPreview:
+    """The preview for these choices: made once (with a progress bar), then kept in the session."""
+    key = (
+        hashlib.sha256(data).hexdigest(),
+        name,
+        layer,
+        options,
+        mode,
+        districts,
+        apply,
+        store.key,
+        store.data_version,
+    )
+    kept = st.session_state.get("import_preview")
+    if kept is not None and kept[0] == key:
+        return kept[1]
+    bar = st.progress(0.0, text=t("import.step.reading"))
+    preview = prepare_import(
+        store,
+        layer,
+        data,
+        name,
+        options=options,
+        mode=mode,
+        districts=districts,
+        apply=apply,
+        progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
+    )
+    bar.empty()
+    st.session_state["import_preview"] = (key, preview)
+    return preview
+
+
+def forget_preview() -> None:
+    st.session_state.pop("import_preview", None)
+
+
+def read_overrides(preview: ImportPreview | None, t: Translator) -> ReadOptions:
+    """What was detected, each with a field to override it (kept per file in the session)."""
+    detected = preview.file.detected if preview else None
+    shown = detected_values(detected, t) if detected else {}
+    for setting, value in shown.items():
+        st.markdown(f"**{t(f'import.setting.{setting}')}**: {value}")
+    if detected is None:
+        return ReadOptions()
+    textual = detected.format in ("csv",)
+    columns = st.columns(3)
+
+    def choice(column, setting, choices, words=None):
+        options = [None, *choices]
+        return column.selectbox(
+            t(f"import.override.{setting}"),
+            options,
+            format_func=lambda v: t("import.override.as_detected") if v is None else (words(v) if words else v),
+            key=f"import_override_{setting}_{t.language}",
+        )
+
+    encoding = separator = decimal = date_order = None
+    if textual:
+        encoding = choice(columns[0], "encoding", ENCODINGS)
+        separator = choice(columns[1], "separator", SEPARATORS, lambda v: detected_separator_word(v, t))
+        decimal = choice(
+            columns[2],
+            "decimal",
+            (".", ","),
+            lambda v: t("import.decimal.comma" if v == "," else "import.decimal.point"),
+        )
+    date_order = choice(columns[0], "date_order", DATE_ORDERS, lambda v: t(f"import.date_order.{v}"))
+    crs = choice(columns[1], "crs", CRS_CHOICES) if detected.crs else None
+    swap = (
+        columns[2].checkbox(t("import.override.swap_xy"), key=f"import_override_swap_{t.language}")
+        if detected.crs
+        else False
+    )
+    source_layer = None
+    if len(detected.source_layers) > 1:
+        source_layer = choice(columns[2], "source_layer", detected.source_layers)
+    return ReadOptions(
+        encoding=encoding,
+        separator=separator,
+        decimal=decimal,
+        date_order=date_order,
+        crs=crs,
+        swap_xy=True if swap else None,
+        source_layer=source_layer,
+    )
+
+
+def detected_separator_word(value: str, t: Translator) -> str:
+    return t({",": "import.separator.comma", ";": "import.separator.semicolon"}.get(value, "import.separator.tab"))
+
+
+def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
+    """The problems as a table with a CSV download, and the proposed repairs as boxes to confirm;
+    returns the codes of the repairs the user confirmed."""
+    table = problems_table(preview.problems, preview.file.name, t)
+    st.error(t("import.has_problems", count=t.number(len(preview.problems)), name=preview.file.name))
+    reader_table(table, key="import_problems")
+    st.download_button(
+        t("import.download_problems"),
+        to_csv(table),
+        f"{preview.file.name}.problems.csv",
+        "text/csv",
+        key="import_problems_csv",
+    )
+    confirmed = []
+    for repair in preview.repairs:
+        rows = ", ".join(str(r) for r in repair.rows[:20])
+        if st.checkbox(t(f"repair.{repair.code}", rows=rows), key=f"import_repair_{repair.code}_{t.language}"):
+            confirmed.append(repair.code)
+    return tuple(confirmed)
+
+
+def _located(layer: str, frame: pd.DataFrame | None, settlements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Records with a place on the map: their geometry, or their settlement's point."""
+    id_field = LAYERS[layer].id_field
+    if frame is None or not len(frame):
+        return gpd.GeoDataFrame({"label": []}, geometry=[], crs="EPSG:4326")
+    if isinstance(frame, gpd.GeoDataFrame):
+        labels = frame[id_field].astype(str).to_numpy()
+        return gpd.GeoDataFrame({"label": labels}, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
+    # records without a geometry of their own (convoys): one point per settlement, listing them
+    ids = frame.groupby("settlement_id")[id_field].agg(
+        lambda v: ", ".join(map(str, v.iloc[:5])) + (" …" if len(v) > 5 else "")
+    )
+    points = settlements.set_index("settlement_id").geometry.reindex(ids.index).to_numpy()
+    return gpd.GeoDataFrame({"label": ids.to_numpy()}, geometry=points, crs="EPSG:4326").dropna(subset=["geometry"])
+
+
+def show_preview(
+    preview: ImportPreview,
+    districts: gpd.GeoDataFrame,
+    settlements: gpd.GeoDataFrame,
+    t: Translator,
+    map_options: dict,
+) -> None:
+    """Records added, changed (field by field) and removed: counts, tables and a map."""
+    st.success(counts_line(preview, t))
+    counts = preview.counts()
+    added, changed, removed = st.tabs(
+        [f"{t(f'import.change.{kind}')} ({t.number(counts[kind])})" for kind in ("added", "changed", "removed")]
+    )
+    with added:
+        _table_or_note(records_table(preview.layer, preview.added, t), t, "import_added")
+    with changed:
+        _table_or_note(change_table(preview, t), t, "import_changed")
+    with removed:
+        _table_or_note(records_table(preview.layer, preview.removed, t), t, "import_removed")
+    changed_ids = set(preview.changed[LAYERS[preview.layer].id_field]) if preview.changed is not None else set()
+    id_field = LAYERS[preview.layer].id_field
+    changed_rows = preview.frame[preview.frame[id_field].astype(str).isin(changed_ids)] if changed_ids else None
+    parts = {
+        "added": _located(preview.layer, preview.added, settlements),
+        "changed": _located(preview.layer, changed_rows, settlements),
+        "removed": _located(preview.layer, preview.removed, settlements),
+    }
+    if any(len(part) for part in parts.values()):
+        show_map(maps.import_preview_map(districts, parts, t, **map_options), key="import_map", height=420)
+
+
+def _table_or_note(table: pd.DataFrame, t: Translator, key: str) -> None:
+    if table.empty:
+        st.caption(t("import.nothing_here"))
+    else:
+        reader_table(table, key=key)

@@ -1,0 +1,299 @@
+"""Bringing the committee's own file into the store: read, check, preview, commit.
+
+One engine for the import page and ``python -m lib.cli import``: :func:`prepare_import` reads the
+file (:mod:`lib.import_read`), checks it against the layer's schema and the store
+(:mod:`lib.import_checks`) and works out what a commit would add, change (field by field) and
+remove, against the store version it read; :func:`commit_import` writes exactly that as one new
+version, or nothing — when the file has any problem, or when the store moved on since the preview
+(the user previews again rather than overwriting what someone else wrote).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import shapely
+
+from lib.import_checks import CheckedTable, Repair, StoreContext, check_table
+from lib.import_read import ImportedFile, ReadOptions, read_import
+from lib.schema import LAYERS
+from lib.store import SourceFile, VersionedStore
+from lib.validation import Problem, coerce_to_schema
+from lib.versioning import ROW_HASH, LayerPlan, complete_columns, plan_layer, row_hashes
+
+IMPORT_MODES = ("upsert", "replace")
+# Layers a coordinator's file may bring in; districts come from geoBoundaries, figures and
+# targets from published sources (lib/facts.py), so neither is imported from a file.
+IMPORTABLE_LAYERS = (
+    "returns",
+    "settlements",
+    "settlement_boundaries",
+    "housing",
+    "infrastructure",
+    "hazard_areas",
+    "employment_projects",
+)
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class ImportPreview:
+    """What committing the file would do, worked out against store version ``based_on``.
+
+    ``added`` and ``removed`` are rows (a GeoDataFrame for layers with geometry); ``changed`` has
+    one row per changed field: the record's id, the field, its value before and after.
+    """
+
+    file: ImportedFile
+    layer: str
+    mode: str
+    districts: tuple[str, ...]
+    based_on: int | None
+    problems: list[Problem] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    frame: pd.DataFrame | None = None
+    plan: LayerPlan | None = None
+    added: pd.DataFrame | None = None
+    changed: pd.DataFrame | None = None
+    removed: pd.DataFrame | None = None
+    removable: tuple[str, ...] = ()
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the file can be committed: it was read and has no problem."""
+        return self.plan is not None and not self.problems
+
+    @property
+    def changes_nothing(self) -> bool:
+        return self.plan is not None and self.plan.is_empty
+
+    def counts(self) -> dict[str, int]:
+        """Records added, changed and removed (zero each before a valid preview)."""
+        if self.plan is None:
+            return {"added": 0, "changed": 0, "removed": 0}
+        return self.plan.counts()
+
+
+def district_of_records(layer: str, frame: pd.DataFrame, settlement_districts: pd.Series) -> pd.Series:
+    """The district of each record: its own ``district_id``, or its settlement's."""
+    if "district_id" in frame.columns:
+        return frame["district_id"].astype("object")
+    if "settlement_id" in frame.columns:
+        return frame["settlement_id"].map(settlement_districts).astype("object")
+    return pd.Series(None, index=frame.index, dtype="object")
+
+
+def store_context(store: VersionedStore, version: int | None, file_name: str, today: date | None = None):
+    """What the checks need from the store at ``version``: district polygons, the district of every
+    settlement, today's date, and the source a file without a ``source`` column is credited to."""
+    today = today or date.today()
+    districts = store.read_layer("districts", version=version)
+    settlements = store.read_layer("settlements", version=version, geometry=False)
+    return StoreContext(
+        districts=districts,
+        settlement_districts=pd.Series(
+            settlements["district_id"].to_numpy(), index=settlements["settlement_id"].astype("object")
+        ),
+        today=today,
+        default_source=f"{file_name}, imported {today.isoformat()}",
+    )
+
+
+def _stage(progress: Progress | None, start: float, end: float) -> Progress | None:
+    """A progress callback for one stage, mapped onto its share of the whole bar."""
+    if progress is None:
+        return None
+    return lambda fraction, message: progress(start + (end - start) * min(max(fraction, 0.0), 1.0), message)
+
+
+def prepare_import(
+    store: VersionedStore,
+    layer: str,
+    data: bytes,
+    name: str,
+    *,
+    options: ReadOptions | None = None,
+    mode: str = "upsert",
+    districts: Collection[str] = (),
+    apply: Collection[str] = (),
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportPreview:
+    """Read ``data`` (the file called ``name``), check it as rows of ``layer`` and preview the
+    commit against the store's current version.
+
+    Parameters
+    ----------
+    mode : ``"upsert"`` (rows added or replacing those with their id; nothing removed) or
+        ``"replace"`` (within ``districts``: the layer's records there become the file's).
+    apply : codes of proposed repairs the user has confirmed.
+    progress : called with (fraction done, message code) as the work goes on.
+    """
+    if layer not in IMPORTABLE_LAYERS:
+        raise ValueError(f"{layer!r} is not a layer that can be imported; expected one of {IMPORTABLE_LAYERS}")
+    if mode not in IMPORT_MODES:
+        raise ValueError(f"unknown import mode {mode!r}; expected one of {IMPORT_MODES}")
+    districts = tuple(sorted(districts))
+    based_on = store.data_version
+    imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
+    preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
+    if imported.table is None or preview.problems:
+        return preview
+    if mode == "replace" and not districts:
+        preview.problems.append(_problem(layer, "replace_needs_districts"))
+        return preview
+    context = store_context(store, based_on, name, today)
+    checked: CheckedTable = check_table(
+        layer, imported.table, context, apply=apply, progress=_stage(progress, 0.4, 0.8)
+    )
+    preview.problems += checked.problems
+    preview.repairs = list(checked.repairs)
+    preview.notices = list(getattr(checked, "notices", []))
+    if preview.problems:
+        return preview
+    if progress:
+        progress(0.8, "import.step.comparing")
+    current = store.read_layer(layer, version=based_on)
+    record_districts = district_of_records(layer, checked.frame, context.settlement_districts)
+    if mode == "replace":
+        outside = ~record_districts.isin(districts)
+        rows = imported.table.rows.reindex(checked.frame.index)
+        for index in checked.frame.index[outside.to_numpy()]:
+            preview.problems.append(
+                _problem(
+                    layer,
+                    "outside_replaced_districts",
+                    row=int(rows[index]),
+                    record_id=str(checked.frame.at[index, LAYERS[layer].id_field]),
+                    field="district_id",
+                    district=str(record_districts[index]),
+                )
+            )
+        if preview.problems:
+            return preview
+        held = district_of_records(layer, current, context.settlement_districts)
+        preview.removable = tuple(current.loc[held.isin(districts).to_numpy(), LAYERS[layer].id_field].astype(str))
+    frame = _keep_unsent_fields(layer, checked.frame, current, sent=set(checked.frame.columns))
+    preview.frame = frame
+    preview.plan = plan_layer(
+        layer,
+        _current_keys(layer, current),
+        frame,
+        mode=mode,
+        removable=preview.removable if mode == "replace" else None,
+    )
+    preview.added, preview.changed, preview.removed = _describe_plan(layer, preview.plan, current, frame)
+    if progress:
+        progress(1.0, "import.step.done")
+    return preview
+
+
+def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str | None = None, note: str | None = None):
+    """Write a valid preview as one new version (every row of it or none) and return its number.
+
+    Raises
+    ------
+    ValueError
+        When the preview has problems (nothing is written).
+    lib.store.ConflictError
+        When the store moved on since the preview was made (nothing is written: preview again).
+    """
+    if not preview.is_valid:
+        raise ValueError("the file has problems; nothing was written")
+    file = preview.file
+    counts = preview.counts()
+    note = note or (
+        f"import of {file.name} into {preview.layer} ({preview.mode}"
+        + (f" in {', '.join(preview.districts)}" if preview.mode == "replace" else "")
+        + f"): {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
+    )
+    return store.write_layers(
+        {preview.layer: preview.frame},
+        note=note,
+        metadata=_later_data_date(store, preview),
+        author=author,
+        expected_version=preview.based_on,
+        mode=preview.mode,
+        removable={preview.layer: preview.removable} if preview.mode == "replace" else None,
+        action="import",
+        source=SourceFile(file.name, file.sha256),
+    )
+
+
+def _later_data_date(store: VersionedStore, preview: ImportPreview) -> dict:
+    """The data date moves on to the latest day the imported records describe (never back, and
+    never past today: a planned day is not data), so new convoys show on the pages at once."""
+    spec = LAYERS[preview.layer]
+    columns = [f.name for f in spec.fields if f.dtype == "date" and f.name in preview.frame.columns]
+    if not columns:
+        return {}
+    latest = pd.to_datetime(preview.frame[columns].stack(), errors="coerce").max()
+    held = store.metadata(preview.based_on).get("data_date")
+    if pd.isna(latest) or (held and latest.date() <= date.fromisoformat(held)) or latest.date() > date.today():
+        return {}
+    return {"data_date": latest.date().isoformat()}
+
+
+def _problem(layer: str, code: str, *, row=None, record_id=None, field=None, **values) -> Problem:
+    return Problem(layer, record_id, field, code.replace("_", " "), row, code=code, values=tuple(values.items()))
+
+
+def _current_keys(layer: str, current: pd.DataFrame) -> pd.DataFrame:
+    """Ids and row hashes of the stored rows, as a write would compare them."""
+    id_field = LAYERS[layer].id_field
+    typed = coerce_to_schema(layer, complete_columns(layer, current))[0]
+    return pd.DataFrame({id_field: current[id_field].astype(str).to_numpy(), ROW_HASH: row_hashes(layer, typed)})
+
+
+def _keep_unsent_fields(layer: str, frame: pd.DataFrame, current: pd.DataFrame, sent: set[str]) -> pd.DataFrame:
+    """A field the file does not have keeps its stored value for records already stored: an update
+    that leaves out an optional column must not blank it."""
+    spec = LAYERS[layer]
+    unsent = [f for f in spec.field_names if f not in sent]
+    if not unsent or current.empty:
+        return frame
+    stored = current.set_index(current[spec.id_field].astype(str))[unsent]
+    ids = frame[spec.id_field].astype(str)
+    out = frame.copy()
+    known = ids.isin(stored.index).to_numpy()
+    for name in unsent:
+        values = pd.Series(pd.NA, index=frame.index, dtype="object")
+        values[known] = stored[name].reindex(ids[known]).to_numpy()
+        out[name] = values
+    return coerce_to_schema(layer, complete_columns(layer, out))[0]
+
+
+def _describe_plan(layer: str, plan: LayerPlan, current: pd.DataFrame, frame: pd.DataFrame):
+    """Rows added and removed, and the changed records field by field (id, field, before, after)."""
+    id_field = LAYERS[layer].id_field
+    new_ids = frame[id_field].astype(str)
+    old_ids = current[id_field].astype(str)
+    added = frame[new_ids.isin(plan.added).to_numpy()]
+    removed = current[old_ids.isin(plan.removed).to_numpy()]
+    before = coerce_to_schema(layer, complete_columns(layer, current[old_ids.isin(plan.changed).to_numpy()]))[0]
+    after = frame[new_ids.isin(plan.changed).to_numpy()]
+    before = before.set_index(before[id_field].astype(str))
+    after = after.set_index(after[id_field].astype(str)).reindex(before.index)
+    changes = []
+    for name in [*LAYERS[layer].field_names, *(["geometry"] if LAYERS[layer].has_geometry else [])]:
+        if name == id_field:
+            continue
+        old, new = before[name], after[name]
+        if name == "geometry":
+            differs = ~shapely.equals_exact(np.asarray(old.values), np.asarray(new.values), tolerance=1e-9)
+        else:
+            differs = ~((old == new).fillna(False).to_numpy() | (old.isna() & new.isna()).to_numpy())
+        for record in before.index[differs]:
+            changes.append((record, name, old[record], new[record]))
+    changed = pd.DataFrame(changes, columns=[id_field, "field", "before", "after"])
+    if isinstance(added, gpd.GeoDataFrame) or not LAYERS[layer].has_geometry:
+        return added, changed, removed
+    return gpd.GeoDataFrame(added, geometry="geometry", crs="EPSG:4326"), changed, removed

@@ -1,0 +1,117 @@
+"""The import engine shared by the page and the CLI: preview against a version, commit all or nothing."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from lib.importing import commit_import, prepare_import
+from lib.store import ConflictError
+from lib.store_gpkg import GeoPackageStore
+from tests.fixtures import tiny_layers
+
+TODAY = date(2025, 6, 1)
+HEADER = "event_id;date;settlement_id;families;persons\r\n"
+
+
+def excel_csv(*rows: str) -> bytes:
+    """A CSV as Excel on Windows saves it for an Azerbaijani locale: UTF-8 with BOM, ';', CRLF."""
+    return ("\ufeff" + HEADER + "".join(f"{row}\r\n" for row in rows)).encode("utf-8")
+
+
+@pytest.fixture
+def store(tmp_path):
+    store = GeoPackageStore(tmp_path / "store.gpkg")
+    store.write_layers(tiny_layers(), note="first version", author="builder")
+    return store
+
+
+def prepare(store, data, name="convoys.csv", **kwargs):
+    return prepare_import(store, kwargs.pop("layer", "returns"), data, name, today=TODAY, **kwargs)
+
+
+def test_new_convoys_preview_as_added_and_commit_as_one_version_with_the_file_in_the_audit_log(store):
+    data = excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15", "c-2;16.03.2025;AZ-ZAN-b;6;21")
+    preview = prepare(store, data)
+    assert preview.problems == []
+    assert preview.counts() == {"added": 2, "changed": 0, "removed": 0}
+    assert sorted(preview.added["event_id"]) == ["c-1", "c-2"]
+    before = store.data_version
+    version = commit_import(store, preview, author="aysel")
+    assert version == before + 1
+    returns = store.read_layer("returns").set_index("event_id")
+    assert returns.loc["c-1", "families"] == 4 and returns.loc["c-2", "persons"] == 21
+    assert returns.loc["c-1", "date"] == pd.Timestamp("2025-03-15")
+    # a file without a source column is credited to itself, so the figures stay traceable
+    assert returns.loc["c-1", "source"].startswith("convoys.csv")
+    entry = store.audit_log().iloc[-1]
+    assert (entry["action"], entry["outcome"], entry["actor"]) == ("import", "written", "aysel")
+    assert entry["source_file"] == "convoys.csv" and entry["source_sha256"] == preview.file.sha256
+    assert (entry["layers"], entry["rows_added"], entry["rows_changed"], entry["rows_removed"]) == ("returns", 2, 0, 0)
+
+
+def test_restoring_the_version_before_an_import_takes_its_rows_out_again(store):
+    before = store.data_version
+    commit_import(store, prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15")))
+    store.restore(before)
+    assert "c-1" not in set(store.read_layer("returns")["event_id"])
+
+
+def test_a_changed_record_is_previewed_field_by_field(store):
+    preview = prepare(store, excel_csv("e1;01.02.2023;AZ-LAC-a;5;8"))
+    assert preview.counts() == {"added": 0, "changed": 1, "removed": 0}
+    fields = preview.changed.set_index("field")
+    assert fields.loc["families", "before"] == 2 and fields.loc["families", "after"] == 5
+    assert "persons" not in fields.index and "date" not in fields.index
+
+
+def test_a_column_the_file_leaves_out_keeps_its_stored_value(store, tmp_path):
+    # the settlement as stored, but the file has no name_ru column (an optional field)
+    settlements = store.read_layer("settlements")
+    row = settlements[settlements["settlement_id"] == "AZ-LAC-a"].drop(columns=["name_ru"])
+    row = row.assign(planned_households=12)
+    path = tmp_path / "settlement.geojson"
+    row.to_file(path, driver="GeoJSON")
+    preview = prepare(store, path.read_bytes(), path.name, layer="settlements")
+    assert preview.problems == [], [str(p) for p in preview.problems]
+    assert list(preview.changed["field"]) == ["planned_households"]
+    commit_import(store, preview)
+    assert store.read_layer("settlements").set_index("settlement_id").loc["AZ-LAC-a", "name_ru"] == "А"
+
+
+def test_replace_within_districts_removes_only_their_records_missing_from_the_file(store):
+    preview = prepare(store, excel_csv("c-9;15.03.2025;AZ-LAC-a;4;15"), mode="replace", districts=["AZ-LAC"])
+    assert preview.problems == []
+    assert preview.counts() == {"added": 1, "changed": 0, "removed": 3}
+    commit_import(store, preview)
+    assert sorted(store.read_layer("returns")["event_id"]) == ["c-9"]
+
+
+def test_replace_refuses_a_row_of_a_district_not_being_replaced(store):
+    preview = prepare(store, excel_csv("c-9;15.03.2025;AZ-ZAN-b;4;15"), mode="replace", districts=["AZ-LAC"])
+    assert [p.code for p in preview.problems] == ["outside_replaced_districts"]
+    assert preview.problems[0].row == 2
+
+
+def test_a_file_with_problems_cannot_be_committed_and_nothing_is_written(store):
+    preview = prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;-4;15", "c-2;31.02.2025;AZ-LAC-a;1;3"))
+    assert {p.row for p in preview.problems} == {2, 3}
+    before = (store.data_version, len(store.audit_log()))
+    with pytest.raises(ValueError):
+        commit_import(store, preview)
+    assert (store.data_version, len(store.audit_log())) == before
+
+
+def test_a_commit_after_another_write_is_refused_and_asks_for_a_new_preview(store):
+    preview = prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15"))
+    commit_import(store, prepare(store, excel_csv("c-2;15.03.2025;AZ-LAC-a;1;3")))
+    with pytest.raises(ConflictError):
+        commit_import(store, preview)
+    assert "c-1" not in set(store.read_layer("returns")["event_id"])
+
+
+def test_a_file_already_in_the_store_changes_nothing(store):
+    data = excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15")
+    commit_import(store, prepare(store, data))
+    again = prepare(store, data)
+    assert again.changes_nothing and again.is_valid
