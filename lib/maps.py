@@ -568,7 +568,7 @@ def import_preview_map(
         word = t(f"import.change.{kind}")
         count = len(frame)
         frame = frame.iloc[:FEATURE_BUDGET]
-        properties = {"tooltip": [f"<b>{html.escape(word)}</b><br>{html.escape(str(v))}" for v in frame["label"]]}
+        properties = {"tooltip": [f"<b>{escape_html(word)}</b><br>{escape_html(str(v))}" for v in frame["label"]]}
         geometries = frame.geometry.to_numpy()
         points = shapely.get_type_id(geometries) == shapely.GeometryType.POINT
         group = folium.FeatureGroup(name=word)
