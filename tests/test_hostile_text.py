@@ -129,14 +129,16 @@ def _maps(layers):
     data = selection.layers_as_of(layers, "2024-01-01")
     explorer = maps.explorer_map(data, maps.EXPLORER_LAYERS, layers["districts"], layers["districts"], EN)
     maps.explorer_layers(data, maps.EXPLORER_LAYERS, None, EN).add_to(explorer)
+    added = layers["settlements"].assign(label=layers["settlements"]["name_en"])
     return {
+        "import_preview": maps.import_preview_map(layers["districts"], {"added": added}, EN),
         "return_areas": maps.return_areas_map(layers["districts"], summary, EN),
         "progress": maps.progress_map(layers["districts"], table, "families_returned", "Families", summary, EN),
         "explorer": explorer,
     }
 
 
-@pytest.mark.parametrize("name", ["return_areas", "progress", "explorer"])
+@pytest.mark.parametrize("name", ["return_areas", "progress", "explorer", "import_preview"])
 def test_a_name_with_html_reaches_every_map_only_escaped(name, hostile_layers):
     source = _page_source(_maps(hostile_layers)[name])
     for tag in RAW_TAGS:
