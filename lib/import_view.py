@@ -54,7 +54,7 @@ def prepared_preview(
         districts,
         apply,
         store.key,
-        store.data_version,
+        store.data_version(),
     )
     kept = st.session_state.get("import_preview")
     if kept is not None and kept[0] == key:

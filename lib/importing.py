@@ -142,7 +142,7 @@ def prepare_import(
     if mode not in IMPORT_MODES:
         raise ValueError(f"unknown import mode {mode!r}; expected one of {IMPORT_MODES}")
     districts = tuple(sorted(districts))
-    based_on = store.data_version
+    based_on = store.data_version()
     imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
     preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
     if imported.table is None or preview.problems:

@@ -208,6 +208,11 @@ class VersionedStore(ABC):
         """A write: exclusive among writers, all or nothing, invisible to readers until it ends."""
 
     @abstractmethod
+    def current_keys(self, layer: str) -> pd.DataFrame:
+        """Ids and stored row hashes of the layer's current rows (what a write compares a new frame
+        with): a preview of an import works out its plan from these without reading every row."""
+
+    @abstractmethod
     def _audit_alone(self, entry: AuditEntry) -> None:
         """Record an audit entry for a write that wrote nothing (refused)."""
 

@@ -163,6 +163,9 @@ class GeoPackageStore(VersionedStore):
         names = {str(name) for name, _ in pyogrio.list_layers(self.path)}
         return [name for name in LAYERS if name in names]
 
+    def current_keys(self, layer: str) -> pd.DataFrame:
+        return _GeoPackageWriter(self.path).current_keys(layer)
+
     def _read_rows(self, layer, version, rows: RowFilter, columns, geometry) -> pd.DataFrame:
         # Another writer may replace the file between two reads: read again until one file served all.
         for _ in range(5):

@@ -318,6 +318,10 @@ class PostGISStore(VersionedStore):
             raise
         return [name for name in LAYERS if name in written]
 
+    def current_keys(self, layer: str) -> pd.DataFrame:
+        with self._reading() as connection:
+            return _PostGISWriter(connection).current_keys(layer)
+
     def _read_rows(self, layer, version, rows: RowFilter, columns, geometry) -> pd.DataFrame:
         with self._reading() as connection:
             return _read(connection, layer, version, rows, columns, geometry)

@@ -28,7 +28,7 @@ def test_without_commit_a_valid_file_is_previewed_exits_0_and_nothing_is_written
     assert "Into “Convoys”: 1 added, 1 changed, 0 removed" in out or "1 added, 1 changed, 0 removed" in out
     assert "e1 · Families: 2 → 5" in out
     assert "--commit" in out
-    assert store.data_version == 1
+    assert store.data_version() == 1
 
 
 def test_with_commit_a_valid_file_is_written_as_a_new_version(store, tmp_path, capsys):
@@ -50,7 +50,7 @@ def test_problems_name_the_row_excel_shows_and_the_field_in_azerbaijani_by_defau
     assert "3" in err and "-4" in err
     table = pd.read_csv(problems, dtype=str)
     assert len(table) == 1 and "3" in table.iloc[0].tolist()
-    assert store.data_version == 1
+    assert store.data_version() == 1
 
 
 def test_a_missing_file_is_said_plainly(store, tmp_path, capsys):

@@ -33,7 +33,7 @@ def store(built_store, tmp_path_factory):
 
 
 def fingerprint(store) -> tuple:
-    return store.data_version, len(store.audit_log()), hashlib.sha256(store.path.read_bytes()).hexdigest()
+    return store.data_version(), len(store.audit_log()), hashlib.sha256(store.path.read_bytes()).hexdigest()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[row["file"] for row in CASES])

@@ -59,7 +59,7 @@ def store(tmp_path_factory):
 
 
 def fingerprint(store) -> tuple:
-    return store.data_version, hashlib.sha256(store.path.read_bytes()).hexdigest()
+    return store.data_version(), hashlib.sha256(store.path.read_bytes()).hexdigest()
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

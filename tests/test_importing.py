@@ -36,7 +36,7 @@ def test_new_convoys_preview_as_added_and_commit_as_one_version_with_the_file_in
     assert preview.problems == []
     assert preview.counts() == {"added": 2, "changed": 0, "removed": 0}
     assert sorted(preview.added["event_id"]) == ["c-1", "c-2"]
-    before = store.data_version
+    before = store.data_version()
     version = commit_import(store, preview, author="aysel")
     assert version == before + 1
     returns = store.read_layer("returns").set_index("event_id")
@@ -51,7 +51,7 @@ def test_new_convoys_preview_as_added_and_commit_as_one_version_with_the_file_in
 
 
 def test_restoring_the_version_before_an_import_takes_its_rows_out_again(store):
-    before = store.data_version
+    before = store.data_version()
     commit_import(store, prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15")))
     store.restore(before)
     assert "c-1" not in set(store.read_layer("returns")["event_id"])
@@ -96,10 +96,10 @@ def test_replace_refuses_a_row_of_a_district_not_being_replaced(store):
 def test_a_file_with_problems_cannot_be_committed_and_nothing_is_written(store):
     preview = prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;-4;15", "c-2;31.02.2025;AZ-LAC-a;1;3"))
     assert {p.row for p in preview.problems} == {2, 3}
-    before = (store.data_version, len(store.audit_log()))
+    before = (store.data_version(), len(store.audit_log()))
     with pytest.raises(ValueError):
         commit_import(store, preview)
-    assert (store.data_version, len(store.audit_log())) == before
+    assert (store.data_version(), len(store.audit_log())) == before
 
 
 def test_a_commit_after_another_write_is_refused_and_asks_for_a_new_preview(store):
