@@ -150,15 +150,15 @@ class _Refused(Exception):
         self.values = values
 
 
-def _problem(file: str, code: str, row: int | None = None, column: str | None = None, **values) -> Problem:
+def _problem(file: str, code: str, at_row: int | None = None, in_field: str | None = None, **values) -> Problem:
     from lib.i18n import Translator  # the English wording for logs (Problem.message)
 
     return Problem(
         file,
         None,
-        column,
+        in_field,
         Translator("en")(f"problem.{code}", **values),
-        row,
+        at_row,
         code=code,
         values=tuple(values.items()),
     )
@@ -583,10 +583,10 @@ class _Read:
     problems: list = field(default_factory=list)  # (code, values) or (code, values, row, column)
 
 
-def _vector_frame(path_or_bytes, layer: str | None, encoding: str | None = None) -> gpd.GeoDataFrame:
+def _vector_frame(path_or_bytes, layer: str | None, encoding: str | None = None, **open_options) -> gpd.GeoDataFrame:
     try:
         return pyogrio.read_dataframe(
-            path_or_bytes, layer=layer, encoding=encoding, datetime_as_string=True, DATE_AS_STRING="YES"
+            path_or_bytes, layer=layer, encoding=encoding, datetime_as_string=True, **open_options
         )
     except Exception as error:  # GDAL's errors name what it could not read; pass them on
         raise _Refused("file_unreadable", detail=_shown(str(error).strip().splitlines()[0])) from None
@@ -640,7 +640,8 @@ def _read_geojson(data: bytes, name: str, options: ReadOptions, max_bytes: int, 
             declared = _crs_code(document["crs"].get("properties", {}).get("name"))
         except CRSError:
             declared = None
-    frame = _vector_frame(io.BytesIO(text.encode("utf-8")), None)
+    # dates kept as written: GDAL would otherwise fail on a 31 February instead of passing it on
+    frame = _vector_frame(io.BytesIO(text.encode("utf-8")), None, DATE_AS_STRING="YES")
     detected = Detected("geojson", encoding=encoding)
     return _finish_vector(frame, Path(name).stem, detected, declared, "file", options)
 
@@ -857,7 +858,7 @@ def _read_xlsx(data: bytes, name: str, options: ReadOptions, max_bytes: int, pro
         book = pd.ExcelFile(io.BytesIO(data), engine="calamine")
         sheets = [str(s) for s in book.sheet_names]
         sheet = _pick_layer(sheets, options)
-        grid = book.parse(sheet, header=None, dtype=object)
+        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
     except _Refused:
         raise
     except Exception:
