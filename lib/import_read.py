@@ -18,6 +18,7 @@ import codecs
 import hashlib
 import io
 import json
+import logging
 import re
 import tempfile
 import zipfile
@@ -40,6 +41,8 @@ from pyproj.exceptions import CRSError
 
 from lib.config import STORAGE_CRS, get_settings
 from lib.validation import Problem
+
+logger = logging.getLogger(__name__)
 
 FORMATS = ("geojson", "gpkg", "shapefile", "kml", "kmz", "csv", "xlsx")
 
@@ -167,6 +170,12 @@ def _problem(file: str, code: str, at_row: int | None = None, in_field: str | No
 def _shown(value) -> str:
     text = str(value)
     return text if len(text) <= _VALUE_SHOWN else text[: _VALUE_SHOWN - 1] + "…"
+
+
+def _detail(error: BaseException) -> str:
+    """A library's error for the message: its first line, without our temporary folder's path."""
+    lines = str(error).strip().splitlines() or [type(error).__name__]
+    return _shown(re.sub(r"\S*great-return-import-\S*", "the file", lines[0]))
 
 
 def _megabytes(size: int) -> str:
@@ -589,7 +598,7 @@ def _vector_frame(path_or_bytes, layer: str | None, encoding: str | None = None,
             path_or_bytes, layer=layer, encoding=encoding, datetime_as_string=True, **open_options
         )
     except Exception as error:  # GDAL's errors name what it could not read; pass them on
-        raise _Refused("file_unreadable", detail=_shown(str(error).strip().splitlines()[0])) from None
+        raise _Refused("file_unreadable", detail=_detail(error)) from None
 
 
 def _finish_vector(
@@ -653,7 +662,7 @@ def _read_gpkg(data: bytes, name: str, options: ReadOptions, max_bytes: int, pro
         try:
             layers = [str(layer) for layer in pyogrio.list_layers(path)[:, 0]]
         except Exception as error:
-            raise _Refused("file_unreadable", detail=_shown(str(error).strip().splitlines()[0])) from None
+            raise _Refused("file_unreadable", detail=_detail(error)) from None
         if not layers:
             raise _Refused("file_no_layers")
         layer = _pick_layer(layers, options)
@@ -707,7 +716,7 @@ def _read_kml_file(path: Path, fmt: str, stem: str, options: ReadOptions) -> _Re
     try:
         layers = [str(layer) for layer in pyogrio.list_layers(path)[:, 0]]
     except Exception as error:
-        raise _Refused("file_unreadable", detail=_shown(str(error).strip().splitlines()[0])) from None
+        raise _Refused("file_unreadable", detail=_detail(error)) from None
     if not layers:
         raise _Refused("file_no_rows")
     # a phone puts placemarks in folders, each a layer: read them all unless one is chosen
@@ -827,7 +836,7 @@ def _read_csv(data: bytes, name: str, options: ReadOptions, max_bytes: int, prog
             if progress is not None:
                 progress(min(0.8, 0.8 * sum(len(c) for c in chunks) / lines), "import.progress.reading")
     except (pd.errors.ParserError, ValueError) as error:
-        raise _Refused("file_unreadable", detail=_shown(str(error).strip().splitlines()[0])) from None
+        raise _Refused("file_unreadable", detail=_detail(error)) from None
     frame = pd.concat(chunks) if chunks else pd.DataFrame()
     frame.columns = _header_names(frame.columns)
     # the number Excel shows beside the row: the header is row 1, blank lines count
@@ -915,6 +924,10 @@ def read_import(
         read = _READERS[detected.format](data, name, options, max_bytes, progress)
     except _Refused as refused:
         return ImportedFile(name, size, sha256, detected, None, [_problem(name, refused.code, **refused.values)])
+    except Exception as error:  # a damaged file the libraries trip on: said, never a crash of the page
+        logger.warning("could not read %s", name, exc_info=True)
+        detail = f"{type(error).__name__}: {_detail(error)}"
+        return ImportedFile(name, size, sha256, detected, None, [_problem(name, "file_unreadable", detail=detail)])
     problems = []
     for found in read.problems:
         code, values, row, column = (*found, None, None) if len(found) == 2 else found

@@ -420,3 +420,22 @@ def test_a_100000_row_csv_reads_whole_with_progress_reported():
     fractions = [f for f, _ in seen]
     assert len(seen) >= 5 and fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(Translator("az")(code) for _, code in seen)
+
+
+def test_a_good_file_corrupted_at_random_is_refused_in_words_never_raised():
+    import random
+
+    rng = random.Random(10)
+    files = sorted(GOOD.iterdir())
+    for _ in range(60):
+        path = rng.choice(files)
+        data = bytearray(path.read_bytes())
+        if rng.random() < 0.5:
+            data = data[: rng.randrange(len(data))]
+        else:
+            for _ in range(rng.randint(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        imported = read_import(bytes(data), path.name)
+        assert imported.table is not None or imported.problems, path.name
+        for problem in imported.problems:
+            assert "great-return-import-" not in problem.describe(Translator("en"))
