@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     demo_scale: float = Field(
         default=1.0, gt=0, description="Volume multiplier of the demonstration data (10, 100 for benchmarks)."
     )
+    import_max_bytes: int = Field(
+        default=200 * 1024 * 1024,
+        gt=0,
+        description="Largest file the import reads, in bytes, and the most a zip may unpack to (200 MB).",
+    )
     tiles_url: str | None = Field(
         default=None,
         description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
