@@ -22,6 +22,7 @@ from lib.import_read import ReadOptions
 from lib.import_report import change_table, counts_line, detected_values, records_table
 from lib.importing import ImportPreview, prepare_import
 from lib.map_view import show_map
+from lib.safe_text import escape_markdown
 from lib.schema import LAYERS
 from lib.store import VersionedStore
 from lib.widgets import reader_table
@@ -85,7 +86,7 @@ def read_overrides(preview: ImportPreview | None, t: Translator) -> ReadOptions:
     detected = preview.file.detected if preview else None
     shown = detected_values(detected, t) if detected else {}
     for setting, value in shown.items():
-        st.markdown(f"**{t(f'import.setting.{setting}')}**: {value}")
+        st.markdown(f"**{t(f'import.setting.{setting}')}**: {escape_markdown(value)}")
     if detected is None:
         return ReadOptions()
     textual = detected.format in ("csv",)
@@ -139,7 +140,8 @@ def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
     """The problems as a table with a CSV download, and the proposed repairs as boxes to confirm;
     returns the codes of the repairs the user confirmed."""
     table = problems_table(preview.problems, preview.file.name, t)
-    st.error(t("import.has_problems", count=t.number(len(preview.problems)), name=preview.file.name))
+    name = escape_markdown(preview.file.name)
+    st.error(t("import.has_problems", count=t.number(len(preview.problems)), name=name))
     reader_table(table, key="import_problems")
     st.download_button(
         t("import.download_problems"),

@@ -21,11 +21,11 @@ import geopandas as gpd
 import shapely
 
 from lib.import_checks import CheckedTable, Repair, StoreContext, check_table
-from lib.import_read import ImportedFile, ReadOptions, read_import
+from lib.import_read import ImportedFile, ReadOptions, geometry_problems, read_import
 from lib.schema import LAYERS
 from lib.store import SourceFile, VersionedStore
 from lib.validation import Problem, coerce_to_schema
-from lib.versioning import ROW_HASH, LayerPlan, complete_columns, plan_layer, row_hashes
+from lib.versioning import LayerPlan, complete_columns, plan_layer
 
 IMPORT_MODES = ("upsert", "replace")
 # Layers a coordinator's file may bring in; districts come from geoBoundaries, figures and
@@ -145,6 +145,7 @@ def prepare_import(
     based_on = store.data_version()
     imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
     preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
+    preview.problems += geometry_problems(imported, layer)
     if imported.table is None or preview.problems:
         return preview
     if mode == "replace" and not districts:
@@ -161,7 +162,10 @@ def prepare_import(
         return preview
     if progress:
         progress(0.8, "import.step.comparing")
-    current = store.read_layer(layer, version=based_on)
+    id_field = LAYERS[layer].id_field
+    # attributes only: the geometry of stored records is read further down only when the file
+    # changes or removes some (a file of new features, the usual case, needs none of it)
+    current = store.read_layer(layer, version=based_on, geometry=False)
     record_districts = district_of_records(layer, checked.frame, context.settlement_districts)
     if mode == "replace":
         outside = ~record_districts.isin(districts)
@@ -172,7 +176,7 @@ def prepare_import(
                     layer,
                     "outside_replaced_districts",
                     row=int(rows[index]),
-                    record_id=str(checked.frame.at[index, LAYERS[layer].id_field]),
+                    record_id=str(checked.frame.at[index, id_field]),
                     field="district_id",
                     district=str(record_districts[index]),
                 )
@@ -180,16 +184,18 @@ def prepare_import(
         if preview.problems:
             return preview
         held = district_of_records(layer, current, context.settlement_districts)
-        preview.removable = tuple(current.loc[held.isin(districts).to_numpy(), LAYERS[layer].id_field].astype(str))
+        preview.removable = tuple(current.loc[held.isin(districts).to_numpy(), id_field].astype(str))
     frame = _keep_unsent_fields(layer, checked.frame, current, sent=set(checked.frame.columns))
     preview.frame = frame
     preview.plan = plan_layer(
         layer,
-        _current_keys(layer, current),
+        store.current_keys(layer),
         frame,
         mode=mode,
         removable=preview.removable if mode == "replace" else None,
     )
+    if LAYERS[layer].has_geometry and len(preview.plan.ended):
+        current = store.read_layer(layer, version=based_on)
     preview.added, preview.changed, preview.removed = _describe_plan(layer, preview.plan, current, frame)
     if progress:
         progress(1.0, "import.step.done")
@@ -246,13 +252,6 @@ def _problem(layer: str, code: str, *, row=None, record_id=None, field=None, **v
     return Problem(layer, record_id, field, code.replace("_", " "), row, code=code, values=tuple(values.items()))
 
 
-def _current_keys(layer: str, current: pd.DataFrame) -> pd.DataFrame:
-    """Ids and row hashes of the stored rows, as a write would compare them."""
-    id_field = LAYERS[layer].id_field
-    typed = coerce_to_schema(layer, complete_columns(layer, current))[0]
-    return pd.DataFrame({id_field: current[id_field].astype(str).to_numpy(), ROW_HASH: row_hashes(layer, typed)})
-
-
 def _keep_unsent_fields(layer: str, frame: pd.DataFrame, current: pd.DataFrame, sent: set[str]) -> pd.DataFrame:
     """A field the file does not have keeps its stored value for records already stored: an update
     that leaves out an optional column must not blank it."""
@@ -278,6 +277,8 @@ def _describe_plan(layer: str, plan: LayerPlan, current: pd.DataFrame, frame: pd
     old_ids = current[id_field].astype(str)
     added = frame[new_ids.isin(plan.added).to_numpy()]
     removed = current[old_ids.isin(plan.removed).to_numpy()]
+    if not len(plan.changed):
+        return added, pd.DataFrame(columns=[id_field, "field", "before", "after"]), removed
     before = coerce_to_schema(layer, complete_columns(layer, current[old_ids.isin(plan.changed).to_numpy()]))[0]
     after = frame[new_ids.isin(plan.changed).to_numpy()]
     before = before.set_index(before[id_field].astype(str))

@@ -6,6 +6,7 @@ from lib import import_view
 from lib.cache import load_layers, page_context, version_history
 from lib.i18n import place_names
 from lib.importing import IMPORT_MODES, IMPORTABLE_LAYERS, commit_import
+from lib.safe_text import escape_markdown
 from lib.store import ConflictError, StoreBusy, store_for_key
 from lib.widgets import reader_table
 
@@ -48,7 +49,7 @@ with importing:
         data = upload.getvalue()
         preview = import_view.prepared_preview(store, layer, data, upload.name, options, mode, districts, apply, t)
         for notice in preview.notices:
-            st.caption(notice)
+            st.caption(escape_markdown(notice))
         if preview.problems:
             st.session_state["import_repairs"] = import_view.show_problems(preview, t)
             if st.session_state["import_repairs"] != apply:
