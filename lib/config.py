@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     demo_scale: float = Field(
         default=1.0, gt=0, description="Volume multiplier of the demonstration data (10, 100 for benchmarks)."
     )
+    import_district_tolerance_m: float = Field(
+        default=1000.0,
+        ge=0,
+        description="How far (metres) an imported feature may reach beyond its district or Azerbaijan's border.",
+    )
     tiles_url: str | None = Field(
         default=None,
         description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
