@@ -349,8 +349,8 @@ def _geometry_problems(spec: LayerSpec, gdf) -> list[Problem]:
                 "geometry",
                 f"geometry is a {types[index]}; expected {expected}",
                 "geometry_type",
-                found=types[index],
-                expected=expected,
+                found=Terms("geometry_kind", (types[index],)),
+                expected=Terms("geometry_kind", spec.geometry_types),
             )
         )
     invalid = present[~geometry.loc[present].is_valid.to_numpy()]
