@@ -342,6 +342,8 @@ def _place_problems(
     metric = gpd.GeoSeries(geometry[positions], crs=STORAGE_CRS).to_crs(METRIC_CRS).values
     districts = context.districts.set_index("district_id")
     district_shapes = districts.geometry.to_crs(METRIC_CRS)
+    # simplified boundaries can be invalid after projection; GEOS refuses to union those
+    district_shapes = gpd.GeoSeries(shapely.make_valid(district_shapes.values), index=district_shapes.index)
     country = shapely.union_all(district_shapes.values)
     reach = shapely.buffer(country, tolerance)
     shapely.prepare(reach)
