@@ -445,8 +445,8 @@ def check_table(
     say(0.0, "import_progress.columns")
     source = table.frame
     rows = np.asarray(table.rows, dtype=np.int64)
-    has_geometry = isinstance(source, gpd.GeoDataFrame) and source._geometry_column_name in source.columns
-    geometry_name = source.geometry.name if has_geometry else None
+    geometry_name = source.active_geometry_name if isinstance(source, gpd.GeoDataFrame) else None
+    has_geometry = geometry_name is not None and geometry_name in source.columns
     matched, ignored = _match_columns(spec, source, geometry_name)
     notices = []
     if ignored:
@@ -501,7 +501,8 @@ def check_table(
     said = {(p.row, p.field) for p in problems}
     problems += [p for p in _pandera_problems(layer, typed) if p.code != "duplicate" and (p.row, p.field) not in said]
     problems += _duplicate_problems(spec, typed, rows)
-    problems += _lifecycle_problems(spec, typed)
+    # a date already said to be unreadable is not also "missing" for its status
+    problems += [p for p in _lifecycle_problems(spec, typed) if (p.row, p.field) not in said]
     problems += _date_problems(spec, typed, context.today)
     problems += _count_problems(spec, typed)
     say(0.6, "import_progress.references")
@@ -520,8 +521,8 @@ def check_table(
         problems += _place_problems(spec, typed, context, settlements[~settlements.index.duplicated()])
     say(0.95, "import_progress.done")
     order = {name: i for i, name in enumerate(["geometry", *spec.field_names])}
+    problems.sort(key=lambda p: (p.row or 0, order.get(p.field, -1)))
     problems = [_as_user_sees(p, rows, columns) for p in problems]
-    problems.sort(key=lambda p: (p.row or 0, order.get(p.field, -1) if p.row else 0))
     keep = [name for name in spec.field_names if name in typed.columns]
     frame = typed[keep + (["geometry"] if spec.has_geometry and isinstance(typed, gpd.GeoDataFrame) else [])]
     frame = frame.set_axis(table.frame.index)

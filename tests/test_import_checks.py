@@ -484,3 +484,15 @@ def test_each_bad_file_of_the_corpus_is_refused_with_its_problem(case, real_cont
     for problem in checked.problems:
         said = {problem.describe(Translator(language)) for language in LANGUAGES}
         assert len(said) == 3
+
+
+def test_problems_are_listed_by_row_then_in_the_schemas_field_order_whatever_the_headers():
+    frame = _returns(persons=["75", "x", "41"], families=["20", "-1", "10"], date=["2025-05-01", "y", "2025-07-01"])
+    frame = frame.rename(columns={"persons": "Persons", "families": "Families", "date": "Date"})
+    checked = check_table("returns", _table(frame), _context())
+    assert [(p.row, p.field) for p in checked.problems] == [(3, "Date"), (3, "Families"), (3, "Persons")]
+
+
+def test_an_unreadable_lifecycle_date_is_said_once():
+    frame = _hazards([_inside_lac()], status=["confirmed"], confirmed_date=["2024-02-30"])
+    assert _codes(check_table("hazard_areas", _table(frame), _context())) == [(2, "confirmed_date", "impossible_date")]
