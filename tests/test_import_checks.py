@@ -496,3 +496,11 @@ def test_problems_are_listed_by_row_then_in_the_schemas_field_order_whatever_the
 def test_an_unreadable_lifecycle_date_is_said_once():
     frame = _hazards([_inside_lac()], status=["confirmed"], confirmed_date=["2024-02-30"])
     assert _codes(check_table("hazard_areas", _table(frame), _context())) == [(2, "confirmed_date", "impossible_date")]
+
+
+def test_a_10000_polygon_table_is_checked_with_its_one_stray_polygon_found():
+    squares = [_metric_square(601_000 + (i % 100) * 180, 4_391_000 + (i // 100) * 180, 100) for i in range(10_000)]
+    squares[4321] = _metric_square(630_000, 4_395_000, 100)  # in Zangilan, named Lachin's
+    checked = check_table("hazard_areas", _table(_hazards(_wgs84(*squares)), first_row=1), _context())
+    assert _codes(checked) == [(4322, "geometry", "outside_district")]
+    assert len(checked.frame) == 10_000
