@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         gt=0,
         description="Largest file the import reads, in bytes, and the most a zip may unpack to (200 MB).",
     )
+    import_district_tolerance_m: float = Field(
+        default=1000.0,
+        ge=0,
+        description="How far (metres) an imported feature may reach beyond its district or Azerbaijan's border.",
+    )
     tiles_url: str | None = Field(
         default=None,
         description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
