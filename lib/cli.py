@@ -268,7 +268,7 @@ def import_command(args) -> int:
     for line in detected_lines(preview.file, t):
         print(line)
     for notice in preview.notices:
-        print(notice)
+        print(notice.describe(t))
     if preview.problems:
         table = problems_table(preview.problems, path.name, t)
         print(t("cli_import.problems", count=len(preview.problems)), file=sys.stderr)

@@ -363,7 +363,7 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     sample = data[: 1 << 20]
     zeros = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8).reshape(-1, 2) == 0
     for codec, column in (("utf-16-le", 1), ("utf-16-be", 0)):
-        if zeros[:, column].mean() > 0.3 and not zeros[:, 1 - column].any():
+        if len(zeros) and zeros[:, column].mean() > 0.3 and not zeros[:, 1 - column].any():
             try:
                 return data.decode(codec), codec
             except UnicodeDecodeError as error:

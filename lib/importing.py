@@ -58,7 +58,7 @@ class ImportPreview:
     based_on: int | None
     problems: list[Problem] = field(default_factory=list)
     repairs: list[Repair] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
     frame: pd.DataFrame | None = None
     plan: LayerPlan | None = None
     added: pd.DataFrame | None = None
@@ -157,7 +157,7 @@ def prepare_import(
     )
     preview.problems += checked.problems
     preview.repairs = list(checked.repairs)
-    preview.notices = list(getattr(checked, "notices", []))
+    preview.notices = list(checked.notices)
     if preview.problems:
         return preview
     if progress:

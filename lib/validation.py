@@ -124,16 +124,24 @@ def _unreadable(f: FieldSpec, value) -> tuple[str, str, dict]:
     return f"{value!r} is not a valid {f.dtype}", code, {"value": value}
 
 
+_DAY_LIKE = re.compile(r"^\s*\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(\b|T|\s)")
+EARLIEST_DAY, LATEST_DAY = pd.Timestamp("1900-01-01"), pd.Timestamp("2101-01-01")
+
+
 def _to_datetime(values: pd.Series) -> pd.Series:
     # ISO text (what the import's reader and the store hand over) parses vectorised; only the rest
     # goes through the slow guess of format="mixed".
     typed = pd.to_datetime(values, errors="coerce", format="ISO8601")
     rest = typed.isna() & values.notna()
+    # only text shaped like a day is guessed at: dateutil reads "7" as the 7th of this month
+    rest &= ~values.map(lambda v: isinstance(v, str) and not _DAY_LIKE.match(v), na_action="ignore").fillna(False)
     if rest.any():
         guessed = pd.to_datetime(values[rest], errors="coerce", format="mixed")
         typed = typed.astype("datetime64[ms]")
         typed[rest] = guessed.astype("datetime64[ms]")
-    return typed.astype("datetime64[ms]")
+    typed = typed.astype("datetime64[ms]")
+    # a year outside these is a typing slip ("-4", "20255"), never a day of the return
+    return typed.where((typed >= EARLIEST_DAY) & (typed < LATEST_DAY))
 
 
 def coerce_to_schema(layer: str, df: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:

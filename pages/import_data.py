@@ -49,7 +49,7 @@ with importing:
         data = upload.getvalue()
         preview = import_view.prepared_preview(store, layer, data, upload.name, options, mode, districts, apply, t)
         for notice in preview.notices:
-            st.caption(escape_markdown(notice))
+            st.caption(escape_markdown(notice.describe(t)))
         if preview.problems:
             st.session_state["import_repairs"] = import_view.show_problems(preview, t)
             if st.session_state["import_repairs"] != apply:
