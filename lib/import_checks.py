@@ -27,6 +27,7 @@ import geopandas as gpd
 import shapely
 
 from lib.config import METRIC_CRS, STORAGE_CRS, get_settings
+from lib.i18n import catalogue
 from lib.schema import LAYERS, LayerSpec
 from lib.validation import (
     Problem,
@@ -530,6 +531,14 @@ def check_table(
     return CheckedTable(frame, problems, repairs, notices)
 
 
+def _field_words(field: str | None, t) -> str:
+    """A field as the reader knows it, with the column name to type in the file beside it."""
+    if not field:
+        return ""
+    key = f"field.{field.strip().lower()}"
+    return f"{t(key)} ({field})" if key in catalogue(t.language) else field
+
+
 def problems_table(problems: list[Problem], file_name: str, t) -> pd.DataFrame:
     """The problems as a table worded in the language of ``t``: file, row, field, problem
     (for the import page and its CSV download)."""
@@ -539,7 +548,7 @@ def problems_table(problems: list[Problem], file_name: str, t) -> pd.DataFrame:
         {
             headings[0]: [file_name] * len(problems),
             headings[1]: pd.array([p.row for p in problems], dtype="Int64"),
-            headings[2]: [p.field or "" for p in problems],
+            headings[2]: [_field_words(p.field, t) for p in problems],
             headings[3]: [p.describe(t) for p in problems],
         },
         columns=headings,

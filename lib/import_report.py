@@ -110,9 +110,12 @@ def change_lines(preview: ImportPreview, t: Translator, limit: int = 20) -> list
     return lines
 
 
-def records_table(layer: str, frame: pd.DataFrame | None, t: Translator) -> pd.DataFrame:
+def records_table(
+    layer: str, frame: pd.DataFrame | None, t: Translator, places: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Added or removed records as the reader sees them: fields named and terms worded in the
-    language, dates as days, geometry as its kind."""
+    language, dates as days, geometry as its kind; settlements and districts by name, their id
+    beside it (``places``: names by id)."""
     spec = LAYERS[layer]
     if frame is None:
         return pd.DataFrame()
@@ -123,6 +126,8 @@ def records_table(layer: str, frame: pd.DataFrame | None, t: Translator) -> pd.D
         values = frame[f.name]
         if f.terms:
             values = values.map(lambda v, group=f.terms: t.term(group, v) if isinstance(v, str) else "—")
+        elif places and f.name in ("settlement_id", "district_id"):
+            values = values.map(lambda v: f"{places[v]} ({v})" if v in places else _value(v, t))
         else:
             values = values.map(lambda v: _value(v, t))
         out[t(f"field.{f.name}")] = values.to_numpy()

@@ -16,7 +16,7 @@ import geopandas as gpd
 
 from lib import maps
 from lib.exports import to_csv
-from lib.i18n import Translator
+from lib.i18n import Translator, place_names
 from lib.import_checks import problems_table
 from lib.import_read import ReadOptions
 from lib.import_report import change_table, counts_line, detected_values, records_table
@@ -183,16 +183,20 @@ def show_preview(
 ) -> None:
     """Records added, changed (field by field) and removed: counts, tables and a map."""
     st.success(counts_line(preview, t))
+    places = {
+        **dict(zip(districts["district_id"], place_names(districts, t))),
+        **dict(zip(settlements["settlement_id"], place_names(settlements, t))),
+    }
     counts = preview.counts()
     added, changed, removed = st.tabs(
         [f"{t(f'import.change.{kind}')} ({t.number(counts[kind])})" for kind in ("added", "changed", "removed")]
     )
     with added:
-        _table_or_note(records_table(preview.layer, preview.added, t), t, "import_added")
+        _table_or_note(records_table(preview.layer, preview.added, t, places), t, "import_added")
     with changed:
         _table_or_note(change_table(preview, t), t, "import_changed")
     with removed:
-        _table_or_note(records_table(preview.layer, preview.removed, t), t, "import_removed")
+        _table_or_note(records_table(preview.layer, preview.removed, t, places), t, "import_removed")
     changed_ids = set(preview.changed[LAYERS[preview.layer].id_field]) if preview.changed is not None else set()
     id_field = LAYERS[preview.layer].id_field
     changed_rows = preview.frame[preview.frame[id_field].astype(str).isin(changed_ids)] if changed_ids else None

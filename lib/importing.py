@@ -103,7 +103,7 @@ def store_context(store: VersionedStore, version: int | None, file_name: str, to
             settlements["district_id"].to_numpy(), index=settlements["settlement_id"].astype("object")
         ),
         today=today,
-        default_source=f"{file_name}, imported {today.isoformat()}",
+        default_source=f"{file_name} ({today.isoformat()})",
     )
 
 

@@ -85,10 +85,27 @@ _NO_RESULTS_CSS = (
 )
 
 
+# The file uploader's button and size line (Streamlit words them in English only).
+_UPLOADER_CSS = (
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}'
+    '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after'
+    " {{ content: {button}; font-size: 0.875rem; }}"
+    '[data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}'
+    '[data-testid="stFileUploaderDropzoneInstructions"] span::after {{ content: {limit}; font-size: 0.875rem; }}'
+)
+
+
 def words_of_streamlit(t: Translator) -> None:
     """Put the chosen language's words where Streamlit has its own English ones."""
     no_results = json.dumps(t("common.no_results"), ensure_ascii=False)
-    st.html(f"<style>{_NO_RESULTS_CSS.format(text=no_results)}</style>")
+    upload = {
+        "button": json.dumps(t("common.upload"), ensure_ascii=False),
+        # Streamlit's own limit (server.maxUploadSize, 200 MB by default, as import_max_bytes)
+        "limit": json.dumps(
+            t("common.upload_limit", size=t.number(st.get_option("server.maxUploadSize"))), ensure_ascii=False
+        ),
+    }
+    st.html(f"<style>{_NO_RESULTS_CSS.format(text=no_results)}{_UPLOADER_CSS.format(**upload)}</style>")
 
 
 def linked_choice(
