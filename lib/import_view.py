@@ -81,55 +81,54 @@ def forget_preview() -> None:
     st.session_state.pop("import_preview", None)
 
 
-def read_overrides(preview: ImportPreview | None, t: Translator) -> ReadOptions:
-    """What was detected, each with a field to override it (kept per file in the session)."""
-    detected = preview.file.detected if preview else None
-    shown = detected_values(detected, t) if detected else {}
-    for setting, value in shown.items():
+OVERRIDES = ("encoding", "separator", "decimal", "date_order", "crs", "swap_xy", "source_layer")
+
+
+def _override_key(setting: str, t: Translator) -> str:
+    # a widget whose words change with the language is a new widget: one key per language
+    return f"import_override_{setting}_{t.language}"
+
+
+def chosen_overrides(name: str, data: bytes, t: Translator) -> ReadOptions:
+    """The overrides chosen for this file (read before the preview that shows the widgets; a new
+    file starts from what is detected in it)."""
+    state = st.session_state
+    digest = hashlib.sha256(data).hexdigest()
+    if state.get("import_overrides_for") != (name, digest):
+        for setting in OVERRIDES:
+            state.pop(_override_key(setting, t), None)
+        state.pop("import_repairs", None)
+        state["import_overrides_for"] = (name, digest)
+    chosen = {setting: state.get(_override_key(setting, t)) for setting in OVERRIDES}
+    chosen["swap_xy"] = True if chosen["swap_xy"] else None
+    return ReadOptions(**chosen)
+
+
+def show_overrides(preview: ImportPreview, t: Translator) -> None:
+    """What was detected, each with a field to override it."""
+    detected = preview.file.detected
+    for setting, value in detected_values(detected, t).items():
         st.markdown(f"**{t(f'import.setting.{setting}')}**: {escape_markdown(value)}")
-    if detected is None:
-        return ReadOptions()
-    textual = detected.format in ("csv",)
     columns = st.columns(3)
 
     def choice(column, setting, choices, words=None):
-        options = [None, *choices]
-        return column.selectbox(
+        column.selectbox(
             t(f"import.override.{setting}"),
-            options,
+            [None, *choices],
             format_func=lambda v: t("import.override.as_detected") if v is None else (words(v) if words else v),
-            key=f"import_override_{setting}_{t.language}",
+            key=_override_key(setting, t),
         )
 
-    encoding = separator = decimal = date_order = None
-    if textual:
-        encoding = choice(columns[0], "encoding", ENCODINGS)
-        separator = choice(columns[1], "separator", SEPARATORS, lambda v: detected_separator_word(v, t))
-        decimal = choice(
-            columns[2],
-            "decimal",
-            (".", ","),
-            lambda v: t("import.decimal.comma" if v == "," else "import.decimal.point"),
-        )
-    date_order = choice(columns[0], "date_order", DATE_ORDERS, lambda v: t(f"import.date_order.{v}"))
-    crs = choice(columns[1], "crs", CRS_CHOICES) if detected.crs else None
-    swap = (
-        columns[2].checkbox(t("import.override.swap_xy"), key=f"import_override_swap_{t.language}")
-        if detected.crs
-        else False
-    )
-    source_layer = None
+    if detected.format == "csv":
+        choice(columns[0], "encoding", ENCODINGS)
+        choice(columns[1], "separator", SEPARATORS, lambda v: detected_separator_word(v, t))
+        choice(columns[2], "decimal", (".", ","), lambda v: t(f"import.decimal.{'comma' if v == ',' else 'point'}"))
+    choice(columns[0], "date_order", DATE_ORDERS, lambda v: t(f"import.date_order.{v}"))
+    if detected.crs:
+        choice(columns[1], "crs", CRS_CHOICES)
+        columns[2].checkbox(t("import.override.swap_xy"), key=_override_key("swap_xy", t))
     if len(detected.source_layers) > 1:
-        source_layer = choice(columns[2], "source_layer", detected.source_layers)
-    return ReadOptions(
-        encoding=encoding,
-        separator=separator,
-        decimal=decimal,
-        date_order=date_order,
-        crs=crs,
-        swap_xy=True if swap else None,
-        source_layer=source_layer,
-    )
+        choice(columns[2], "source_layer", detected.source_layers)
 
 
 def detected_separator_word(value: str, t: Translator) -> str:
@@ -158,8 +157,10 @@ def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
     return tuple(confirmed)
 
 
-def _located(layer: str, frame: pd.DataFrame | None, settlements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Records with a place on the map: their geometry, or their settlement's point."""
+def _located(
+    layer: str, frame: pd.DataFrame | None, settlements: gpd.GeoDataFrame, places: dict[str, str]
+) -> gpd.GeoDataFrame:
+    """Records with a place on the map: their geometry, or their settlement's point (named)."""
     id_field = LAYERS[layer].id_field
     if frame is None or not len(frame):
         return gpd.GeoDataFrame({"label": []}, geometry=[], crs="EPSG:4326")
@@ -167,11 +168,16 @@ def _located(layer: str, frame: pd.DataFrame | None, settlements: gpd.GeoDataFra
         labels = frame[id_field].astype(str).to_numpy()
         return gpd.GeoDataFrame({"label": labels}, geometry=frame.geometry.to_numpy(), crs="EPSG:4326")
     # records without a geometry of their own (convoys): one point per settlement, listing them
-    ids = frame.groupby("settlement_id")[id_field].agg(
-        lambda v: ", ".join(map(str, v.iloc[:5])) + (" …" if len(v) > 5 else "")
-    )
+    grouped = frame.groupby("settlement_id")[id_field]
+    ids = grouped.agg(lambda v: ", ".join(map(str, v.iloc[:5])) + (" …" if len(v) > 5 else ""))
     points = settlements.set_index("settlement_id").geometry.reindex(ids.index).to_numpy()
-    return gpd.GeoDataFrame({"label": ids.to_numpy()}, geometry=points, crs="EPSG:4326").dropna(subset=["geometry"])
+    labels = [f"{places.get(place, place)}: {listed}" for place, listed in ids.items()]
+    located = gpd.GeoDataFrame(
+        {"label": labels, "records": grouped.size().reindex(ids.index).to_numpy()},
+        geometry=points,
+        crs="EPSG:4326",
+    )
+    return located[located.geometry.notna()]
 
 
 def show_preview(
@@ -201,9 +207,9 @@ def show_preview(
     id_field = LAYERS[preview.layer].id_field
     changed_rows = preview.frame[preview.frame[id_field].astype(str).isin(changed_ids)] if changed_ids else None
     parts = {
-        "added": _located(preview.layer, preview.added, settlements),
-        "changed": _located(preview.layer, changed_rows, settlements),
-        "removed": _located(preview.layer, preview.removed, settlements),
+        "added": _located(preview.layer, preview.added, settlements, places),
+        "changed": _located(preview.layer, changed_rows, settlements, places),
+        "removed": _located(preview.layer, preview.removed, settlements, places),
     }
     if any(len(part) for part in parts.values()):
         show_map(maps.import_preview_map(districts, parts, t, **map_options), key="import_map", height=420)

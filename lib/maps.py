@@ -549,13 +549,17 @@ def import_preview_map(
     over the districts as context, zoomed to the records.
 
     ``parts``: ``{"added" | "changed" | "removed": GeoDataFrame}`` with a ``label`` column (the
-    record's id, or what the tooltip says of it). Past :data:`FEATURE_BUDGET` features of a part
+    record's id, or what the tooltip says of it) and optionally ``records`` (how many records a
+    feature stands for, e.g. the convoys to one settlement). Past :data:`FEATURE_BUDGET` features of a part
     the first ones are drawn (the legend gives the whole count; the tables list every record).
     """
     shown = [frame for frame in parts.values() if len(frame)]
     bounds = shapely.total_bounds(np.concatenate([f.geometry.to_numpy() for f in shown])) if shown else None
     if bounds is None or not np.isfinite(bounds).all():
         bounds = districts[districts["economic_region"].notna()].total_bounds
+    else:  # the districts the records are in, so that a few houses are seen where they are
+        around = districts[districts.intersects(shapely.box(*bounds))]
+        bounds = shapely.total_bounds(np.append(around.geometry.to_numpy(), shapely.box(*bounds)))
     fmap = _frame_map(bounds, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
     box = shapely.box(*bounds)
@@ -566,7 +570,7 @@ def import_preview_map(
             continue
         colour = IMPORT_CHANGE_COLOURS[kind]
         word = t(f"import.change.{kind}")
-        count = len(frame)
+        count = int(frame["records"].sum()) if "records" in frame else len(frame)
         frame = frame.iloc[:FEATURE_BUDGET]
         properties = {"tooltip": [f"<b>{escape_html(word)}</b><br>{escape_html(str(v))}" for v in frame["label"]]}
         geometries = frame.geometry.to_numpy()

@@ -42,12 +42,13 @@ with importing:
     if upload is None:
         st.info(t("import.empty"))
     else:
-        kept = st.session_state.get("import_preview")
-        with st.expander(t("import.detected"), expanded=False):
-            options = import_view.read_overrides(kept[1] if kept else None, t)
-        apply = tuple(st.session_state.get("import_repairs", ()))
         data = upload.getvalue()
+        detected = st.expander(t("import.detected"), expanded=False)
+        options = import_view.chosen_overrides(upload.name, data, t)
+        apply = tuple(st.session_state.get("import_repairs", ()))
         preview = import_view.prepared_preview(store, layer, data, upload.name, options, mode, districts, apply, t)
+        with detected:
+            import_view.show_overrides(preview, t)
         for notice in preview.notices:
             st.caption(escape_markdown(notice.describe(t)))
         if preview.problems:
