@@ -134,7 +134,9 @@ def _to_datetime(values: pd.Series) -> pd.Series:
     typed = pd.to_datetime(values, errors="coerce", format="ISO8601")
     rest = typed.isna() & values.notna()
     # only text shaped like a day is guessed at: dateutil reads "7" as the 7th of this month
-    rest &= ~values.map(lambda v: isinstance(v, str) and not _DAY_LIKE.match(v), na_action="ignore").fillna(False)
+    if rest.any():
+        unshaped = [isinstance(v, str) and not _DAY_LIKE.match(v) for v in values[rest]]
+        rest.iloc[rest.to_numpy().nonzero()[0][unshaped]] = False
     if rest.any():
         guessed = pd.to_datetime(values[rest], errors="coerce", format="mixed")
         typed = typed.astype("datetime64[ms]")

@@ -22,7 +22,13 @@ from lib.schema import LAYERS
 from lib.tables import DERIVED_FIELDS
 
 APP = str(PROJECT_ROOT / "app.py")
-PAGES = ["pages/overview.py", "pages/explorer.py", "pages/profile.py", "pages/return_areas.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/explorer.py",
+    "pages/profile.py",
+    "pages/return_areas.py",
+    "pages/import_data.py",
+]
 
 
 def _app(**query) -> AppTest:
@@ -230,6 +236,7 @@ SCREENS = [
     ("pages/profile.py", {"district": "AZ-LAC"}),
     ("pages/profile.py", {"district": "AZ-LAC", "settlement": "AZ-LAC-zabukh"}),
     ("pages/return_areas.py", {}),
+    ("pages/import_data.py", {}),
 ]
 
 

@@ -400,7 +400,7 @@ def test_problems_table_is_worded_in_the_language():
     checked = check_table("returns", _table(_returns(families=["20", "-3", "10"])), _context())
     table = problems_table(checked.problems, "convoys.csv", RU)
     assert list(table.columns) == ["Файл", "Строка", "Поле", "Проблема"]
-    assert table.iloc[0].tolist() == ["convoys.csv", 3, "families", checked.problems[0].describe(RU)]
+    assert table.iloc[0].tolist() == ["convoys.csv", 3, "Семьи (families)", checked.problems[0].describe(RU)]
     assert list(problems_table(checked.problems, "convoys.csv", AZ).columns)[1] == "Sətir"
 
 
