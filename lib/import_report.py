@@ -76,10 +76,11 @@ def field_label(layer: str, name: str, t: Translator) -> str:
     return t(f"field.{name}") if name != "geometry" else t("field.geometry")
 
 
-def change_table(preview: ImportPreview, t: Translator) -> pd.DataFrame:
-    """The changed records field by field, columns and values worded in the language."""
+def change_table(preview: ImportPreview, t: Translator, limit: int | None = None) -> pd.DataFrame:
+    """The changed records field by field (the first ``limit`` changes), worded in the language."""
     spec = LAYERS[preview.layer]
     changed = preview.changed if preview.changed is not None else pd.DataFrame()
+    changed = changed.head(limit) if limit is not None else changed
     terms = {f.name: f.terms for f in spec.fields if f.terms}
 
     def worded(name, value):
@@ -103,10 +104,11 @@ def change_table(preview: ImportPreview, t: Translator) -> pd.DataFrame:
 
 def change_lines(preview: ImportPreview, t: Translator, limit: int = 20) -> list[str]:
     """The first ``limit`` changed fields as lines "id · field: before → after"."""
-    table = change_table(preview, t)
+    table = change_table(preview, t, limit)
+    total = 0 if preview.changed is None else len(preview.changed)
     lines = [" · ".join(row[:2]) + f": {row[2]} → {row[3]}" for row in table.head(limit).itertuples(index=False)]
-    if len(table) > limit:
-        lines.append(t("import.more_changes", count=t.number(len(table) - limit)))
+    if total > limit:
+        lines.append(t("import.more_changes", count=t.number(total - limit)))
     return lines
 
 

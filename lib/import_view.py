@@ -32,6 +32,9 @@ ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "cp1251", "cp1254", "koi8-r", "iso-
 SEPARATORS = (",", ";", "\t")
 DATE_ORDERS = ("dmy", "ymd", "mdy")
 CRS_CHOICES = ("EPSG:4326", "EPSG:32638", "EPSG:32639", "EPSG:3857")
+# Rows of a preview table sent to the browser: a file of 100,000 convoys is counted and mapped in
+# full, and the first of its rows are enough to see that they were read as meant.
+TABLE_ROWS = 1_000
 
 
 def prepared_preview(
@@ -141,7 +144,9 @@ def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
     table = problems_table(preview.problems, preview.file.name, t)
     name = escape_markdown(preview.file.name)
     st.error(t("import.has_problems", count=t.number(len(preview.problems)), name=name))
-    reader_table(table, key="import_problems")
+    if len(table) > TABLE_ROWS:
+        st.caption(t("import.first_rows", shown=t.number(TABLE_ROWS), total=t.number(len(table))))
+    reader_table(table.head(TABLE_ROWS), key="import_problems")
     st.download_button(
         t("import.download_problems"),
         to_csv(table),
@@ -198,11 +203,15 @@ def show_preview(
         [f"{t(f'import.change.{kind}')} ({t.number(counts[kind])})" for kind in ("added", "changed", "removed")]
     )
     with added:
-        _table_or_note(records_table(preview.layer, preview.added, t, places), t, "import_added")
+        _table_or_note(
+            records_table(preview.layer, _first(preview.added), t, places), counts["added"], t, "import_added"
+        )
     with changed:
-        _table_or_note(change_table(preview, t), t, "import_changed")
+        total = 0 if preview.changed is None else len(preview.changed)
+        _table_or_note(change_table(preview, t, TABLE_ROWS), total, t, "import_changed")
     with removed:
-        _table_or_note(records_table(preview.layer, preview.removed, t, places), t, "import_removed")
+        removed_rows = records_table(preview.layer, _first(preview.removed), t, places)
+        _table_or_note(removed_rows, counts["removed"], t, "import_removed")
     changed_ids = set(preview.changed[LAYERS[preview.layer].id_field]) if preview.changed is not None else set()
     id_field = LAYERS[preview.layer].id_field
     changed_rows = preview.frame[preview.frame[id_field].astype(str).isin(changed_ids)] if changed_ids else None
@@ -215,8 +224,15 @@ def show_preview(
         show_map(maps.import_preview_map(districts, parts, t, **map_options), key="import_map", height=420)
 
 
-def _table_or_note(table: pd.DataFrame, t: Translator, key: str) -> None:
+def _first(frame: pd.DataFrame | None) -> pd.DataFrame | None:
+    return None if frame is None else frame.head(TABLE_ROWS)
+
+
+def _table_or_note(table: pd.DataFrame, total: int, t: Translator, key: str) -> None:
+    """The table, or a sentence where it is empty; a long one is cut, and says so."""
     if table.empty:
         st.caption(t("import.nothing_here"))
-    else:
-        reader_table(table, key=key)
+        return
+    if total > len(table):
+        st.caption(t("import.first_rows", shown=t.number(len(table)), total=t.number(total)))
+    reader_table(table, key=key)
