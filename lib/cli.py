@@ -227,16 +227,17 @@ def db_load_command(args) -> int:
 
 
 def import_command(args) -> int:
-    """Check a file as rows of a layer and print the preview; with ``--commit``, write it.
+    """Check a file as rows of a layer (or each layer it names) and print the preview; with
+    ``--commit``, write it.
 
     Exit 0 when the file is valid (and, with ``--commit``, written); 1 when it has problems or
     cannot be written, and then the store is untouched.
     """
     from lib.i18n import Translator
     from lib.import_checks import problems_table
-    from lib.import_read import ReadOptions
+    from lib.import_read import ReadOptions, read_import
     from lib.import_report import change_lines, counts_line, detected_lines
-    from lib.importing import commit_import, prepare_import
+    from lib.importing import IMPORTABLE_LAYERS, commit_imports, layers_named_in, prepare_imports
 
     t = Translator(args.lang)
     path = Path(args.file)
@@ -252,12 +253,17 @@ def import_command(args) -> int:
         swap_xy=args.swap_xy,
         source_layer=args.source_layer,
     )
+    data = path.read_bytes()
+    layers = [args.layer] if args.layer else layers_named_in(read_import(data, path.name, options))
+    if not layers:
+        print(t("cli_import.layer_needed", layers=", ".join(IMPORTABLE_LAYERS)), file=sys.stderr)
+        return 2
     districts = [d.strip() for d in (args.replace_districts or "").split(",") if d.strip()]
     store = _store(args.store)
-    preview = prepare_import(
+    previews = prepare_imports(
         store,
-        args.layer,
-        path.read_bytes(),
+        layers,
+        data,
         path.name,
         options=options,
         mode="replace" if districts else "upsert",
@@ -265,18 +271,21 @@ def import_command(args) -> int:
         apply=args.apply_repair or (),
         progress=lambda share, code: _progress(t(code), share) if args.verbose else None,
     )
-    for line in detected_lines(preview.file, t):
+    for line in detected_lines(previews[0].file, t):
         print(line)
-    for notice in preview.notices:
-        print(notice.describe(t))
-    if preview.problems:
-        table = problems_table(preview.problems, path.name, t)
-        print(t("cli_import.problems", count=len(preview.problems)), file=sys.stderr)
+    problems = []
+    for preview in previews:
+        for notice in preview.notices:
+            print(notice.describe(t))
+        problems += preview.problems
+    if problems:
+        table = problems_table(problems, path.name, t)
+        print(t("cli_import.problems", count=len(problems)), file=sys.stderr)
         for record in table.itertuples(index=False):
             print(
                 "  " + " · ".join(str(value) for value in record[1:] if pd.notna(value) and str(value)), file=sys.stderr
             )
-        for repair in preview.repairs:
+        for repair in [repair for preview in previews for repair in preview.repairs]:
             print(t("cli_import.repair_offered", code=repair.code), file=sys.stderr)
         if args.problems_csv:
             from lib.exports import to_csv
@@ -284,17 +293,18 @@ def import_command(args) -> int:
             Path(args.problems_csv).write_bytes(to_csv(table))
         print(t("cli_import.nothing_written"), file=sys.stderr)
         return 1
-    print(counts_line(preview, t))
-    for line in change_lines(preview, t, limit=args.limit):
-        print("  " + line)
+    for preview in previews:
+        print(counts_line(preview, t))
+        for line in change_lines(preview, t, limit=args.limit):
+            print("  " + line)
     if not args.commit:
         print(t("cli_import.dry_run"))
         return 0
-    if preview.changes_nothing:
+    if all(preview.changes_nothing for preview in previews):
         print(t("cli_import.unchanged"))
         return 0
     try:
-        version = commit_import(store, preview, author=args.author, note=args.note)
+        version = commit_imports(store, previews, author=args.author, note=args.note)
     except (ConflictError, StoreBusy, InvalidDataError) as error:
         print(t("cli_import.not_written", reason=str(error)), file=sys.stderr)
         return 1
@@ -315,7 +325,12 @@ def main(argv: list[str] | None = None) -> int:
         "import", help="check a file as rows of a layer and show what it would change; --commit writes it"
     )
     imp.add_argument("file", help="GeoJSON, GeoPackage, zipped Shapefile, KML/KMZ, CSV or XLSX")
-    imp.add_argument("--layer", required=True, help="the layer the rows belong to (see geodata/SCHEMA.md)")
+    imp.add_argument(
+        "--layer",
+        default=None,
+        help="the layer the rows belong to (see geodata/SCHEMA.md); without it, every layer or sheet of the file "
+        "named like one of the dashboard's layers, written together",
+    )
     imp.add_argument("--commit", action="store_true", help="write the rows when the file has no problem")
     imp.add_argument(
         "--replace-districts",

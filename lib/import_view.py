@@ -15,16 +15,17 @@ import streamlit as st
 import geopandas as gpd
 
 from lib import maps
+from lib.cache import version_history
 from lib.exports import to_csv
 from lib.i18n import Translator, place_names
 from lib.import_checks import problems_table
-from lib.import_read import ReadOptions
+from lib.import_read import ReadOptions, read_import
 from lib.import_report import change_table, counts_line, detected_values, records_table
-from lib.importing import ImportPreview, prepare_import
+from lib.importing import ImportPreview, commit_imports, layers_named_in, prepare_imports
 from lib.map_view import show_map
 from lib.safe_text import escape_markdown
 from lib.schema import LAYERS
-from lib.store import VersionedStore
+from lib.store import ConflictError, StoreBusy, VersionedStore
 from lib.widgets import reader_table
 
 # Encodings offered for override: what Excel on Windows and phones write.
@@ -37,7 +38,11 @@ CRS_CHOICES = ("EPSG:4326", "EPSG:32638", "EPSG:32639", "EPSG:3857")
 TABLE_ROWS = 1_000
 
 
-def prepared_preview(
+# The layer choice that imports every layer or sheet of a file named like one of the layers.
+EVERY_NAMED_LAYER = "*"
+
+
+def prepared_previews(
     store: VersionedStore,
     layer: str,
     data: bytes,
@@ -47,37 +52,34 @@ def prepared_preview(
     districts: tuple[str, ...],
     apply: tuple[str, ...],
     t: Translator,
-) -> ImportPreview:
-    """The preview for these choices: made once (with a progress bar), then kept in the session."""
-    key = (
-        hashlib.sha256(data).hexdigest(),
-        name,
-        layer,
-        options,
-        mode,
-        districts,
-        apply,
-        store.key,
-        store.data_version(),
-    )
+) -> list[ImportPreview]:
+    """The previews for these choices (one per layer; ``layer`` may be :data:`EVERY_NAMED_LAYER`):
+    made once, with a progress bar, then kept in the session. Empty when the file names no layer."""
+    key = (hashlib.sha256(data).hexdigest(), name, layer, options, mode, districts, apply)
+    key += (store.key, store.data_version())
     kept = st.session_state.get("import_preview")
     if kept is not None and kept[0] == key:
         return kept[1]
     bar = st.progress(0.0, text=t("import.step.reading"))
-    preview = prepare_import(
-        store,
-        layer,
-        data,
-        name,
-        options=options,
-        mode=mode,
-        districts=districts,
-        apply=apply,
-        progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
+    layers = [layer] if layer != EVERY_NAMED_LAYER else layers_named_in(read_import(data, name, options))
+    previews = (
+        prepare_imports(
+            store,
+            layers,
+            data,
+            name,
+            options=options,
+            mode=mode,
+            districts=districts,
+            apply=apply,
+            progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
+        )
+        if layers
+        else []
     )
     bar.empty()
-    st.session_state["import_preview"] = (key, preview)
-    return preview
+    st.session_state["import_preview"] = (key, previews)
+    return previews
 
 
 def forget_preview() -> None:
@@ -138,12 +140,14 @@ def detected_separator_word(value: str, t: Translator) -> str:
     return t({",": "import.separator.comma", ";": "import.separator.semicolon"}.get(value, "import.separator.tab"))
 
 
-def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
-    """The problems as a table with a CSV download, and the proposed repairs as boxes to confirm;
-    returns the codes of the repairs the user confirmed."""
-    table = problems_table(preview.problems, preview.file.name, t)
+def show_problems(previews: list[ImportPreview], t: Translator) -> tuple[str, ...]:
+    """The problems of every layer as a table with a CSV download, and the proposed repairs as
+    boxes to confirm; returns the codes of the repairs the user confirmed."""
+    preview = previews[0]
+    problems = [problem for each in previews for problem in each.problems]
+    table = problems_table(problems, preview.file.name, t)
     name = escape_markdown(preview.file.name)
-    st.error(t("import.has_problems", count=t.number(len(preview.problems)), name=name))
+    st.error(t("import.has_problems", count=t.number(len(problems)), name=name))
     if len(table) > TABLE_ROWS:
         st.caption(t("import.first_rows", shown=t.number(TABLE_ROWS), total=t.number(len(table))))
     reader_table(table.head(TABLE_ROWS), key="import_problems")
@@ -155,9 +159,8 @@ def show_problems(preview: ImportPreview, t: Translator) -> tuple[str, ...]:
         key="import_problems_csv",
     )
     confirmed = []
-    for repair in preview.repairs:
-        rows = ", ".join(str(r) for r in repair.rows[:20])
-        if st.checkbox(t(f"repair.{repair.code}", rows=rows), key=f"import_repair_{repair.code}_{t.language}"):
+    for repair in {repair.code: repair for each in previews for repair in each.repairs}.values():
+        if st.checkbox(repair.describe(t), key=f"import_repair_{repair.code}_{t.language}"):
             confirmed.append(repair.code)
     return tuple(confirmed)
 
@@ -204,14 +207,17 @@ def show_preview(
     )
     with added:
         _table_or_note(
-            records_table(preview.layer, _first(preview.added), t, places), counts["added"], t, "import_added"
+            records_table(preview.layer, _first(preview.added), t, places),
+            counts["added"],
+            t,
+            f"import_added_{preview.layer}",
         )
     with changed:
         total = 0 if preview.changed is None else len(preview.changed)
-        _table_or_note(change_table(preview, t, TABLE_ROWS), total, t, "import_changed")
+        _table_or_note(change_table(preview, t, TABLE_ROWS), total, t, f"import_changed_{preview.layer}")
     with removed:
         removed_rows = records_table(preview.layer, _first(preview.removed), t, places)
-        _table_or_note(removed_rows, counts["removed"], t, "import_removed")
+        _table_or_note(removed_rows, counts["removed"], t, f"import_removed_{preview.layer}")
     changed_ids = set(preview.changed[LAYERS[preview.layer].id_field]) if preview.changed is not None else set()
     id_field = LAYERS[preview.layer].id_field
     changed_rows = preview.frame[preview.frame[id_field].astype(str).isin(changed_ids)] if changed_ids else None
@@ -221,7 +227,9 @@ def show_preview(
         "removed": _located(preview.layer, preview.removed, settlements, places),
     }
     if any(len(part) for part in parts.values()):
-        show_map(maps.import_preview_map(districts, parts, t, **map_options), key="import_map", height=420)
+        show_map(
+            maps.import_preview_map(districts, parts, t, **map_options), key=f"import_map_{preview.layer}", height=420
+        )
 
 
 def _first(frame: pd.DataFrame | None) -> pd.DataFrame | None:
@@ -236,3 +244,64 @@ def _table_or_note(table: pd.DataFrame, total: int, t: Translator, key: str) -> 
     if total > len(table):
         st.caption(t("import.first_rows", shown=t.number(len(table)), total=t.number(total)))
     reader_table(table, key=key)
+
+
+def show_outcome(
+    store: VersionedStore,
+    previews: list[ImportPreview],
+    applied: tuple[str, ...],
+    layers: dict[str, gpd.GeoDataFrame],
+    t: Translator,
+    tiles: dict,
+) -> None:
+    """What the file would do: its problems (and repairs to confirm), or that it changes
+    nothing, or the preview of every layer with the button that commits them together."""
+    for notice in [notice for preview in previews for notice in preview.notices]:
+        st.caption(escape_markdown(notice.describe(t)))
+    if any(preview.problems for preview in previews):
+        st.session_state["import_repairs"] = show_problems(previews, t)
+        if st.session_state["import_repairs"] != applied:
+            st.rerun()
+        return
+    if all(preview.changes_nothing for preview in previews):
+        st.info(t("import.unchanged"))
+        return
+    for preview in previews:
+        if len(previews) > 1:
+            st.subheader(t(f"layer.{preview.layer}"))
+        show_preview(preview, layers["districts"], layers["settlements"], t, tiles)
+    note = st.text_input(t("import.note"), key="import_note")
+    if st.button(t("import.commit"), type="primary", key="import_commit"):
+        try:
+            version = commit_imports(store, previews, note=note or None)
+        except ConflictError:
+            st.warning(t("import.conflict"))
+        except StoreBusy:
+            st.warning(t("import.busy"))
+        else:
+            forget_preview()
+            st.success(t("import.written", version=version))
+
+
+def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
+    """The data versions and the audit log, and a restore of an earlier version (confirmed)."""
+    history, audit = version_history(snapshot.key, snapshot.version, t.language)
+    st.subheader(t("import.history_title"))
+    reader_table(history, key="import_history")
+    st.subheader(t("import.audit_title"))
+    reader_table(audit, key="import_audit")
+    with st.form("import_restore"):
+        numbers = history[t("history.version")].tolist() if len(history) else []
+        chosen = st.selectbox(t("import.restore_version"), numbers[1:], key=f"import_restore_{t.language}")
+        sure = st.checkbox(t("import.restore_confirm"))
+        if st.form_submit_button(t("import.restore")) and chosen is not None:
+            if not sure:
+                st.warning(t("import.restore_unconfirmed"))
+            else:
+                try:
+                    restored = store.restore(int(chosen), expected_version=snapshot.version)
+                except (ConflictError, StoreBusy):
+                    st.warning(t("import.conflict"))
+                else:
+                    st.success(t("import.restored", version=int(chosen), new=restored))
+    st.caption(t("import.restore_note"))

@@ -10,8 +10,8 @@ version, or nothing — when the file has any problem, or when the store moved o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import numpy as np
@@ -126,6 +126,8 @@ def prepare_import(
     apply: Collection[str] = (),
     progress: Progress | None = None,
     today: date | None = None,
+    based_on: int | None = None,
+    new_settlements: pd.Series | None = None,
 ) -> ImportPreview:
     """Read ``data`` (the file called ``name``), check it as rows of ``layer`` and preview the
     commit against the store's current version.
@@ -136,13 +138,16 @@ def prepare_import(
         ``"replace"`` (within ``districts``: the layer's records there become the file's).
     apply : codes of proposed repairs the user has confirmed.
     progress : called with (fraction done, message code) as the work goes on.
+    based_on : the store version to preview against (default: the current one).
+    new_settlements : district of each settlement the same import brings (settlement id ->
+        district id), which the layer's records may refer to.
     """
     if layer not in IMPORTABLE_LAYERS:
         raise ValueError(f"{layer!r} is not a layer that can be imported; expected one of {IMPORTABLE_LAYERS}")
     if mode not in IMPORT_MODES:
         raise ValueError(f"unknown import mode {mode!r}; expected one of {IMPORT_MODES}")
     districts = tuple(sorted(districts))
-    based_on = store.data_version()
+    based_on = store.data_version() if based_on is None else based_on
     imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
     preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
     preview.problems += geometry_problems(imported, layer)
@@ -152,6 +157,11 @@ def prepare_import(
         preview.problems.append(_problem(layer, "replace_needs_districts"))
         return preview
     context = store_context(store, based_on, name, today)
+    if new_settlements is not None and len(new_settlements):
+        known = context.settlement_districts
+        context = replace(
+            context, settlement_districts=pd.concat([known[~known.index.isin(new_settlements.index)], new_settlements])
+        )
     checked: CheckedTable = check_table(
         layer, imported.table, context, apply=apply, progress=_stage(progress, 0.4, 0.8)
     )
@@ -202,6 +212,95 @@ def prepare_import(
     return preview
 
 
+def layers_named_in(file: ImportedFile) -> list[str]:
+    """The layers a file brings by name: its layers or sheets called like the dashboard's layers
+    (``housing``, ``Settlements``), in the order a commit needs them (settlements first)."""
+    named = {source.strip().lower() for source in file.detected.source_layers}
+    return _settlements_first([layer for layer in IMPORTABLE_LAYERS if layer in named])
+
+
+def _settlements_first(layers: Sequence[str]) -> list[str]:
+    # the other layers refer to settlements, which the same file may bring
+    return sorted(layers, key=lambda layer: layer != "settlements")
+
+
+def prepare_imports(
+    store: VersionedStore,
+    layers: Sequence[str],
+    data: bytes,
+    name: str,
+    *,
+    options: ReadOptions | None = None,
+    progress: Progress | None = None,
+    **choices,
+) -> list[ImportPreview]:
+    """Previews of several layers of one file (each from its layer or sheet of the same name),
+    all against one store version; settlements the file brings count as known to the others."""
+    options = options or ReadOptions()
+    based_on = store.data_version()
+    sources = {}
+    probe = read_import(data, name, options)
+    for source in probe.detected.source_layers:
+        sources.setdefault(source.strip().lower(), source)
+    previews, settlements = [], None
+    layers = _settlements_first(layers)
+    for number, layer in enumerate(layers):
+        step = _stage(progress, number / len(layers), (number + 1) / len(layers))
+        preview = prepare_import(
+            store,
+            layer,
+            data,
+            name,
+            options=replace(options, source_layer=sources.get(layer, options.source_layer)),
+            progress=step,
+            based_on=based_on,
+            new_settlements=settlements,
+            **choices,
+        )
+        if layer == "settlements" and preview.frame is not None:
+            frame = preview.frame
+            settlements = pd.Series(frame["district_id"].to_numpy(), index=frame["settlement_id"].astype(str))
+        previews.append(preview)
+    return previews
+
+
+def commit_imports(
+    store: VersionedStore, previews: Sequence[ImportPreview], *, author: str | None = None, note: str | None = None
+) -> int:
+    """Write valid previews of one file as one new version — every layer of it or none — and
+    return its number.
+
+    Raises
+    ------
+    ValueError
+        When any preview has problems, or they are not of one file, mode and store version.
+    lib.store.ConflictError
+        When the store moved on since the previews were made (nothing is written: preview again).
+    """
+    if not previews or not all(p.is_valid for p in previews):
+        raise ValueError("the file has problems; nothing was written")
+    first = previews[0]
+    if any((p.file.sha256, p.mode, p.based_on) != (first.file.sha256, first.mode, first.based_on) for p in previews):
+        raise ValueError("previews of different files, modes or data versions cannot be committed together")
+    frames = {p.layer: p.frame for p in previews}
+    metadata = {}
+    for preview in previews:
+        later = _later_data_date(store, preview).get("data_date")
+        if later and later > metadata.get("data_date", ""):
+            metadata["data_date"] = later
+    return store.write_layers(
+        frames,
+        note=note or "",
+        author=author,
+        metadata=metadata,
+        expected_version=first.based_on,
+        mode=first.mode,
+        removable={p.layer: p.removable for p in previews} if first.mode == "replace" else None,
+        action="import",
+        source=SourceFile(first.file.name, first.file.sha256),
+    )
+
+
 def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str | None = None, note: str | None = None):
     """Write a valid preview as one new version (every row of it or none) and return its number.
 
@@ -212,26 +311,7 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
     lib.store.ConflictError
         When the store moved on since the preview was made (nothing is written: preview again).
     """
-    if not preview.is_valid:
-        raise ValueError("the file has problems; nothing was written")
-    file = preview.file
-    counts = preview.counts()
-    note = note or (
-        f"import of {file.name} into {preview.layer} ({preview.mode}"
-        + (f" in {', '.join(preview.districts)}" if preview.mode == "replace" else "")
-        + f"): {counts['added']} added, {counts['changed']} changed, {counts['removed']} removed"
-    )
-    return store.write_layers(
-        {preview.layer: preview.frame},
-        note=note,
-        metadata=_later_data_date(store, preview),
-        author=author,
-        expected_version=preview.based_on,
-        mode=preview.mode,
-        removable={preview.layer: preview.removable} if preview.mode == "replace" else None,
-        action="import",
-        source=SourceFile(file.name, file.sha256),
-    )
+    return commit_imports(store, [preview], author=author, note=note)
 
 
 def _later_data_date(store: VersionedStore, preview: ImportPreview) -> dict:

@@ -3,12 +3,10 @@
 import streamlit as st
 
 from lib import import_view
-from lib.cache import load_layers, page_context, version_history
+from lib.cache import load_layers, page_context
 from lib.i18n import place_names
-from lib.importing import IMPORT_MODES, IMPORTABLE_LAYERS, commit_import
-from lib.safe_text import escape_markdown
-from lib.store import ConflictError, StoreBusy, store_for_key
-from lib.widgets import reader_table
+from lib.importing import IMPORT_MODES, IMPORTABLE_LAYERS
+from lib.store import store_for_key
 
 page = page_context()
 t = page.t
@@ -19,7 +17,10 @@ importing, versions = st.tabs([t("import.tab_import"), t("import.tab_versions")]
 with importing:
     left, right = st.columns([1, 1])
     layer = left.selectbox(
-        t("import.layer"), IMPORTABLE_LAYERS, format_func=lambda n: t(f"layer.{n}"), key=f"import_layer_{t.language}"
+        t("import.layer"),
+        [*IMPORTABLE_LAYERS, import_view.EVERY_NAMED_LAYER],
+        format_func=lambda n: t("import.every_named_layer") if n == import_view.EVERY_NAMED_LAYER else t(f"layer.{n}"),
+        key=f"import_layer_{t.language}",
     )
     mode = right.radio(
         t("import.mode"), IMPORT_MODES, format_func=lambda m: t(f"import.mode.{m}"), key=f"import_mode_{t.language}"
@@ -46,48 +47,12 @@ with importing:
         detected = st.expander(t("import.detected"), expanded=False)
         options = import_view.chosen_overrides(upload.name, data, t)
         apply = tuple(st.session_state.get("import_repairs", ()))
-        preview = import_view.prepared_preview(store, layer, data, upload.name, options, mode, districts, apply, t)
-        with detected:
-            import_view.show_overrides(preview, t)
-        for notice in preview.notices:
-            st.caption(escape_markdown(notice.describe(t)))
-        if preview.problems:
-            st.session_state["import_repairs"] = import_view.show_problems(preview, t)
-            if st.session_state["import_repairs"] != apply:
-                st.rerun()
-        elif preview.changes_nothing:
-            st.info(t("import.unchanged"))
+        previews = import_view.prepared_previews(store, layer, data, upload.name, options, mode, districts, apply, t)
+        if not previews:
+            st.warning(t("import.no_named_layer", layers=", ".join(IMPORTABLE_LAYERS)))
         else:
-            import_view.show_preview(preview, layers["districts"], layers["settlements"], t, page.tiles)
-            note = st.text_input(t("import.note"), key="import_note")
-            if st.button(t("import.commit"), type="primary", key="import_commit"):
-                try:
-                    version = commit_import(store, preview, note=note or None)
-                except ConflictError:
-                    st.warning(t("import.conflict"))
-                except StoreBusy:
-                    st.warning(t("import.busy"))
-                else:
-                    import_view.forget_preview()
-                    st.success(t("import.written", version=version))
+            with detected:
+                import_view.show_overrides(previews[0], t)
+            import_view.show_outcome(store, previews, apply, layers, t, page.tiles)
 with versions:
-    history, audit = version_history(page.store.key, page.store.version, t.language)
-    st.subheader(t("import.history_title"))
-    reader_table(history, key="import_history")
-    st.subheader(t("import.audit_title"))
-    reader_table(audit, key="import_audit")
-    with st.form("import_restore"):
-        numbers = history[t("history.version")].tolist() if len(history) else []
-        chosen = st.selectbox(t("import.restore_version"), numbers[1:], key=f"import_restore_{t.language}")
-        sure = st.checkbox(t("import.restore_confirm"))
-        if st.form_submit_button(t("import.restore")) and chosen is not None:
-            if not sure:
-                st.warning(t("import.restore_unconfirmed"))
-            else:
-                try:
-                    restored = store.restore(int(chosen), expected_version=page.store.version)
-                except (ConflictError, StoreBusy):
-                    st.warning(t("import.conflict"))
-                else:
-                    st.success(t("import.restored", version=int(chosen), new=restored))
-    st.caption(t("import.restore_note"))
+    import_view.show_versions(store, page.store, t)

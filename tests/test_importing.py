@@ -115,3 +115,70 @@ def test_a_file_already_in_the_store_changes_nothing(store):
     commit_import(store, prepare(store, data))
     again = prepare(store, data)
     assert again.changes_nothing and again.is_valid
+
+
+def _two_layer_geopackage(path, units):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    settlement = gpd.GeoDataFrame(
+        {
+            "settlement_id": ["AZ-LAC-new"],
+            "district_id": ["AZ-LAC"],
+            "name_en": ["New"],
+            "name_az": ["Yeni kənd"],
+            "kind": ["village"],
+            "status": ["reconstruction"],
+            "planned_households": [40],
+            "reconstruction_date": ["2024-05-01"],
+            "coord_source": ["survey"],
+            "coord_quality": ["source"],
+            "source": ["committee"],
+        },
+        geometry=[Point(46.6, 39.6)],
+        crs="EPSG:4326",
+    )
+    houses = gpd.GeoDataFrame(
+        {
+            "house_id": ["n1", "n2"],
+            "settlement_id": ["AZ-LAC-new", "AZ-LAC-new"],
+            "status": ["under_construction", "under_construction"],
+            "units": units,
+            "under_construction_date": ["2024-06-01", "2024-06-01"],
+            "source": ["committee", "committee"],
+        },
+        geometry=[Point(46.601, 39.601), Point(46.602, 39.602)],
+        crs="EPSG:4326",
+    )
+    settlement.to_file(path, layer="settlements", driver="GPKG")
+    houses.to_file(path, layer="housing", driver="GPKG")
+    return path.read_bytes()
+
+
+def test_a_file_of_several_named_layers_is_written_together_as_one_version(store, tmp_path):
+    from lib.import_read import read_import
+    from lib.importing import commit_imports, layers_named_in, prepare_imports
+
+    data = _two_layer_geopackage(tmp_path / "lachin.gpkg", [1, 4])
+    layers = layers_named_in(read_import(data, "lachin.gpkg"))
+    assert layers == ["settlements", "housing"]
+    previews = prepare_imports(store, layers, data, "lachin.gpkg", today=TODAY)
+    # the houses refer to the settlement the same file brings
+    assert [p.problems for p in previews] == [[], []]
+    before = store.data_version()
+    assert commit_imports(store, previews) == before + 1
+    assert "AZ-LAC-new" in set(store.read_layer("settlements")["settlement_id"])
+    assert {"n1", "n2"} <= set(store.read_layer("housing")["house_id"])
+    assert store.audit_log().iloc[-1]["layers"] == "settlements, housing"
+
+
+def test_one_bad_layer_keeps_every_layer_of_the_file_out(store, tmp_path, capsys):
+    from lib.cli import main
+
+    path = tmp_path / "lachin.gpkg"
+    _two_layer_geopackage(path, [1, -4])
+    before = store.data_version()
+    assert main(["import", str(path), "--commit", "--store", str(store.path), "--lang", "en"]) == 1
+    assert "Nothing was written." in capsys.readouterr().err
+    assert store.data_version() == before
+    assert "AZ-LAC-new" not in set(store.read_layer("settlements")["settlement_id"])
