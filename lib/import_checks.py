@@ -36,6 +36,7 @@ from lib.validation import (
     _pandera_problems,
     coerce_to_schema,
     reference_problems,
+    unknown_layer,
 )
 
 POLYGONAL = ("Polygon", "MultiPolygon")
@@ -433,15 +434,7 @@ def check_table(
     """
     say = progress or (lambda fraction, message: None)
     if layer not in LAYERS:
-        unknown = Problem(
-            layer,
-            None,
-            None,
-            f"unknown layer; expected one of {', '.join(LAYERS)}",
-            code="unknown_layer",
-            values=(("layer", layer), ("expected", ", ".join(LAYERS))),
-        )
-        return CheckedTable(table.frame, [unknown], [])
+        return CheckedTable(table.frame, [unknown_layer(layer)], [])
     spec = LAYERS[layer]
     say(0.0, "import_progress.columns")
     source = table.frame

@@ -422,6 +422,18 @@ def _lifecycle_problems(spec: LayerSpec, df: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def unknown_layer(layer: str) -> Problem:
+    """The problem of a layer name that is not one of :data:`lib.schema.LAYERS`."""
+    return Problem(
+        layer,
+        None,
+        None,
+        f"unknown layer; expected one of {', '.join(LAYERS)}",
+        code="unknown_layer",
+        values=(("layer", layer), ("expected", ", ".join(LAYERS))),
+    )
+
+
 def validate_layer(layer: str, df: pd.DataFrame) -> list[Problem]:
     """All problems of one layer on its own (no references to other layers).
 
@@ -436,16 +448,7 @@ def validate_layer(layer: str, df: pd.DataFrame) -> list[Problem]:
         Empty when the layer is valid.
     """
     if layer not in LAYERS:
-        return [
-            Problem(
-                layer,
-                None,
-                None,
-                f"unknown layer; expected one of {', '.join(LAYERS)}",
-                code="unknown_layer",
-                values=(("layer", layer), ("expected", ", ".join(LAYERS))),
-            )
-        ]
+        return [unknown_layer(layer)]
     spec = LAYERS[layer]
     typed, problems = coerce_to_schema(layer, df)
     if spec.has_geometry:
