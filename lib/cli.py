@@ -253,6 +253,9 @@ def import_command(args) -> int:
         swap_xy=args.swap_xy,
         source_layer=args.source_layer,
     )
+    if args.layer and args.layer not in IMPORTABLE_LAYERS:
+        print(t("cli_import.unknown_layer", layer=args.layer, layers=", ".join(IMPORTABLE_LAYERS)), file=sys.stderr)
+        return 2
     data = path.read_bytes()
     layers = [args.layer] if args.layer else layers_named_in(read_import(data, path.name, options))
     if not layers:

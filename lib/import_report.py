@@ -6,7 +6,7 @@ import pandas as pd
 
 import shapely
 
-from lib.i18n import Translator
+from lib.i18n import Translator, catalogue
 from lib.import_read import Detected, ImportedFile
 from lib.importing import ImportPreview
 from lib.schema import LAYERS
@@ -24,7 +24,8 @@ def detected_values(detected: Detected, t: Translator) -> dict[str, str]:
     do not apply to the file's format are left out."""
     shown = {"format": t(f"import.format.{detected.format}")}
     if detected.encoding:
-        shown["encoding"] = detected.encoding
+        key = f"import.encoding.{detected.encoding}"
+        shown["encoding"] = t(key) if key in catalogue(t.language) else detected.encoding
     if detected.separator:
         shown["separator"] = _separator(detected.separator, t)
     if detected.decimal:

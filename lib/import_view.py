@@ -17,12 +17,13 @@ import geopandas as gpd
 from lib import maps
 from lib.cache import version_history
 from lib.exports import to_csv
-from lib.i18n import Translator, place_names
+from lib.i18n import Translator, catalogue, place_names
 from lib.import_checks import problems_table
 from lib.import_read import ReadOptions, read_import
 from lib.import_report import change_table, counts_line, detected_values, records_table
 from lib.importing import ImportPreview, commit_imports, layers_named_in, prepare_imports
 from lib.map_view import show_map
+from lib.provenance import source_kind
 from lib.safe_text import escape_markdown
 from lib.schema import LAYERS
 from lib.store import ConflictError, StoreBusy, VersionedStore
@@ -36,6 +37,10 @@ CRS_CHOICES = ("EPSG:4326", "EPSG:32638", "EPSG:32639", "EPSG:3857")
 # Rows of a preview table sent to the browser: a file of 100,000 convoys is counted and mapped in
 # full, and the first of its rows are enough to see that they were read as meant.
 TABLE_ROWS = 1_000
+# Problems up to this many are a table whose text wraps; more are a scrolling grid.
+WRAPPED_ROWS = 100
+# Excel on Windows reads a CSV as UTF-8 (Azerbaijani and Russian letters intact) only with it.
+EXCEL_BOM = "\ufeff".encode()
 
 
 # The layer choice that imports every layer or sheet of a file named like one of the layers.
@@ -82,6 +87,19 @@ def prepared_previews(
     return previews
 
 
+def flash(message: str) -> None:
+    """Say ``message`` after a rerun: a write makes a new data version, and the page must be read
+    again at it (the tables, the preview) before anything more is shown."""
+    st.session_state["import_flash"] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop("import_flash", None)
+    if message:
+        st.success(message)
+
+
 def forget_preview() -> None:
     st.session_state.pop("import_preview", None)
 
@@ -125,7 +143,7 @@ def show_overrides(preview: ImportPreview, t: Translator) -> None:
         )
 
     if detected.format == "csv":
-        choice(columns[0], "encoding", ENCODINGS)
+        choice(columns[0], "encoding", ENCODINGS, lambda v: encoding_word(v, t))
         choice(columns[1], "separator", SEPARATORS, lambda v: detected_separator_word(v, t))
         choice(columns[2], "decimal", (".", ","), lambda v: t(f"import.decimal.{'comma' if v == ',' else 'point'}"))
     choice(columns[0], "date_order", DATE_ORDERS, lambda v: t(f"import.date_order.{v}"))
@@ -134,6 +152,12 @@ def show_overrides(preview: ImportPreview, t: Translator) -> None:
         columns[2].checkbox(t("import.override.swap_xy"), key=_override_key("swap_xy", t))
     if len(detected.source_layers) > 1:
         choice(columns[2], "source_layer", detected.source_layers)
+
+
+def encoding_word(codec: str, t: Translator) -> str:
+    """A text encoding as people know it (Excel's names), the codec's own name otherwise."""
+    key = f"import.encoding.{codec}"
+    return t(key) if key in catalogue(t.language) else codec
 
 
 def detected_separator_word(value: str, t: Translator) -> str:
@@ -147,13 +171,15 @@ def show_problems(previews: list[ImportPreview], t: Translator) -> tuple[str, ..
     problems = [problem for each in previews for problem in each.problems]
     table = problems_table(problems, preview.file.name, t)
     name = escape_markdown(preview.file.name)
-    st.error(t("import.has_problems", count=t.number(len(problems)), name=name))
-    if len(table) > TABLE_ROWS:
+    st.error(t.plural("import.has_problems", len(problems), name=name))
+    if len(table) <= WRAPPED_ROWS:
+        st.table(table.set_index(table.columns[0]))  # the problems wrap: read whole at 1366 wide
+    else:
         st.caption(t("import.first_rows", shown=t.number(TABLE_ROWS), total=t.number(len(table))))
-    reader_table(table.head(TABLE_ROWS), key="import_problems")
+        reader_table(table.head(TABLE_ROWS), key="import_problems")
     st.download_button(
         t("import.download_problems"),
-        to_csv(table),
+        EXCEL_BOM + to_csv(table),
         f"{preview.file.name}.problems.csv",
         "text/csv",
         key="import_problems_csv",
@@ -197,6 +223,9 @@ def show_preview(
 ) -> None:
     """Records added, changed (field by field) and removed: counts, tables and a map."""
     st.success(counts_line(preview, t))
+    sourced = preview.removed["source"].map(source_kind).eq("published").sum() if preview.removed is not None else 0
+    if sourced:
+        st.warning(t("import.removes_sourced", count=t.number(sourced)))
     places = {
         **dict(zip(districts["district_id"], place_names(districts, t))),
         **dict(zip(settlements["settlement_id"], place_names(settlements, t))),
@@ -249,7 +278,7 @@ def _table_or_note(table: pd.DataFrame, total: int, t: Translator, key: str) -> 
 def show_outcome(
     store: VersionedStore,
     previews: list[ImportPreview],
-    applied: tuple[str, ...],
+    applied_codes: tuple[str, ...],
     layers: dict[str, gpd.GeoDataFrame],
     t: Translator,
     tiles: dict,
@@ -258,9 +287,15 @@ def show_outcome(
     nothing, or the preview of every layer with the button that commits them together."""
     for notice in [notice for preview in previews for notice in preview.notices]:
         st.caption(escape_markdown(notice.describe(t)))
+    applied = [repair for preview in previews for repair in preview.repairs if repair.code in applied_codes]
+    if applied:
+        st.info(t("import.repairs_applied", repairs="; ".join(repair.describe(t) for repair in applied)))
+        if st.button(t("import.undo_repairs"), key="import_undo_repairs"):
+            st.session_state["import_repairs"] = ()
+            st.rerun()
     if any(preview.problems for preview in previews):
         st.session_state["import_repairs"] = show_problems(previews, t)
-        if st.session_state["import_repairs"] != applied:
+        if st.session_state["import_repairs"] != applied_codes:
             st.rerun()
         return
     if all(preview.changes_nothing for preview in previews):
@@ -280,7 +315,7 @@ def show_outcome(
             st.warning(t("import.busy"))
         else:
             forget_preview()
-            st.success(t("import.written", version=version))
+            flash(t("import.written", version=version))
 
 
 def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
@@ -303,5 +338,5 @@ def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
                 except (ConflictError, StoreBusy):
                     st.warning(t("import.conflict"))
                 else:
-                    st.success(t("import.restored", version=int(chosen), new=restored))
+                    flash(t("import.restored", version=int(chosen), new=restored))
     st.caption(t("import.restore_note"))

@@ -25,6 +25,7 @@ from lib.import_read import ImportedFile, ReadOptions, geometry_problems, read_i
 from lib.schema import LAYERS
 from lib.store import SourceFile, VersionedStore
 from lib.validation import Problem, coerce_to_schema
+from lib.validation import _lifecycle_problems as lifecycle_problems
 from lib.versioning import LayerPlan, complete_columns, plan_layer
 
 IMPORT_MODES = ("upsert", "replace")
@@ -157,6 +158,15 @@ def prepare_import(
         preview.problems.append(_problem(layer, "replace_needs_districts"))
         return preview
     context = store_context(store, based_on, name, today)
+    codes = set(context.districts["district_id"])
+    districts = tuple(sorted({d.strip().upper() for d in districts}))
+    preview.districts = districts
+    for unknown in [d for d in districts if d not in codes]:
+        preview.problems.append(
+            _problem(layer, "replace_unknown_district", district=unknown, districts=", ".join(sorted(codes)))
+        )
+    if preview.problems:
+        return preview
     if new_settlements is not None and len(new_settlements):
         known = context.settlement_districts
         context = replace(
@@ -178,6 +188,7 @@ def prepare_import(
     current = store.read_layer(layer, version=based_on, geometry=False)
     record_districts = district_of_records(layer, checked.frame, context.settlement_districts)
     if mode == "replace":
+        district_names = dict(zip(context.districts["district_id"], context.districts["name_az"]))
         outside = ~record_districts.isin(districts)
         rows = imported.table.rows.reindex(checked.frame.index)
         for index in checked.frame.index[outside.to_numpy()]:
@@ -187,8 +198,8 @@ def prepare_import(
                     "outside_replaced_districts",
                     row=int(rows[index]),
                     record_id=str(checked.frame.at[index, id_field]),
-                    field="district_id",
-                    district=str(record_districts[index]),
+                    field="district_id" if "district_id" in checked.frame.columns else "settlement_id",
+                    district=district_names.get(record_districts[index], str(record_districts[index])),
                 )
             )
         if preview.problems:
@@ -196,6 +207,15 @@ def prepare_import(
         held = district_of_records(layer, current, context.settlement_districts)
         preview.removable = tuple(current.loc[held.isin(districts).to_numpy(), id_field].astype(str))
     frame = _keep_unsent_fields(layer, checked.frame, current, sent=set(checked.frame.columns))
+    # a record's status must be dated once the file's fields and the stored ones are put together
+    # (a new house "completed" from a file without the date columns)
+    rows = imported.table.rows.reindex(frame.index)
+    preview.problems += [
+        replace(problem, row=int(rows.iloc[problem.row - 1])) if problem.row is not None else problem
+        for problem in lifecycle_problems(LAYERS[layer], coerce_to_schema(layer, complete_columns(layer, frame))[0])
+    ]
+    if preview.problems:
+        return preview
     preview.frame = frame
     preview.plan = plan_layer(
         layer,

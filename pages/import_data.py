@@ -13,6 +13,7 @@ t = page.t
 store = store_for_key(page.store.key)
 page.heading("import", dated=False, needs_districts=False)
 
+import_view.show_flash()
 importing, versions = st.tabs([t("import.tab_import"), t("import.tab_versions")])
 with importing:
     left, right = st.columns([1, 1])

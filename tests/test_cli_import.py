@@ -53,6 +53,13 @@ def test_problems_name_the_row_excel_shows_and_the_field_in_azerbaijani_by_defau
     assert store.data_version() == 1
 
 
+def test_an_unknown_layer_is_said_plainly(store, tmp_path, capsys):
+    path = tmp_path / "convoys.csv"
+    path.write_bytes(excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15"))
+    assert main(["import", str(path), "--layer", "retuns", "--store", str(store.path), "--lang", "en"]) == 2
+    assert "“retuns” is not a layer that can be imported" in capsys.readouterr().err
+
+
 def test_a_missing_file_is_said_plainly(store, tmp_path, capsys):
     assert run(store, tmp_path / "nowhere.csv", "--lang", "en") == 2
     assert "nowhere.csv does not exist." in capsys.readouterr().err

@@ -182,3 +182,26 @@ def test_one_bad_layer_keeps_every_layer_of_the_file_out(store, tmp_path, capsys
     assert "Nothing was written." in capsys.readouterr().err
     assert store.data_version() == before
     assert "AZ-LAC-new" not in set(store.read_layer("settlements")["settlement_id"])
+
+
+def test_a_new_record_whose_status_the_file_does_not_date_is_refused(store, tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    house = gpd.GeoDataFrame(
+        {"house_id": ["n9"], "settlement_id": ["AZ-LAC-a"], "status": ["completed"], "units": [1], "source": ["x"]},
+        geometry=[Point(46.501, 39.501)],
+        crs="EPSG:4326",
+    )
+    path = tmp_path / "house.geojson"
+    house.to_file(path, driver="GeoJSON")
+    preview = prepare(store, path.read_bytes(), path.name, layer="housing")
+    assert [(p.row, p.field) for p in preview.problems] == [(1, "completed_date")]
+
+
+def test_districts_to_replace_are_codes_in_any_case_and_unknown_ones_are_named(store):
+    lower = prepare(store, excel_csv("c-9;15.03.2025;AZ-LAC-a;4;15"), mode="replace", districts=["az-lac"])
+    assert lower.problems == [] and lower.districts == ("AZ-LAC",)
+    unknown = prepare(store, excel_csv("c-9;15.03.2025;AZ-LAC-a;4;15"), mode="replace", districts=["AZ-LAC", "AZ-XXX"])
+    assert [p.code for p in unknown.problems] == ["replace_unknown_district"]
+    assert dict(unknown.problems[0].values)["district"] == "AZ-XXX"
