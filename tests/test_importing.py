@@ -205,3 +205,23 @@ def test_districts_to_replace_are_codes_in_any_case_and_unknown_ones_are_named(s
     unknown = prepare(store, excel_csv("c-9;15.03.2025;AZ-LAC-a;4;15"), mode="replace", districts=["AZ-LAC", "AZ-XXX"])
     assert [p.code for p in unknown.problems] == ["replace_unknown_district"]
     assert dict(unknown.problems[0].values)["district"] == "AZ-XXX"
+
+
+@pytest.mark.parametrize("engine", ["geopackage", "postgis"])
+def test_an_import_previews_commits_and_restores_alike_on_both_engines(engine, request, tmp_path):
+    from tests.store_engines import make_store
+
+    store = make_store(engine, request, tmp_path)
+    store.write_layers(tiny_layers(), note="first version", author="builder")
+    preview = prepare(store, excel_csv("c-1;15.03.2025;AZ-LAC-a;4;15", "e1;01.02.2023;AZ-LAC-a;5;8"))
+    assert preview.counts() == {"added": 1, "changed": 1, "removed": 0}
+    assert set(preview.changed["field"]) == {"families", "source"}  # the file is the new source
+    version = commit_import(store, preview, author="aysel")
+    returns = store.read_layer("returns").set_index("event_id")
+    assert (returns.loc["c-1", "families"], returns.loc["e1", "families"]) == (4, 5)
+    entry = store.audit_log().iloc[-1]
+    assert (entry["source_file"], entry["rows_added"], entry["rows_changed"]) == ("convoys.csv", 1, 1)
+    store.restore(version - 1)
+    assert "c-1" not in set(store.read_layer("returns")["event_id"])
+    if engine == "postgis":
+        store.dispose()
