@@ -94,3 +94,25 @@ def test_a_coordinator_fixes_two_flagged_rows_commits_and_can_restore(import_app
     assert families_returned(page) == before
     assert page.get_by_test_id("stException").count() == 0
     assert offline_page.blocked == []
+
+
+def test_a_repair_is_only_applied_when_ticked_and_can_be_undone(import_app, offline_page):
+    from pathlib import Path
+
+    bow_tie = Path(__file__).parent.parent / "import_corpus/files/check_self_intersecting_polygon.geojson"
+    page = offline_page.page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{import_app}/import_data?lang=en", wait_until="domcontentloaded")
+    page.get_by_role("heading", name="Import data").wait_for()
+    page.get_by_test_id("stSelectbox").filter(has_text="Into which layer").click()
+    page.get_by_role("option", name="Hazard areas").click()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bow_tie))
+    page.get_by_text("has 1 problem.").wait_for(timeout=60_000)
+    repair = page.get_by_text("Repair the outlines that cross themselves")
+    repair.click()
+    page.get_by_text("Repairs applied:").wait_for(timeout=60_000)
+    page.get_by_text("Into “Hazard areas”:").wait_for(timeout=60_000)
+    offline_page.screenshot("import-repaired-en")
+    page.get_by_role("button", name="Undo the repairs").click()
+    page.get_by_text("has 1 problem.").wait_for(timeout=60_000)
+    assert page.get_by_test_id("stException").count() == 0
