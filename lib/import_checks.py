@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ import geopandas as gpd
 import shapely
 
 from lib.config import METRIC_CRS, STORAGE_CRS, get_settings
-from lib.i18n import catalogue
+from lib.i18n import LANGUAGES, Translator, catalogue
 from lib.schema import LAYERS, LayerSpec
 from lib.validation import (
     Problem,
@@ -143,21 +144,145 @@ def _short(value, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _match_columns(spec: LayerSpec, frame: pd.DataFrame, geometry_name: str | None):
-    """Schema field -> the file's column (case and surrounding spaces ignored), and the columns
-    the schema does not know."""
+# A Shapefile's attribute table (DBF) keeps at most 10 characters of a column's name.
+DBF_NAME_LENGTH = 10
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """How the file's columns meet the schema: field -> column, the columns the schema does not
+    know, and the fields whose name cut to 10 characters is a column but is shared with another
+    field of the layer (field -> (column, the fields sharing it))."""
+
+    matched: dict[str, str]
+    ignored: list[str]
+    ambiguous: dict[str, tuple[str, tuple[str, ...]]]
+
+
+def _column_key(column) -> str:
+    return str(column).strip().casefold()
+
+
+def _match_columns(spec: LayerSpec, frame: pd.DataFrame, geometry_name: str | None) -> _Columns:
+    """Match the file's columns to the schema's fields: by name (case and surrounding spaces
+    ignored), then by the name cut to 10 characters as a zipped Shapefile writes it, where no
+    other field of the layer is cut to the same."""
     by_key = {f.name.casefold(): f.name for f in spec.fields}
+    cut: dict[str, list[str]] = {}
+    for f in spec.fields:
+        if len(f.name) > DBF_NAME_LENGTH:
+            cut.setdefault(f.name[:DBF_NAME_LENGTH].casefold(), []).append(f.name)
+    columns = [column for column in frame.columns if column != geometry_name]
     matched: dict[str, str] = {}
-    ignored: list[str] = []
-    for column in frame.columns:
-        if column == geometry_name:
-            continue
-        name = by_key.get(str(column).strip().casefold())
+    rest = []
+    for column in columns:
+        name = by_key.get(_column_key(column))
         if name is None or name in matched:
-            ignored.append(str(column))
+            rest.append(column)
         else:
             matched[name] = column
-    return matched, ignored
+    ignored: list[str] = []
+    ambiguous: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for column in rest:
+        names = cut.get(_column_key(column), [])
+        if len(names) == 1 and names[0] not in matched:
+            matched[names[0]] = column
+            continue
+        if len(names) > 1:
+            for name in names:
+                if name not in matched:
+                    ambiguous.setdefault(name, (str(column), tuple(names)))
+        ignored.append(str(column))
+    return _Columns(matched, ignored, ambiguous)
+
+
+def _ambiguous_problems(spec: LayerSpec, ambiguous: dict[str, tuple[str, tuple[str, ...]]]) -> list[Problem]:
+    """Fields missing because their cut name is a column that could be any of several fields."""
+    return [
+        Problem(
+            spec.name,
+            None,
+            name,
+            f"column is missing; the column {column!r} could be any of {', '.join(names)} (names cut to "
+            f"{DBF_NAME_LENGTH} characters)",
+            None,
+            "column_cut_ambiguous",
+            (("field", name), ("column", column), ("fields", ", ".join(names))),
+        )
+        for name, (column, names) in ambiguous.items()
+    ]
+
+
+# How many rows from the top a header may have slipped to below a title.
+_HEADER_SEARCH_ROWS = 10
+
+
+def _header_below(spec: LayerSpec, table, geometry_name: str | None) -> Problem | None:
+    """When no column is named like a field, the row where the header seems to be: the first of
+    the top rows whose non-empty cells are at least half field names (a title row above the
+    header, as spreadsheets often have)."""
+    names = {f.name.casefold() for f in spec.fields}
+    names |= {f.name[:DBF_NAME_LENGTH].casefold() for f in spec.fields}
+    top = table.frame.drop(columns=[geometry_name] if geometry_name else []).head(_HEADER_SEARCH_ROWS)
+    for position in range(len(top)):
+        cells = [_column_key(cell) for cell in top.iloc[position] if cell is not None and not pd.isna(cell)]
+        cells = [cell for cell in cells if cell]
+        found = sum(cell in names for cell in cells)
+        if found and found * 2 >= len(cells):
+            row = int(np.asarray(table.rows)[position])
+            return Problem(
+                spec.name,
+                None,
+                None,
+                f"the header seems to be in row {row}; delete the rows above it",
+                row,
+                "header_not_first",
+                (("row", row),),
+            )
+    return None
+
+
+def _fold(values: pd.Series) -> pd.Series:
+    """Text folded for comparing words as people type them: case, surrounding and repeated spaces,
+    the Turkic dotted and dotless i (İ, ı) and the Russian ё ignored."""
+    text = values.astype("str").str.normalize("NFC").str.strip().str.casefold()
+    text = text.str.replace(r"\s+", " ", regex=True).str.replace("i\u0307", "i", regex=False)
+    return text.str.replace("ı", "i", regex=False).str.replace("ё", "е", regex=False)
+
+
+@cache
+def _vocabulary(layer: str, field_name: str) -> dict[str, str]:
+    """What may be typed for a field's allowed value -> the value: the value itself or its word
+    in any language's catalogue, folded. A word two values share would be a guess, so it is left
+    out (the cell is then refused with the allowed values listed)."""
+    f = LAYERS[layer].field(field_name)
+    typed: dict[str, set[str]] = {}
+    for value in f.allowed or ():
+        words = [value]
+        if f.terms:
+            words += [Translator(language).term(f.terms, value) for language in LANGUAGES]
+        for word in _fold(pd.Series(words, dtype="object")):
+            typed.setdefault(word, set()).add(value)
+    return {word: next(iter(values)) for word, values in typed.items() if len(values) == 1}
+
+
+def _vocabulary_codes(spec: LayerSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """Vocabulary cells typed as a word ("построен", "Tikilib", " Completed ") stored as the value
+    ("completed"); anything else is left as typed for the checks to refuse."""
+    for f in spec.fields:
+        if not f.allowed or f.name not in frame.columns:
+            continue
+        cells = frame[f.name]
+        present = cells.notna()
+        if not present.any():
+            continue
+        coded = _fold(cells[present]).map(_vocabulary(spec.name, f.name))
+        known = coded.notna()
+        if known.any():
+            column = cells.astype("object").copy()
+            column.loc[coded.index[known]] = coded[known]
+            frame[f.name] = column
+    return frame
 
 
 def _problem(spec: LayerSpec, frame: pd.DataFrame, position: int, field_name: str, message: str, code: str, **values):
@@ -441,7 +566,12 @@ def check_table(
     rows = np.asarray(table.rows, dtype=np.int64)
     geometry_name = source.active_geometry_name if isinstance(source, gpd.GeoDataFrame) else None
     has_geometry = geometry_name is not None and geometry_name in source.columns
-    matched, ignored = _match_columns(spec, source, geometry_name)
+    found = _match_columns(spec, source, geometry_name)
+    matched, ignored = found.matched, found.ignored
+    if not matched and not found.ambiguous:
+        header = _header_below(spec, table, geometry_name)
+        if header is not None:
+            return CheckedTable(source.iloc[:0], [header], [])
     notices = []
     if ignored:
         notices.append(
@@ -481,7 +611,8 @@ def check_table(
                 )
             )
 
-    problems = _text_problems(spec, work)
+    work = _vocabulary_codes(spec, work)
+    problems = _text_problems(spec, work) + _ambiguous_problems(spec, found.ambiguous)
     say(0.1, "import_progress.types")
     typed, unreadable = coerce_to_schema(layer, work)
     problems += unreadable
@@ -493,7 +624,13 @@ def check_table(
         problems += _geometry_problems(spec, typed)
     say(0.45, "import_progress.values")
     said = {(p.row, p.field) for p in problems}
-    problems += [p for p in _pandera_problems(layer, typed) if p.code != "duplicate" and (p.row, p.field) not in said]
+    problems += [
+        p
+        for p in _pandera_problems(layer, typed)
+        if p.code != "duplicate"
+        and (p.row, p.field) not in said
+        and not (p.code == "column_missing" and p.field in found.ambiguous)
+    ]
     problems += _duplicate_problems(spec, typed, rows)
     # a date already said to be unreadable is not also "missing" for its status
     problems += [p for p in _lifecycle_problems(spec, typed) if (p.row, p.field) not in said]

@@ -16,7 +16,10 @@ from shapely.geometry import Point, Polygon
 
 from lib.config import METRIC_CRS, Settings
 from lib.i18n import LANGUAGES, Translator, catalogue
-from lib.import_checks import CheckedTable, StoreContext, check_table, problems_table
+from lib.import_checks import CheckedTable, StoreContext, _fold, _vocabulary_codes, check_table, problems_table
+from lib.import_read import read_import
+from lib.importing import store_context
+from lib.schema import LAYERS, FieldSpec, LayerSpec
 from lib.validation import validate_layer
 from tests.import_corpus.make_check_corpus import FILES, MANIFEST, cases
 
@@ -504,3 +507,141 @@ def test_a_10000_polygon_table_is_checked_with_its_one_stray_polygon_found():
     checked = check_table("hazard_areas", _table(_hazards(_wgs84(*squares)), first_row=1), _context())
     assert _codes(checked) == [(4322, "geometry", "outside_district")]
     assert len(checked.frame) == 10_000
+
+
+# --- what a new user's first files held --------------------------------------------------------
+
+
+def test_a_shapefiles_column_names_cut_to_ten_characters_match_their_fields():
+    frame = _hazards([_inside_lac()], release_method=["cleared"], status=["released"], released_date=["2024-05-01"])
+    frame = frame.rename(columns={"district_id": "DISTRICT_I", "device_category": "device_cat"})
+    frame = frame.rename(columns={"release_method": "release_me", "suspected_date": "suspected_"})
+    checked = check_table("hazard_areas", _table(frame), _context())
+    assert checked.problems == [] and checked.notices == []
+    assert checked.frame["device_category"].tolist() == ["anti-tank"]
+    assert checked.frame["district_id"].tolist() == ["AZ-LAC"]
+
+
+def test_a_problem_in_a_cut_column_names_the_column_as_the_file_has_it():
+    frame = _hazards([_inside_lac()], device_category=["landmine"]).rename(columns={"device_category": "device_cat"})
+    assert _codes(check_table("hazard_areas", _table(frame), _context())) == [(2, "device_cat", "not_allowed")]
+
+
+def test_a_cut_name_two_fields_share_is_not_guessed_and_the_missing_column_says_why(monkeypatch):
+    spec = LayerSpec(
+        "test_cut",
+        "two fields cut to the same ten characters",
+        "item_id",
+        (
+            FieldSpec("item_id", "str", "id", unique=True),
+            FieldSpec("households_planned", "int", "planned"),
+            FieldSpec("households_returned", "int", "returned", required=False),
+        ),
+    )
+    monkeypatch.setitem(LAYERS, "test_cut", spec)
+    frame = pd.DataFrame({"item_id": ["a"], "households": ["3"]}, dtype=object)
+    checked = check_table("test_cut", _table(frame), _context())
+    assert _codes(checked) == [
+        (None, "households_planned", "column_cut_ambiguous"),
+        (None, "households_returned", "column_cut_ambiguous"),
+    ]
+    said = checked.problems[0].describe(EN)
+    assert "households_planned is missing" in said and "households_returned" in said and "10 characters" in said
+    assert "households" in checked.problems[0].describe(RU)
+
+
+def test_the_projects_own_zipped_shapefile_of_settlements_passes(built_store):
+    path = FILES.parent / "good" / "settlements_shp.zip"
+    read = read_import(path.read_bytes(), path.name)
+    assert read.problems == [] and "district_i" in read.table.frame.columns
+    checked = check_table("settlements", read.table, store_context(built_store, None, path.name))
+    assert checked.problems == [] and checked.notices == []
+    assert {"settlement_id", "planned_households", "reconstruction_date", "coord_quality"} <= set(checked.frame.columns)
+    assert checked.frame["planned_households"].notna().all()
+
+
+def test_vocabulary_values_typed_as_words_in_any_language_are_stored_as_their_codes():
+    words = {
+        "kind": ["CHA", " sha ", AZ.term("hazard_kind", "CHA").upper()],
+        "status": [RU.term("hazard_status", "confirmed"), "Suspected", f"  {AZ.term('hazard_status', 'suspected')} "],
+        "device_category": [EN.term("device_category", "UXO"), "uxo", RU.term("device_category", "anti-tank")],
+    }
+    frame = _hazards(
+        [_inside_lac(), _inside_lac(1_500), _inside_lac(3_000)], confirmed_date=["2024-02-01"] * 3, **words
+    )
+    checked = check_table("hazard_areas", _table(frame), _context())
+    assert checked.problems == []
+    assert checked.frame["kind"].tolist() == ["CHA", "SHA", "CHA"]
+    assert checked.frame["status"].tolist() == ["confirmed", "suspected", "suspected"]
+    assert checked.frame["device_category"].tolist() == ["UXO", "UXO", "anti-tank"]
+
+
+def test_words_are_matched_as_people_type_them_with_i_and_yo_variants():
+    words = ["TİKİLİB", "ПОСТРОЕН", "распределен", "Under   Construction"]
+    frame = pd.DataFrame({"status": words}, dtype=object)
+    coded = _vocabulary_codes(LAYERS["housing"], frame)
+    assert coded["status"].tolist() == ["completed", "completed", "allocated", "under_construction"]
+
+
+def test_a_word_of_no_vocabulary_is_still_refused_with_the_allowed_values_listed():
+    frame = _hazards([_inside_lac()], status=["почти готово"])
+    checked = check_table("hazard_areas", _table(frame), _context())
+    assert _codes(checked) == [(2, "status", "not_allowed")]
+    said = checked.problems[0].describe(RU)
+    assert "почти готово" in said and "(suspected)" in said and "(released)" in said
+
+
+def test_no_word_of_any_catalogue_stands_for_two_values_of_one_field():
+    for spec in LAYERS.values():
+        for f in spec.fields:
+            if not f.allowed:
+                continue
+            typed = [[v, *(Translator(language).term(f.terms, v) for language in LANGUAGES)] for v in f.allowed]
+            folded = [set(_fold(pd.Series(words, dtype="object"))) for words in typed]
+            for i, words in enumerate(folded):
+                others = set().union(*(w for j, w in enumerate(folded) if j != i))
+                assert not words & others, (spec.name, f.name, words & others)
+
+
+def test_russian_messages_call_the_convoys_caravans_as_the_layer_does():
+    russian = catalogue("ru").messages
+    assert "караван" in russian["layer.returns"].lower()
+    assert "караване" in russian["problem.persons_fewer_than_families"]
+    assert not [key for key, text in russian.items() if "колонн" in text.lower()]
+
+
+def _titled_returns() -> pd.DataFrame:
+    """A sheet with a title in row 1 and the header in row 2, as the reader hands it over."""
+    data = _returns()
+    header = pd.DataFrame([list(data.columns)], columns=data.columns, dtype=object)
+    frame = pd.concat([header, data], ignore_index=True)
+    frame.columns = ["Lachin convoys, November", *(f"column_{i}" for i in range(2, len(data.columns) + 1))]
+    return frame
+
+
+def test_a_title_row_above_the_header_is_one_problem_naming_the_headers_row():
+    checked = check_table("returns", _table(_titled_returns()), _context())
+    assert _codes(checked) == [(2, None, "header_not_first")]
+    assert "row 2" in checked.problems[0].describe(EN) and "строке 2" in checked.problems[0].describe(RU)
+    assert "2 nömrəli" in checked.problems[0].describe(AZ)
+
+
+def test_a_header_two_rows_down_with_some_unknown_headings_is_found_too():
+    frame = _titled_returns()
+    frame.iloc[0, [1, 4]] = ["Tarix (date)", "Qeyd"]
+    blank = pd.DataFrame([[None] * frame.shape[1]], columns=frame.columns)
+    frame = pd.concat([blank, frame], ignore_index=True)
+    assert _codes(check_table("returns", _table(frame), _context())) == [(3, None, "header_not_first")]
+
+
+def test_a_file_whose_columns_and_first_row_are_all_unknown_lists_the_missing_columns():
+    frame = pd.DataFrame({"a": ["x", "1"], "b": ["y", "2"]}, dtype=object)
+    codes = {p.code for p in check_table("returns", _table(frame), _context()).problems}
+    assert codes == {"column_missing"}
+
+
+def test_a_csv_with_a_title_line_read_as_the_reader_reads_it_says_where_the_header_is():
+    text = "Lachin convoys, November;;;;;\nevent_id;date;settlement_id;families;persons;source\n"
+    text += "e1;01.11.2025;AZ-LAC-sus;20;75;report\n"
+    read = read_import(text.encode("utf-8-sig"), "convoys.csv")
+    assert _codes(check_table("returns", read.table, _context())) == [(2, None, "header_not_first")]
