@@ -63,6 +63,8 @@ def counts_line(preview: ImportPreview, t: Translator) -> str:
 def _value(value, t: Translator) -> str:
     if value is None or (not isinstance(value, shapely.Geometry) and pd.isna(value)):
         return "—"
+    if isinstance(value, shapely.Point) and not value.is_empty:
+        return f"{t.number(value.y, 5)}; {t.number(value.x, 5)}"  # latitude; longitude (a comma may be decimal)
     if isinstance(value, shapely.Geometry):
         return t(f"geometry.{value.geom_type}")
     if isinstance(value, pd.Timestamp):
