@@ -24,14 +24,14 @@ def source_kind(source) -> str:
     return "committee"
 
 
-def sources_of(layers: dict[str, pd.DataFrame], day) -> pd.DataFrame:
-    """Records known on ``day`` per layer and source: layer, kind, source, records (demonstration
-    records of a layer counted together), committee files first."""
+def sources_of(layers: dict[str, pd.DataFrame], day=None) -> pd.DataFrame:
+    """Records per layer and source: layer, kind, source, records (demonstration records of a
+    layer counted together), committee files first; only those known on ``day`` when given."""
     parts = []
     for name in COUNTED_LAYERS:
         if name not in layers:
             continue
-        frame = records_as_of(name, layers[name], day)
+        frame = layers[name] if day is None else records_as_of(name, layers[name], day)
         if frame.empty:
             continue
         sources = frame["source"].fillna("")

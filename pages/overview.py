@@ -19,7 +19,7 @@ all_districts = load_layers(store, ["districts"])["districts"]
 figures = page.overview_figures()
 kpi_cards(figures["kpis"], t)
 with st.expander(t("sources.title")):
-    reader_table(sources_table(figure_sources(store.key, store.version, filters.districts, filters.as_of), t))
+    reader_table(sources_table(figure_sources(store.key, store.version, filters.districts), t))
 
 table, summary = figures["table"], figures["summary"]
 left, right = st.columns([3, 2])
