@@ -129,6 +129,7 @@ def prepare_import(
     today: date | None = None,
     based_on: int | None = None,
     new_settlements: pd.Series | None = None,
+    imported: ImportedFile | None = None,
 ) -> ImportPreview:
     """Read ``data`` (the file called ``name``), check it as rows of ``layer`` and preview the
     commit against the store's current version.
@@ -142,6 +143,7 @@ def prepare_import(
     based_on : the store version to preview against (default: the current one).
     new_settlements : district of each settlement the same import brings (settlement id ->
         district id), which the layer's records may refer to.
+    imported : the file as already read with these options (it is not read again).
     """
     if layer not in IMPORTABLE_LAYERS:
         raise ValueError(f"{layer!r} is not a layer that can be imported; expected one of {IMPORTABLE_LAYERS}")
@@ -149,7 +151,8 @@ def prepare_import(
         raise ValueError(f"unknown import mode {mode!r}; expected one of {IMPORT_MODES}")
     districts = tuple(sorted(districts))
     based_on = store.data_version() if based_on is None else based_on
-    imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
+    if imported is None:
+        imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
     preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
     preview.problems += geometry_problems(imported, layer)
     if imported.table is None or preview.problems:
@@ -256,25 +259,30 @@ def prepare_imports(
 ) -> list[ImportPreview]:
     """Previews of several layers of one file (each from its layer or sheet of the same name),
     all against one store version; settlements the file brings count as known to the others."""
+    if not layers:
+        return []
     options = options or ReadOptions()
     based_on = store.data_version()
     sources = {}
-    probe = read_import(data, name, options)
+    probe = read_import(data, name, options, progress=_stage(progress, 0.0, 0.4 / len(layers)))
     for source in probe.detected.source_layers:
         sources.setdefault(source.strip().lower(), source)
     previews, settlements = [], None
     layers = _settlements_first(layers)
     for number, layer in enumerate(layers):
         step = _stage(progress, number / len(layers), (number + 1) / len(layers))
+        source = sources.get(layer, options.source_layer)
+        read = probe.table is not None and source in (None, probe.table.name)
         preview = prepare_import(
             store,
             layer,
             data,
             name,
-            options=replace(options, source_layer=sources.get(layer, options.source_layer)),
+            options=replace(options, source_layer=source),
             progress=step,
             based_on=based_on,
             new_settlements=settlements,
+            imported=probe if read or probe.table is None else None,
             **choices,
         )
         if layer == "settlements" and preview.frame is not None:
