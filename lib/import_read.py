@@ -331,6 +331,19 @@ def _mostly_utf8(data: bytes) -> bool:
     return high > 0 and covered >= 0.5 * high
 
 
+_CASE_INVERSION = re.compile("[а-яё][А-ЯЁ]")
+
+
+def _cyrillic_codec(sample: bytes) -> str:
+    """Windows-1251 (Excel on Windows), or KOI8-R where the text reads better in it. The two code
+    pages put the cases the other way round, so a word read in the wrong one comes out as "сЕМЬИ":
+    the one with fewer lowercase letters followed by capitals wins (text all in capitals reads
+    the same both ways: Windows-1251 then)."""
+    windows = len(_CASE_INVERSION.findall(sample.decode("cp1251", errors="replace")))
+    koi8 = len(_CASE_INVERSION.findall(sample.decode("koi8-r", errors="replace")))
+    return "koi8-r" if koi8 < windows else "cp1251"
+
+
 def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     """The text of ``data`` and the encoding it was read in.
 
@@ -373,8 +386,9 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
     # Russian from Excel on Windows: charset-normalizer takes short Cyrillic texts for cp1257 & co.
     high = re.findall("[^\x00-\x7f]", sample.decode("cp1251", errors="replace"))
     if high and sum("\u0400" <= c <= "\u04ff" for c in high) >= 0.9 * len(high):
+        codec = _cyrillic_codec(sample)
         try:
-            return data.decode("cp1251"), "cp1251"
+            return data.decode(codec), codec
         except UnicodeDecodeError:
             pass
     from charset_normalizer import from_bytes

@@ -439,3 +439,13 @@ def test_a_good_file_corrupted_at_random_is_refused_in_words_never_raised():
         assert imported.table is not None or imported.problems, path.name
         for problem in imported.problems:
             assert "great-return-import-" not in problem.describe(Translator("en"))
+
+
+def test_russian_text_in_koi8_r_is_told_from_windows_1251_by_its_letter_case():
+    from lib.import_read import decode_text
+
+    text = "event_id;note\nc-1;Семьи вернулись в Лачин, всё хорошо\n"
+    assert decode_text(text.encode("koi8-r")) == (text, "koi8-r")
+    assert decode_text(text.encode("cp1251")) == (text, "cp1251")
+    # capitals only read the same both ways: Excel on Windows' code page, which the user can override
+    assert decode_text("ЗАГОЛОВОК;ТЕКСТ\n".encode("cp1251"))[1] == "cp1251"
