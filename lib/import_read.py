@@ -368,12 +368,8 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
         except UnicodeDecodeError as error:
             raise _Refused("file_encoding_invalid", encoding=codec, line=_line_of(data, error.start)) from None
         return text.removeprefix("\ufeff"), codec
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError as error:
-        if _mostly_utf8(data):
-            raise _Refused("file_mixed_encoding", line=_line_of(data, error.start)) from None
     sample = data[: 1 << 20]
+    # UTF-16 without a byte-order mark first: its zero bytes are valid UTF-8 too ("e\0v\0e\0n\0t")
     zeros = np.frombuffer(sample[: len(sample) // 2 * 2], dtype=np.uint8).reshape(-1, 2) == 0
     for codec, column in (("utf-16-le", 1), ("utf-16-be", 0)):
         if len(zeros) and zeros[:, column].mean() > 0.3 and not zeros[:, 1 - column].any():
@@ -381,6 +377,11 @@ def decode_text(data: bytes, encoding: str | None = None) -> tuple[str, str]:
                 return data.decode(codec), codec
             except UnicodeDecodeError as error:
                 raise _Refused("file_encoding_invalid", encoding=codec, line=_line_of(data, error.start)) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as error:
+        if _mostly_utf8(data):
+            raise _Refused("file_mixed_encoding", line=_line_of(data, error.start)) from None
     if b"\x00" in sample:
         raise _Refused("file_not_text")
     # Russian from Excel on Windows: charset-normalizer takes short Cyrillic texts for cp1257 & co.

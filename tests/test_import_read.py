@@ -449,3 +449,11 @@ def test_russian_text_in_koi8_r_is_told_from_windows_1251_by_its_letter_case():
     assert decode_text(text.encode("cp1251")) == (text, "cp1251")
     # capitals only read the same both ways: Excel on Windows' code page, which the user can override
     assert decode_text("ЗАГОЛОВОК;ТЕКСТ\n".encode("cp1251"))[1] == "cp1251"
+
+
+def test_utf_16_without_a_byte_order_mark_is_not_taken_for_utf_8():
+    from lib.import_read import decode_text
+
+    text = "event_id;note\nc-1;Ağdam, Şuşa\n"
+    assert decode_text(text.encode("utf-16-le")) == (text, "utf-16-le")
+    assert decode_text(text.encode("utf-16-be")) == (text, "utf-16-be")
