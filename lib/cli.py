@@ -234,9 +234,8 @@ def import_command(args) -> int:
     cannot be written, and then the store is untouched.
     """
     from lib.i18n import Translator
-    from lib.import_checks import problems_table
     from lib.import_read import ReadOptions, read_import
-    from lib.import_report import change_lines, counts_line, detected_lines
+    from lib.import_report import change_lines, counts_line, detected_lines, problems_of, records_lines
     from lib.importing import IMPORTABLE_LAYERS, commit_imports, layers_named_in, prepare_imports
 
     t = Translator(args.lang)
@@ -274,7 +273,7 @@ def import_command(args) -> int:
         apply=args.apply_repair or (),
         progress=lambda share, code: _progress(t(code), share) if args.verbose else None,
     )
-    for line in detected_lines(previews[0].file, t):
+    for line in detected_lines(previews[0].file, t) + records_lines(previews, t):
         print(line)
     problems = []
     for preview in previews:
@@ -282,7 +281,7 @@ def import_command(args) -> int:
             print(notice.describe(t))
         problems += preview.problems
     if problems:
-        table = problems_table(problems, path.name, t)
+        table = problems_of(previews, t)
         print(t("cli_import.problems", count=len(problems)), file=sys.stderr)
         for record in table.itertuples(index=False):
             print(

@@ -205,3 +205,26 @@ def audit_table(audit: pd.DataFrame, t: Translator) -> pd.DataFrame:
             t("import.change.removed"): audit["rows_removed"].astype(int).to_numpy(),
         }
     )
+
+
+def problems_of(previews: list[ImportPreview], t: Translator) -> pd.DataFrame:
+    """The problems of every layer of a file as one table (lib.import_checks.problems_table); with
+    several layers, the file column names the layer too."""
+    from lib.import_checks import problems_table
+
+    tables = []
+    for preview in previews:
+        name = preview.file.name
+        if len(previews) > 1:
+            name = f"{name} · {t(f'layer.{preview.layer}')}"
+        tables.append(problems_table(preview.problems, name, t))
+    return pd.concat(tables, ignore_index=True)
+
+
+def records_lines(previews: list[ImportPreview], t: Translator) -> list[str]:
+    """How many records each further layer of a file held (the first is in :func:`detected_lines`)."""
+    return [
+        t("import.records_read", count=t.number(len(p.file.table.frame)), name=p.file.table.name)
+        for p in previews[1:]
+        if p.file.table is not None
+    ]

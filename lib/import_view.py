@@ -18,9 +18,8 @@ from lib import maps
 from lib.cache import version_history
 from lib.exports import to_csv
 from lib.i18n import Translator, catalogue, place_names
-from lib.import_checks import problems_table
 from lib.import_read import ReadOptions, read_import
-from lib.import_report import change_table, counts_line, detected_values, records_table
+from lib.import_report import change_table, counts_line, detected_values, problems_of, records_table
 from lib.importing import ImportPreview, commit_imports, layers_named_in, prepare_imports
 from lib.map_view import show_map
 from lib.provenance import source_kind
@@ -169,7 +168,7 @@ def show_problems(previews: list[ImportPreview], t: Translator) -> tuple[str, ..
     boxes to confirm; returns the codes of the repairs the user confirmed."""
     preview = previews[0]
     problems = [problem for each in previews for problem in each.problems]
-    table = problems_table(problems, preview.file.name, t)
+    table = problems_of(previews, t)
     name = escape_markdown(preview.file.name)
     st.error(t.plural("import.has_problems", len(problems), name=name))
     if len(table) <= WRAPPED_ROWS:

@@ -24,8 +24,7 @@ from lib.import_checks import CheckedTable, Repair, StoreContext, check_table
 from lib.import_read import ImportedFile, ReadOptions, geometry_problems, read_import
 from lib.schema import LAYERS
 from lib.store import SourceFile, VersionedStore
-from lib.validation import Problem, coerce_to_schema
-from lib.validation import _lifecycle_problems as lifecycle_problems
+from lib.validation import Problem, _lifecycle_problems, coerce_to_schema, status_behind_dates
 from lib.versioning import LayerPlan, complete_columns, plan_layer
 
 IMPORT_MODES = ("upsert", "replace")
@@ -215,7 +214,7 @@ def prepare_import(
     rows = imported.table.rows.reindex(frame.index)
     preview.problems += [
         replace(problem, row=int(rows.iloc[problem.row - 1])) if problem.row is not None else problem
-        for problem in lifecycle_problems(LAYERS[layer], coerce_to_schema(layer, complete_columns(layer, frame))[0])
+        for problem in merged_problems(LAYERS[layer], coerce_to_schema(layer, complete_columns(layer, frame))[0])
     ]
     if preview.problems:
         return preview
@@ -340,6 +339,12 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
         When the store moved on since the preview was made (nothing is written: preview again).
     """
     return commit_imports(store, [preview], author=author, note=note)
+
+
+def merged_problems(spec, frame: pd.DataFrame) -> list[Problem]:
+    """What is wrong with records once the file's fields and the stored ones are put together:
+    a status without its date, dates out of order, a status behind a dated later step."""
+    return _lifecycle_problems(spec, frame) + status_behind_dates(spec, frame)
 
 
 def _later_data_date(store: VersionedStore, preview: ImportPreview) -> dict:

@@ -422,6 +422,35 @@ def _lifecycle_problems(spec: LayerSpec, df: pd.DataFrame) -> list[Problem]:
     return problems
 
 
+def status_behind_dates(spec: LayerSpec, df: pd.DataFrame) -> list[Problem]:
+    """A status earlier than a step the record has a date for (a house "completed" that has an
+    "occupied" date): the import asks which is right rather than keeping both."""
+    if "status" not in df.columns or not spec.status_dates:
+        return []
+    order = {status: rank for rank, status in enumerate(spec.status_dates)}
+    rank = df["status"].map(order).fillna(-1).to_numpy()  # a status before every dated step: -1
+    terms = spec.field("status").terms
+    problems = []
+    for status, column in spec.status_dates.items():
+        if column not in df.columns:
+            continue
+        ahead = (df[column].notna().to_numpy()) & (rank < order[status])
+        for index in df.index[ahead]:
+            problems.append(
+                _problem(
+                    df,
+                    spec,
+                    index,
+                    column,
+                    f"status is '{df.at[index, 'status']}' but {column} is set",
+                    "status_behind_dates",
+                    status=Terms(terms, (df.at[index, "status"],)),
+                    later=Terms(terms, (status,)),
+                )
+            )
+    return problems
+
+
 def unknown_layer(layer: str) -> Problem:
     """The problem of a layer name that is not one of :data:`lib.schema.LAYERS`."""
     return Problem(

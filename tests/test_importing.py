@@ -225,3 +225,13 @@ def test_an_import_previews_commits_and_restores_alike_on_both_engines(engine, r
     assert "c-1" not in set(store.read_layer("returns")["event_id"])
     if engine == "postgis":
         store.dispose()
+
+
+def test_a_status_behind_a_dated_later_step_is_refused(store):
+    # h1 is occupied (with its occupied date); a file setting it back to completed keeps that date
+    data = "\ufeffhouse_id;settlement_id;status;units;lon;lat\r\nh1;AZ-LAC-a;completed;4;46.495;39.495\r\n".encode()
+    preview = prepare(store, data, "houses.csv", layer="housing")
+    assert [(p.code, p.field) for p in preview.problems] == [
+        ("status_behind_dates", "allocated_date"),
+        ("status_behind_dates", "occupied_date"),
+    ]
