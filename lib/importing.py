@@ -153,9 +153,16 @@ def prepare_import(
     if imported is None:
         imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
     preview = ImportPreview(imported, layer, mode, districts, based_on, problems=list(imported.problems))
-    preview.problems += geometry_problems(imported, layer)
     if imported.table is None or preview.problems:
         return preview
+    if _without_geometry(layer, imported):
+        # an update of stored records (a status, a count) needs no coordinates: they keep theirs
+        placed, missing = _with_stored_geometry(store, layer, imported, based_on)
+        if missing or mode == "replace":
+            preview.problems += geometry_problems(imported, layer)
+            return preview
+        imported = replace(imported, table=placed)
+        preview.file = imported
     if mode == "replace" and not districts:
         preview.problems.append(_problem(layer, "replace_needs_districts"))
         return preview
@@ -339,6 +346,28 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
         When the store moved on since the preview was made (nothing is written: preview again).
     """
     return commit_imports(store, [preview], author=author, note=note)
+
+
+def _without_geometry(layer: str, imported: ImportedFile) -> bool:
+    return LAYERS[layer].has_geometry and not isinstance(imported.table.frame, gpd.GeoDataFrame)
+
+
+def _with_stored_geometry(store: VersionedStore, layer: str, imported: ImportedFile, version: int | None):
+    """The file's table with each record's stored geometry, and whether some record has none (a
+    new record, or no id column): those need coordinates in the file."""
+    table = imported.table
+    id_field = LAYERS[layer].id_field
+    column = next((c for c in table.frame.columns if str(c).strip().casefold() == id_field), None)
+    if column is None:
+        return table, True
+    stored = store.read_layer(layer, version=version, columns=[id_field])
+    shapes = pd.Series(stored.geometry.to_numpy(), index=stored[id_field].astype(str))
+    ids = table.frame[column].astype("string").str.strip()
+    known = ids.isin(shapes.index).fillna(False).to_numpy()
+    if not known.all():
+        return table, True
+    frame = gpd.GeoDataFrame(table.frame, geometry=shapes.reindex(ids).to_numpy(), crs="EPSG:4326")
+    return replace(table, frame=frame), False
 
 
 def merged_problems(spec, frame: pd.DataFrame) -> list[Problem]:

@@ -235,3 +235,16 @@ def test_a_status_behind_a_dated_later_step_is_refused(store):
         ("status_behind_dates", "allocated_date"),
         ("status_behind_dates", "occupied_date"),
     ]
+
+
+def test_a_file_without_coordinates_updates_stored_records_which_keep_their_place(store):
+    data = "\ufeffhouse_id;settlement_id;status;units\r\nh1;AZ-LAC-a;occupied;5\r\n".encode()
+    preview = prepare(store, data, "houses.csv", layer="housing")
+    assert preview.problems == [], [str(p) for p in preview.problems]
+    assert set(preview.changed["field"]) == {"units", "source"}  # the geometry is the stored one
+    commit_import(store, preview)
+    house = store.read_layer("housing").set_index("house_id").loc["h1"]
+    assert house["units"] == 5 and (house.geometry.x, house.geometry.y) == (46.495, 39.495)
+    # a new house needs its coordinates
+    new = "\ufeffhouse_id;settlement_id;status;units\r\nh9;AZ-LAC-a;occupied;5\r\n".encode()
+    assert [p.code for p in prepare(store, new, "houses.csv", layer="housing").problems] == ["file_no_coordinates"]
