@@ -371,13 +371,15 @@ def write_bad() -> list[tuple[str, str, str, str]]:
         "file_no_rows",
         "a CSV with the header line only",
     )
+    # new settlements (ids the store does not hold): a file without coordinates may only update
     settlements_csv = pd.DataFrame(SETTLEMENTS).drop(columns=["lon", "lat"])
+    settlements_csv["settlement_id"] = settlements_csv["settlement_id"] + "-new"
     bad(
         "read_no_coordinates.csv",
         _excel_csv(settlements_csv, ";").encode("utf-8-sig"),
         "settlements",
         "file_no_coordinates",
-        "settlements (a point layer) without lon/lat or WKT columns",
+        "new settlements (a point layer) without lon/lat or WKT columns",
     )
     atlantic = pd.DataFrame(SETTLEMENTS).assign(lon=-30.5, lat=30.25)
     bad(
