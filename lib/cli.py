@@ -234,9 +234,9 @@ def import_command(args) -> int:
     cannot be written, and then the store is untouched.
     """
     from lib.i18n import Translator
-    from lib.import_read import ReadOptions, read_import
+    from lib.import_read import ReadOptions
     from lib.import_report import change_lines, counts_line, detected_lines, problems_of, records_lines
-    from lib.importing import IMPORTABLE_LAYERS, commit_imports, layers_named_in, prepare_imports
+    from lib.importing import IMPORTABLE_LAYERS, commit_imports, prepare_imports
 
     t = Translator(args.lang)
     path = Path(args.file)
@@ -255,17 +255,12 @@ def import_command(args) -> int:
     if args.layer and args.layer not in IMPORTABLE_LAYERS:
         print(t("cli_import.unknown_layer", layer=args.layer, layers=", ".join(IMPORTABLE_LAYERS)), file=sys.stderr)
         return 2
-    data = path.read_bytes()
-    layers = [args.layer] if args.layer else layers_named_in(read_import(data, path.name, options))
-    if not layers:
-        print(t("cli_import.layer_needed", layers=", ".join(IMPORTABLE_LAYERS)), file=sys.stderr)
-        return 2
     districts = [d.strip() for d in (args.replace_districts or "").split(",") if d.strip()]
     store = _store(args.store)
     previews = prepare_imports(
         store,
-        layers,
-        data,
+        [args.layer] if args.layer else None,
+        path.read_bytes(),
         path.name,
         options=options,
         mode="replace" if districts else "upsert",
@@ -273,6 +268,9 @@ def import_command(args) -> int:
         apply=args.apply_repair or (),
         progress=lambda share, code: _progress(t(code), share) if args.verbose else None,
     )
+    if not previews:
+        print(t("cli_import.layer_needed", layers=", ".join(IMPORTABLE_LAYERS)), file=sys.stderr)
+        return 2
     for line in detected_lines(previews[0].file, t) + records_lines(previews, t):
         print(line)
     problems = []

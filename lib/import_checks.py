@@ -439,7 +439,8 @@ def _how_far_outside(geometry, area) -> float:
     return float(shapely.distance(points, area).max()) if len(points) else 0.0
 
 
-def _district_names(districts: gpd.GeoDataFrame, district_id: str) -> _PlaceName:
+def district_name(districts: gpd.GeoDataFrame, district_id: str) -> _PlaceName:
+    """A district named in the reader's language when said (``districts`` indexed by id)."""
     names = [("id", district_id)]
     row = districts.loc[district_id] if district_id in districts.index else None
     if row is not None:
@@ -517,7 +518,7 @@ def _place_problems(
                 "geometry",
                 f"lies {far / 1000:.1f} km outside its district {district_id}",
                 "outside_district",
-                district=_district_names(districts, district_id),
+                district=district_name(districts, district_id),
                 distance=_Kilometres(far),
                 tolerance=_Kilometres(tolerance),
             )

@@ -11,12 +11,19 @@ from lib.import_read import Detected, ImportedFile
 from lib.importing import ImportPreview
 from lib.schema import LAYERS
 
-# What each detected setting is called on screen, in the order shown.
-DETECTED_SETTINGS = ("format", "encoding", "separator", "decimal", "date_order", "crs")
 
-
-def _separator(value: str, t: Translator) -> str:
+def separator_word(value: str, t: Translator) -> str:
     return t(f"import.separator.{ {',': 'comma', ';': 'semicolon', chr(9): 'tab'}.get(value, 'other') }", value=value)
+
+
+def decimal_word(value: str, t: Translator) -> str:
+    return t("import.decimal.comma" if value == "," else "import.decimal.point")
+
+
+def encoding_word(codec: str, t: Translator) -> str:
+    """A text encoding as people know it (Excel's names), the codec's own name otherwise."""
+    key = f"import.encoding.{codec}"
+    return t(key) if key in catalogue(t.language) else codec
 
 
 def detected_values(detected: Detected, t: Translator) -> dict[str, str]:
@@ -24,12 +31,11 @@ def detected_values(detected: Detected, t: Translator) -> dict[str, str]:
     do not apply to the file's format are left out."""
     shown = {"format": t(f"import.format.{detected.format}")}
     if detected.encoding:
-        key = f"import.encoding.{detected.encoding}"
-        shown["encoding"] = t(key) if key in catalogue(t.language) else detected.encoding
+        shown["encoding"] = encoding_word(detected.encoding, t)
     if detected.separator:
-        shown["separator"] = _separator(detected.separator, t)
+        shown["separator"] = separator_word(detected.separator, t)
     if detected.decimal:
-        shown["decimal"] = t("import.decimal.comma" if detected.decimal == "," else "import.decimal.point")
+        shown["decimal"] = decimal_word(detected.decimal, t)
     if detected.date_order:
         shown["date_order"] = t(f"import.date_order.{detected.date_order}")
     if detected.crs:
@@ -74,11 +80,6 @@ def _value(value, t: Translator) -> str:
     return str(value)
 
 
-def field_label(layer: str, name: str, t: Translator) -> str:
-    """A field's name on screen (the schema's name only where no message names it)."""
-    return t(f"field.{name}") if name != "geometry" else t("field.geometry")
-
-
 def change_table(preview: ImportPreview, t: Translator, limit: int | None = None) -> pd.DataFrame:
     """The changed records field by field (the first ``limit`` changes), worded in the language."""
     spec = LAYERS[preview.layer]
@@ -94,7 +95,7 @@ def change_table(preview: ImportPreview, t: Translator, limit: int | None = None
     return pd.DataFrame(
         {
             t(f"field.{spec.id_field}"): changed.get(spec.id_field, pd.Series(dtype=object)).astype(str),
-            t("import.column.field"): [field_label(preview.layer, n, t) for n in changed.get("field", [])],
+            t("import.column.field"): [t(f"field.{n}") for n in changed.get("field", [])],
             t("import.column.before"): [
                 worded(n, v) for n, v in zip(changed.get("field", []), changed.get("before", []))
             ],

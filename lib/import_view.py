@@ -17,10 +17,19 @@ import geopandas as gpd
 from lib import maps
 from lib.cache import version_history
 from lib.exports import to_csv
-from lib.i18n import Translator, catalogue, place_names
-from lib.import_read import ReadOptions, read_import
-from lib.import_report import change_table, counts_line, detected_values, problems_of, records_table
-from lib.importing import ImportPreview, commit_imports, layers_named_in, prepare_imports
+from lib.i18n import Translator, place_names
+from lib.import_read import ReadOptions
+from lib.import_report import (
+    change_table,
+    counts_line,
+    decimal_word,
+    detected_values,
+    encoding_word,
+    problems_of,
+    records_table,
+    separator_word,
+)
+from lib.importing import ImportPreview, commit_imports, prepare_imports
 from lib.map_view import show_map
 from lib.provenance import source_kind
 from lib.safe_text import escape_markdown
@@ -65,21 +74,16 @@ def prepared_previews(
     if kept is not None and kept[0] == key:
         return kept[1]
     bar = st.progress(0.0, text=t("import.step.reading"))
-    layers = [layer] if layer != EVERY_NAMED_LAYER else layers_named_in(read_import(data, name, options))
-    previews = (
-        prepare_imports(
-            store,
-            layers,
-            data,
-            name,
-            options=options,
-            mode=mode,
-            districts=districts,
-            apply=apply,
-            progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
-        )
-        if layers
-        else []
+    previews = prepare_imports(
+        store,
+        None if layer == EVERY_NAMED_LAYER else [layer],
+        data,
+        name,
+        options=options,
+        mode=mode,
+        districts=districts,
+        apply=apply,
+        progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
     )
     bar.empty()
     st.session_state["import_preview"] = (key, previews)
@@ -143,24 +147,14 @@ def show_overrides(preview: ImportPreview, t: Translator) -> None:
 
     if detected.format == "csv":
         choice(columns[0], "encoding", ENCODINGS, lambda v: encoding_word(v, t))
-        choice(columns[1], "separator", SEPARATORS, lambda v: detected_separator_word(v, t))
-        choice(columns[2], "decimal", (".", ","), lambda v: t(f"import.decimal.{'comma' if v == ',' else 'point'}"))
+        choice(columns[1], "separator", SEPARATORS, lambda v: separator_word(v, t))
+        choice(columns[2], "decimal", (".", ","), lambda v: decimal_word(v, t))
     choice(columns[0], "date_order", DATE_ORDERS, lambda v: t(f"import.date_order.{v}"))
     if detected.crs:
         choice(columns[1], "crs", CRS_CHOICES)
         columns[2].checkbox(t("import.override.swap_xy"), key=_override_key("swap_xy", t))
     if len(detected.source_layers) > 1:
         choice(columns[2], "source_layer", detected.source_layers)
-
-
-def encoding_word(codec: str, t: Translator) -> str:
-    """A text encoding as people know it (Excel's names), the codec's own name otherwise."""
-    key = f"import.encoding.{codec}"
-    return t(key) if key in catalogue(t.language) else codec
-
-
-def detected_separator_word(value: str, t: Translator) -> str:
-    return t({",": "import.separator.comma", ";": "import.separator.semicolon"}.get(value, "import.separator.tab"))
 
 
 def show_problems(previews: list[ImportPreview], t: Translator) -> tuple[str, ...]:

@@ -20,7 +20,7 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
-from lib.import_checks import CheckedTable, Repair, StoreContext, check_table
+from lib.import_checks import CheckedTable, Repair, StoreContext, check_table, district_name
 from lib.import_read import ImportedFile, ReadOptions, geometry_problems, read_import
 from lib.schema import LAYERS
 from lib.store import SourceFile, VersionedStore
@@ -129,6 +129,7 @@ def prepare_import(
     based_on: int | None = None,
     new_settlements: pd.Series | None = None,
     imported: ImportedFile | None = None,
+    context: StoreContext | None = None,
 ) -> ImportPreview:
     """Read ``data`` (the file called ``name``), check it as rows of ``layer`` and preview the
     commit against the store's current version.
@@ -143,12 +144,13 @@ def prepare_import(
     new_settlements : district of each settlement the same import brings (settlement id ->
         district id), which the layer's records may refer to.
     imported : the file as already read with these options (it is not read again).
+    context : what the checks need from the store at ``based_on`` (read once for all layers).
     """
     if layer not in IMPORTABLE_LAYERS:
         raise ValueError(f"{layer!r} is not a layer that can be imported; expected one of {IMPORTABLE_LAYERS}")
     if mode not in IMPORT_MODES:
         raise ValueError(f"unknown import mode {mode!r}; expected one of {IMPORT_MODES}")
-    districts = tuple(sorted(districts))
+    districts = tuple(sorted({d.strip().upper() for d in districts}))  # codes in any case: AZ-LAC
     based_on = store.data_version() if based_on is None else based_on
     if imported is None:
         imported = read_import(data, name, options or ReadOptions(), progress=_stage(progress, 0.0, 0.4))
@@ -166,10 +168,8 @@ def prepare_import(
     if mode == "replace" and not districts:
         preview.problems.append(_problem(layer, "replace_needs_districts"))
         return preview
-    context = store_context(store, based_on, name, today)
+    context = context or store_context(store, based_on, name, today)
     codes = set(context.districts["district_id"])
-    districts = tuple(sorted({d.strip().upper() for d in districts}))
-    preview.districts = districts
     for unknown in [d for d in districts if d not in codes]:
         preview.problems.append(
             _problem(layer, "replace_unknown_district", district=unknown, districts=", ".join(sorted(codes)))
@@ -197,7 +197,7 @@ def prepare_import(
     current = store.read_layer(layer, version=based_on, geometry=False)
     record_districts = district_of_records(layer, checked.frame, context.settlement_districts)
     if mode == "replace":
-        district_names = dict(zip(context.districts["district_id"], context.districts["name_az"]))
+        districts_by_id = context.districts.set_index("district_id")
         outside = ~record_districts.isin(districts)
         rows = imported.table.rows.reindex(checked.frame.index)
         for index in checked.frame.index[outside.to_numpy()]:
@@ -208,7 +208,7 @@ def prepare_import(
                     row=int(rows[index]),
                     record_id=str(checked.frame.at[index, id_field]),
                     field="district_id" if "district_id" in checked.frame.columns else "settlement_id",
-                    district=district_names.get(record_districts[index], str(record_districts[index])),
+                    district=district_name(districts_by_id, record_districts[index]),
                 )
             )
         if preview.problems:
@@ -255,7 +255,7 @@ def _settlements_first(layers: Sequence[str]) -> list[str]:
 
 def prepare_imports(
     store: VersionedStore,
-    layers: Sequence[str],
+    layers: Sequence[str] | None,
     data: bytes,
     name: str,
     *,
@@ -264,16 +264,19 @@ def prepare_imports(
     **choices,
 ) -> list[ImportPreview]:
     """Previews of several layers of one file (each from its layer or sheet of the same name),
-    all against one store version; settlements the file brings count as known to the others."""
-    if not layers:
-        return []
+    all against one store version; settlements the file brings count as known to the others.
+    ``layers=None``: every layer the file names (:func:`layers_named_in`); none named, no preview."""
     options = options or ReadOptions()
     based_on = store.data_version()
     sources = {}
-    probe = read_import(data, name, options, progress=_stage(progress, 0.0, 0.4 / len(layers)))
+    probe = read_import(data, name, options, progress=_stage(progress, 0.0, 0.4 / len(layers or [None])))
+    layers = layers_named_in(probe) if layers is None else layers
+    if not layers:
+        return []
     for source in probe.detected.source_layers:
         sources.setdefault(source.strip().lower(), source)
     previews, settlements = [], None
+    context = store_context(store, based_on, name, choices.get("today"))
     layers = _settlements_first(layers)
     for number, layer in enumerate(layers):
         step = _stage(progress, number / len(layers), (number + 1) / len(layers))
@@ -289,6 +292,7 @@ def prepare_imports(
             based_on=based_on,
             new_settlements=settlements,
             imported=probe if read or probe.table is None else None,
+            context=context,
             **choices,
         )
         if layer == "settlements" and preview.frame is not None:
