@@ -318,11 +318,14 @@ def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
     reader_table(history, key="import_history")
     st.subheader(t("import.audit_title"))
     reader_table(audit, key="import_audit")
+    numbers = history[t("history.version")].tolist() if len(history) else []
+    if len(numbers) < 2:
+        st.caption(t("import.nothing_to_restore"))
+        return
     with st.form("import_restore"):
-        numbers = history[t("history.version")].tolist() if len(history) else []
         chosen = st.selectbox(t("import.restore_version"), numbers[1:], key=f"import_restore_{t.language}")
         sure = st.checkbox(t("import.restore_confirm"))
-        if st.form_submit_button(t("import.restore")) and chosen is not None:
+        if st.form_submit_button(t("import.restore")):
             if not sure:
                 st.warning(t("import.restore_unconfirmed"))
             else:
