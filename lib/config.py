@@ -80,6 +80,11 @@ class Settings(BaseSettings):
         ge=0,
         description="How far (metres) an imported feature may reach beyond its district or Azerbaijan's border.",
     )
+    suppression_threshold: int = Field(
+        default=5,
+        ge=1,
+        description="Counts of families or persons below this are shown as \"<5\" (the threshold) in the public view.",
+    )
     tiles_url: str | None = Field(
         default=None,
         description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
