@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from lib.disclosure import shown_column
+
 EMPTY_HOMES_SHARE = 0.5  # more than half of completed units without a family
 EMPTY_HOMES_MIN_UNITS = 50
 JOBS_PER_FAMILY_MIN = 0.5
@@ -78,7 +80,15 @@ def _findings(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: p
     summed = near.drop_duplicates(["district_id", "hazard_id"]).groupby("district_id")["area_ha"].sum()
     hazard_ha = dict(zip(summed.index, summed.to_numpy()))
     columns = ["district_id", "units_completed", "units_occupied", "families_returned", "jobs_created"]
-    for row in progress[[*columns, "infrastructure_completion"]].itertuples(index=False):
+    # in the public view a district's few families are suppressed (NaN, lib.disclosure): families
+    # live there, but the jobs rule, which would state their number, is left out
+    suppressed = (
+        progress[shown_column("families_returned")].notna()
+        if shown_column("families_returned") in progress.columns
+        else pd.Series(False, index=progress.index)
+    )
+    rows = progress[[*columns, "infrastructure_completion"]].itertuples(index=False)
+    for row, few_families in zip(rows, suppressed.tolist()):
         empty = row.units_completed - row.units_occupied
         if row.units_completed >= EMPTY_HOMES_MIN_UNITS and empty > EMPTY_HOMES_SHARE * row.units_completed:
             findings.append(
@@ -108,7 +118,8 @@ def _findings(progress: pd.DataFrame, hazards_near: pd.DataFrame, settlements: p
                     {"hectares": hectares, "settlements": tuple(sorted(settlements_near[row.district_id]))},
                 )
             )
-        if row.families_returned > 0 and row.infrastructure_completion < INFRASTRUCTURE_MIN_PCT:
+        families_live_there = few_families or row.families_returned > 0
+        if families_live_there and row.infrastructure_completion < INFRASTRUCTURE_MIN_PCT:
             findings.append(
                 Finding(
                     row.district_id,

@@ -58,6 +58,9 @@ class Kpi:
     base : what the figure is measured against (None: nothing).
     reported : the latest reported value of the measure, to show beside it.
     reported_share : share of the figure that comes from reported records (None: not worked out).
+    shown : in the public view, what is shown in place of a suppressed value (lib.disclosure:
+        "<5" or ``hidden``; the value is then NaN); None: the value is shown.
+    change_shown : the same for the change since ``since``.
     """
 
     key: str
@@ -69,6 +72,8 @@ class Kpi:
     base: Base | None = None
     reported: Reported | None = None
     reported_share: float | None = None
+    shown: str | None = None
+    change_shown: str | None = None
 
     @property
     def change(self) -> float | None:
@@ -77,6 +82,6 @@ class Kpi:
     @property
     def share(self) -> float | None:
         """The value as a share of its base (None for percentages, whose base is a count)."""
-        if self.base is None or not self.base.value or self.unit == "percent":
+        if self.base is None or not self.base.value or self.unit == "percent" or self.shown:
             return None
         return self.value / self.base.value

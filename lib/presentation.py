@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lib.diagnosis import DistrictFindings, Finding
+from lib.disclosure import cell_text
 from lib.i18n import Translator
 from lib.kpi import Kpi
 from lib.safe_text import escape_markdown
@@ -17,12 +18,16 @@ def _amount(value: float, unit: str, t: Translator) -> str:
 
 
 def kpi_value(kpi: Kpi, t: Translator) -> str:
-    return _amount(kpi.value, kpi.unit, t)
+    """The figure as shown: its amount, or in the public view the mark of a suppressed one ("<5")."""
+    return cell_text(None, kpi.shown, t) if kpi.shown else _amount(kpi.value, kpi.unit, t)
 
 
 def kpi_delta(kpi: Kpi, t: Translator) -> tuple[str, int] | None:
     """The change since the comparison date as shown, signed ("+3", "−5", "0"; percentages in
-    percentage points, "+3 p.p."), and its sign (-1, 0, 1) as shown; None without a change."""
+    percentage points, "+3 p.p."), and its sign (-1, 0, 1) as shown; None without a change. A
+    change suppressed in the public view shows its mark ("<5"), without a sign."""
+    if kpi.change_shown:
+        return cell_text(None, kpi.change_shown, t), 0
     change = kpi.change
     if change is None:
         return None
