@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import gc
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
-from lib import daily_totals, diagnosis, maps, metrics, place_search, progress, selection, spatial
+from lib import daily_totals, diagnosis, disclosure, maps, metrics, place_search, progress, selection, spatial
+from lib.access import PUBLIC_ACTOR, Scope
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -211,6 +212,21 @@ class PageContext:
         """The daily totals per district or settlement at the store's data version."""
         return daily_totals_of(self.store.key, self.store.version, self.metadata["data_date"], by)
 
+    @property
+    def viewer(self) -> Scope:
+        """What the figures are for: the signed-in actor's scope (the public's when nobody is)."""
+        scope = getattr(self, "scope", None)  # the router's, once PageContext carries it
+        return scope if isinstance(scope, Scope) else st.session_state.get("actor", PUBLIC_ACTOR).scope
+
+    @property
+    def threshold(self) -> int:
+        return self.settings.suppression_threshold
+
+    def disclosure_note(self) -> None:
+        """In the public view, one sentence on how small counts are shown (lib.disclosure)."""
+        if self.viewer.suppressed:
+            st.caption(self.t("disclosure.note", threshold=self.threshold))
+
     def overview_figures(self) -> dict:
         """The overview's figures for the shared filters (:func:`overview_figures`)."""
         store, filters = self.store, self.filters
@@ -223,6 +239,8 @@ class PageContext:
             filters.since,
             self.metadata["data_date"],
             every_return_area,
+            self.viewer,
+            self.threshold,
         )
 
     def profile_figures(self, district_id: str, settlement_id: str | None) -> dict:
@@ -236,6 +254,21 @@ class PageContext:
             filters.as_of,
             filters.since,
             self.metadata["data_date"],
+            self.viewer,
+            self.threshold,
+        )
+
+    def return_areas_figures(self) -> dict:
+        """The return areas page's figures for the shared filters (:func:`return_areas_figures`)."""
+        store, filters = self.store, self.filters
+        return return_areas_figures(
+            store.key,
+            store.version,
+            tuple(filters.districts),
+            filters.as_of,
+            self.metadata["data_date"],
+            self.viewer,
+            self.threshold,
         )
 
     @property
@@ -322,58 +355,184 @@ def overview_bases(store_key: str, data_version: int, district_ids: tuple[str, .
     }
 
 
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def public_totals_of(
+    store_key: str, data_version: int, data_date: str, by: str, threshold: int
+) -> daily_totals.DailyTotals:
+    """The daily totals with families and persons of every group stepped as the public sees them
+    (lib.disclosure.stepped_totals), once per data version."""
+    return disclosure.stepped_totals(daily_totals_of(store_key, data_version, data_date, by), threshold)
+
+
+def _public_places(
+    store_key: str, data_version: int, data_date: str, summary: pd.DataFrame, day, threshold: int
+) -> tuple[pd.DataFrame, list]:
+    """Settlements' figures on ``day`` as the public sees them, each district's total shown
+    (lib.disclosure.public_places); and the districts their settlements give away."""
+    return disclosure.public_places(
+        summary,
+        "settlement_id",
+        daily_totals_of(store_key, data_version, data_date, "settlement_id"),
+        public_totals_of(store_key, data_version, data_date, "settlement_id", threshold),
+        day,
+        threshold,
+        group_column="district_id",
+    )
+
+
+def _public_districts(
+    store_key: str, data_version: int, data_date: str, table: pd.DataFrame, day, threshold: int, given_away
+) -> tuple[pd.DataFrame, bool]:
+    """Districts' figures on ``day`` as the public sees them, their total shown (``given_away``:
+    districts their settlements give away); and whether that total must be hidden."""
+    table, total_given_away = disclosure.public_places(
+        table,
+        "district_id",
+        daily_totals_of(store_key, data_version, data_date),
+        public_totals_of(store_key, data_version, data_date, "district_id", threshold),
+        day,
+        threshold,
+        hidden=given_away,
+    )
+    if "jobs_per_10_families" in table.columns:
+        table = disclosure.hide_ratio(table, "jobs_per_10_families", "jobs_created", 10)
+    return table, bool(total_given_away)
+
+
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)  # the outermost cache shows it
 def overview_figures(
-    store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, data_date: str, all_districts: bool
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    since,
+    data_date: str,
+    all_districts: bool,
+    scope: Scope,
+    threshold: int,
 ) -> dict:
     """Everything the overview shows for one set of filters: lookups in the daily totals and
-    small per-district tables, so that a change of day or districts takes milliseconds."""
+    small per-district tables, so that a change of day or districts takes milliseconds. For a
+    scope whose figures are suppressed (the public), families and persons are as
+    :mod:`lib.disclosure` shows them, here, before anything leaves the cache."""
     layers = overview_layers(store_key, data_version, district_ids)
     bases = overview_bases(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date)
     table = progress.district_progress(layers, as_of, data_date, totals, bases["districts"])
     near = spatial.unreleased_pairs(bases["hazard_pairs"], as_of)
     by_settlement = daily_totals_of(store_key, data_version, data_date, "settlement_id")
+    kpis = progress.key_figures(
+        layers, as_of, since, data_date, all_districts=all_districts, totals=totals, bases=bases["kpis"]
+    )
+    summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement)
+    series = progress.returns_over_time(layers["returns"], as_of)
+    total_hidden = False
+    if scope.suppressed:
+        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        table, total_hidden = _public_districts(store_key, data_version, data_date, table, as_of, threshold, given_away)
+        selection = disclosure.combined(totals, district_ids)
+        kpis = disclosure.public_key_figures(kpis, selection, as_of, since, threshold, total_hidden)
+        series = disclosure.public_returns(series, selection, threshold, total_hidden)
     return {
-        "kpis": progress.key_figures(
-            layers, as_of, since, data_date, all_districts=all_districts, totals=totals, bases=bases["kpis"]
-        ),
+        "kpis": kpis,
         "table": table,
-        "summary": metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement),
+        "summary": summary,
         "findings": diagnosis.what_holds_back(table, near, layers["settlements"]),
-        "series": progress.returns_over_time(layers["returns"], as_of),
+        "series": series,
         "trajectory": bases["trajectory"],
         "reported": progress.reported_totals(layers["reported_figures"], as_of),
     }
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
-def profile_figures(
-    store_key: str, data_version: int, district_id: str, settlement_id: str | None, as_of, since, data_date: str
+def return_areas_figures(
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    data_date: str,
+    scope: Scope,
+    threshold: int,
 ) -> dict:
-    """The profile's key figures and returns over time, for a district or one of its settlements."""
+    """The return areas page's headline figures and settlements for one set of filters; for the
+    public, families and persons as :mod:`lib.disclosure` shows them (as on the overview)."""
+    layers = _all_layers(
+        store_key,
+        data_version,
+        ("settlements", "returns", "housing", "hazard_areas", "employment_projects", "reported_figures"),
+    )
+    layers = selection.in_districts(layers, district_ids, keep_whole=UNFILTERED_LAYERS)
+    totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
+    headlines = metrics.headline_figures(layers, as_of, data_date)
+    summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=totals)
+    if scope.suppressed:
+        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        by_district = daily_totals_of(store_key, data_version, data_date)
+        # the chosen districts' total is hidden exactly when the overview hides it
+        districts = pd.DataFrame({"district_id": list(district_ids), "families_returned": 0, "persons_returned": 0})
+        _, total_hidden = _public_districts(store_key, data_version, data_date, districts, as_of, threshold, given_away)
+        selection_totals = disclosure.combined(by_district, district_ids)
+        headlines = disclosure.public_key_figures(headlines, selection_totals, as_of, as_of, threshold, total_hidden)
+        # a headline has no change: its comparison day is its own
+        headlines = [replace(kpi, previous=None, change_shown=None) for kpi in headlines]
+    return {"headlines": headlines, "summary": summary}
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def profile_figures(
+    store_key: str,
+    data_version: int,
+    district_id: str,
+    settlement_id: str | None,
+    as_of,
+    since,
+    data_date: str,
+    scope: Scope,
+    threshold: int,
+) -> dict:
+    """The profile's key figures, its settlements on the day (lib.metrics.settlement_summary, the
+    chosen one only when one is) and returns over time, for a district or one of its settlements;
+    for the public as :mod:`lib.disclosure` shows them, the settlements' figures protected within
+    the whole district as on every page."""
     layers = {
         name: load_layer(store_key, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
         for name in progress.LAYERS_NEEDED
     }
-    scope = selection.profile_scope(layers, settlement_id)
-    series = progress.returns_over_time(scope["returns"], as_of)
+    chosen = selection.profile_scope(layers, settlement_id)
+    series = progress.returns_over_time(chosen["returns"], as_of)
     # a district's bases do not change from day to day; one settlement's are few records
     bases = profile_bases(store_key, data_version, district_id) if settlement_id is None else None
+    by_settlement = daily_totals_of(store_key, data_version, data_date, "settlement_id")
+    kpis = progress.key_figures(
+        chosen,
+        as_of,
+        since,
+        data_date,
+        all_districts=False,
+        keys=progress.PROFILE_KPIS,
+        # a whole district's figures are in the shared daily totals; one settlement's are worked out
+        totals=None if settlement_id else daily_totals_of(store_key, data_version, data_date),
+        settlement_id=settlement_id,
+        bases=bases,
+    )
+    summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement)
+    if scope.suppressed:
+        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        if settlement_id is None:
+            cell = disclosure.combined(daily_totals_of(store_key, data_version, data_date), [district_id])
+            hidden = district_id in given_away
+        else:
+            cell = disclosure.combined(by_settlement, [settlement_id])
+            marks = summary.loc[summary["settlement_id"] == settlement_id, disclosure.shown_column("families_returned")]
+            hidden = bool((marks == disclosure.HIDDEN).any())
+        kpis = disclosure.public_key_figures(kpis, cell, as_of, since, threshold, hidden)
+        series = disclosure.public_returns(series, cell, threshold, hidden)
+    if settlement_id is not None:
+        summary = summary[summary["settlement_id"] == settlement_id]
     return {
-        "kpis": progress.key_figures(
-            scope,
-            as_of,
-            since,
-            data_date,
-            all_districts=False,
-            keys=progress.PROFILE_KPIS,
-            # a whole district's figures are in the shared daily totals; one settlement's are worked out
-            totals=None if settlement_id else daily_totals_of(store_key, data_version, data_date),
-            settlement_id=settlement_id,
-            bases=bases,
-        ),
-        "returns": series if series["families"].any() else None,
+        "kpis": kpis,
+        "summary": summary,
+        "returns": series if series["families"].fillna(1).any() else None,
     }
 
 
@@ -405,6 +564,8 @@ CACHED_BY_VERSION = (
     overview_layers,
     overview_bases,
     overview_figures,
+    public_totals_of,
+    return_areas_figures,
     profile_figures,
     profile_bases,
     map_pieces,

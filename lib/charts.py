@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel import Locale
 
+from lib.disclosure import cell_text, column_texts, shown_column
 from lib.i18n import Translator
 from lib.safe_text import escape_html
 from lib.styling import OKABE_ITO, SETTLEMENT_STATUS_COLOURS
@@ -92,16 +93,20 @@ def returns_trajectory(
     ``reported``: reported figures of families returned for all return areas (date, value, source);
     either may be None (a district has neither).
     """
-    traces = [
-        {
-            "type": "scatter",
-            "x": series["date"].to_numpy(),
-            "y": series["families"].to_numpy(),
-            "name": t("chart.families_returned"),
-            "mode": "lines",
-            "line": {"color": BLUE, "width": 3},
-        }
-    ]
+    families = {
+        "type": "scatter",
+        "x": series["date"].to_numpy(),
+        "y": series["families"].to_numpy(),
+        "name": t("chart.families_returned"),
+        "mode": "lines",
+        "line": {"color": BLUE, "width": 3},
+    }
+    if shown_column("families") in series.columns:
+        # the public series (lib.disclosure): a suppressed point is drawn at 0 and reads "<5"
+        families["y"] = series["families"].fillna(0).to_numpy()
+        families["customdata"] = column_texts(series, "families", t)
+        families["hovertemplate"] = "%{customdata}"
+    traces = [families]
     if trajectory is not None and len(trajectory):
         traces.append(
             {
@@ -141,17 +146,23 @@ def district_ranking(
     # the rows' order of a sort of the whole table by the column (the same sort, ties included)
     order = progress[column].sort_values(ascending=True, na_position="first").index
     values = progress[column][order]
+    # in the public view a suppressed count (NaN) has its mark ("<5", lib.disclosure) beside it
+    marks = progress[shown_column(column)][order] if shown_column(column) in progress.columns else values * np.nan
+    text = [
+        (t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–")
+        if not isinstance(m, str)
+        else cell_text(v, m, t)
+        for v, m in zip(values.tolist(), marks.tolist())
+    ]
     bar = {
         "type": "bar",
         "x": values.fillna(0).to_numpy(),
         "y": [escape_html(name) for name in names[order]],
         "orientation": "h",
         "marker": {"color": BLUE},
-        "text": [
-            t.number(v, 0 if v >= 100 or float(v).is_integer() else 1) if pd.notna(v) else "–" for v in values.tolist()
-        ],
+        "text": text,
         "textposition": "auto",
-        "hovertemplate": "%{y}: %{x:,.1f}<extra></extra>",
+        "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
     return _figure([bar], t, height=max(300, 34 * len(order) + 80), xaxis={"title": unit})
 

@@ -279,6 +279,7 @@ def public_kpi(kpi, value: float, previous: float, exact: float, threshold: int,
     value); a change of less than the threshold, or of a suppressed value, is marked too."""
     from dataclasses import replace
 
+    value, previous = float(value), float(previous)
     mark = mark_of(value, exact, threshold, hidden and exact > 0)
     change = value - previous
     change_mark = mark or (below(threshold) if 0 < abs(change) < threshold else None)
@@ -289,3 +290,62 @@ def public_kpi(kpi, value: float, previous: float, exact: float, threshold: int,
         shown=mark,
         change_shown=change_mark,
     )
+
+
+# --- The public view's figures ----------------------------------------------------------------
+
+
+def public_places(
+    places: pd.DataFrame,
+    id_column: str,
+    exact: DailyTotals,
+    public: DailyTotals,
+    day,
+    threshold: int,
+    group_column: str | None = None,
+    hidden: Iterable[str] = (),
+) -> tuple[pd.DataFrame, list]:
+    """Settlements' or districts' families and persons on ``day`` as the public sees them.
+
+    ``places``: one row per place (lib.metrics.settlement_summary, lib.progress.district_progress);
+    ``exact``/``public``: their daily totals exact and stepped (:func:`stepped_totals`); each group
+    of ``group_column`` (None: all rows) has its total shown; ``hidden``: ids to hide whatever
+    their figures. Returns the frame (:func:`suppress`) and the groups whose total must be hidden.
+    """
+    ids = places[id_column].tolist()
+    shown = places.copy()
+    stepped_values = public.on(day, ids)
+    for measure in COUNTS:
+        shown[measure] = stepped_values[measure].round().to_numpy()
+    known = exact.on(day, ids)[list(COUNTS)].round().reset_index(drop=True)
+    groups = None if group_column is None else places[group_column].reset_index(drop=True)
+    hidden_rows = places[id_column].isin(list(hidden)).tolist()
+    out, hidden_totals = suppress(shown.reset_index(drop=True), known, threshold, groups, hidden_rows)
+    out.index = places.index
+    return out, hidden_totals
+
+
+def public_key_figures(kpis, exact: DailyTotals, day, since, threshold: int, hidden: bool = False) -> list:
+    """Key figures (lib.kpi.Kpi) as the public sees them: families and persons read from the
+    stepped series of ``exact``'s only group (:func:`combined`) and marked (:func:`public_kpi`);
+    persons are hidden with the families of the same place. Other figures are left as they are."""
+    public = stepped_totals(exact, threshold)
+    on_day, on_since, known = public.total(day), public.total(since), exact.total(day)
+    out, families_mark = [], None
+    for kpi in sorted(kpis, key=lambda k: k.key != FAMILIES):  # families first: persons follow them
+        if kpi.key in COUNTS:
+            hide = hidden or (kpi.key == PERSONS and families_mark is not None)
+            kpi = public_kpi(kpi, on_day[kpi.key], on_since[kpi.key], known[kpi.key], threshold, hide)
+            families_mark = kpi.shown if kpi.key == FAMILIES else families_mark
+        out.append(kpi)
+    order = {kpi.key: i for i, kpi in enumerate(kpis)}
+    return sorted(out, key=lambda k: order[k.key])
+
+
+def public_returns(series: pd.DataFrame, exact: DailyTotals, threshold: int, hidden: bool = False) -> pd.DataFrame:
+    """Returns over time (lib.progress.returns_over_time: date, families, persons) as the public
+    sees them, from the stepped series of ``exact``'s only group: each point as the key figure
+    would be on its day (:func:`public_series`)."""
+    public = public_series(exact, stepped_totals(exact, threshold), series["date"], threshold, hidden)
+    names = {FAMILIES: "families", PERSONS: "persons"}
+    return public.rename(columns={**names, **{shown_column(m): shown_column(n) for m, n in names.items()}})

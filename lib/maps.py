@@ -20,6 +20,7 @@ import folium
 import geopandas as gpd
 import shapely
 
+from lib.disclosure import FAMILIES, PERSONS, cell_text, column_texts, shown_column
 from lib.i18n import Translator, place_names
 from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
 from lib.map_assets import offline_map
@@ -169,6 +170,12 @@ def non_overlapping_labels(settlements: gpd.GeoDataFrame, names: pd.Series, zoom
     return kept
 
 
+def _drawn_families(settlements: pd.DataFrame) -> np.ndarray:
+    """Families to size a circle by: a count suppressed in the public view (NaN) is drawn as the
+    smallest circle, which says no more than its mark."""
+    return settlements[FAMILIES].fillna(0).to_numpy(dtype="float64")
+
+
 def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.FeatureGroup:
     """Settlements as circles sized by families returned, cities labelled, figures in tooltips.
 
@@ -179,10 +186,10 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
         return layer
     names = place_names(settlements, t)
     # plain lists: a row of a GeoDataFrame costs more to read than the tooltip costs to write
-    columns = {
-        c: settlements[c].tolist()
-        for c in ("status", "coord_quality", "families_returned", "persons_returned", "units_completed")
-    }
+    columns = {c: settlements[c].tolist() for c in ("status", "coord_quality", "units_completed")}
+    # counts as the reader sees them: in the public view a small one reads "<5" (lib.disclosure)
+    columns["families_returned"] = column_texts(settlements, FAMILIES, t)
+    columns["persons_returned"] = column_texts(settlements, PERSONS, t)
     location_unknown = f"<br><i>{escape_html(t('map.location_unknown'))}</i>"
     words = {key: escape_html(t(f"col.{key}")) for key in ("status", "families_returned", "persons_returned")}
     units_completed = escape_html(t("col.units_completed"))
@@ -194,8 +201,8 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
         return (
             f"<b>{escape_html(name)}</b><br>"
             f"{words['status']}: {statuses[status]}<br>"
-            f"{words['families_returned']}: {t.number(families)}<br>"
-            f"{words['persons_returned']}: {t.number(persons)}<br>"
+            f"{words['families_returned']}: {escape_html(families)}<br>"
+            f"{words['persons_returned']}: {escape_html(persons)}<br>"
             f"{units_completed}: {escape_html(of_planned)}{location_note}"
         )
 
@@ -215,7 +222,7 @@ def _settlement_layer(settlements: gpd.GeoDataFrame, t: Translator) -> folium.Fe
         {"fillColor": SETTLEMENT_STATUS_COLOURS.get(status, NO_DATA), "radius": radius, "dashArray": dash}
         for status, radius, dash in zip(
             columns["status"],
-            circle_radius(settlements["families_returned"].to_numpy()).round(1),
+            circle_radius(_drawn_families(settlements)).round(1),
             np.where(settlements["coord_quality"] == "district_seat", "3", None),
         )
     ]
@@ -318,12 +325,21 @@ def progress_map(
         _context_layer(districts, t, pieces=pieces, rows=~chosen).add_to(fmap)
     # a district's value, missing for a selected district the table lacks
     values = pd.Series(progress[column].to_numpy(), index=progress["district_id"].to_numpy()).reindex(ids[chosen])
-    classes = classify(values)
+    marks = (
+        pd.Series(progress[shown_column(column)].to_numpy(), index=progress["district_id"].to_numpy()).reindex(
+            ids[chosen]
+        )
+        if shown_column(column) in progress.columns
+        else pd.Series(None, index=values.index, dtype="object")
+    )
+    # a count suppressed in the public view (lib.disclosure) is coloured in the lowest class
+    classes = classify(values.mask(marks.notna().to_numpy(), 0))
     shaded = {
         "district_id": ids[chosen].tolist(),
         "tooltip": [
-            f"<b>{escape_html(str(name))}</b><br>{t.number(v, classes.decimals) if pd.notna(v) else '–'}"
-            for name, v in zip(place_names(districts, t)[chosen].tolist(), values.tolist())
+            f"<b>{escape_html(str(name))}</b><br>"
+            + escape_html(cell_text(v, m, t, classes.decimals) if pd.notna(v) or isinstance(m, str) else "–")
+            for name, v, m in zip(place_names(districts, t)[chosen].tolist(), values.tolist(), marks.tolist())
         ],
         "style": [{"fillColor": colour} for colour in classes.colour_of_each()],
     }
@@ -335,7 +351,7 @@ def progress_map(
     if classes.all_equal:
         labels = [t("map.all_equal", value=labels[0])]
     entries = [LegendEntry(colour, "box", label) for colour, label in zip(classes.colours, labels)]
-    if values.isna().any():
+    if (values.isna() & marks.isna()).any():
         entries.append(LegendEntry(NO_DATA, "box", t("map.no_data")))
     _settlement_legend(title, entries, settlements, t).add_to(fmap)
     return fmap
@@ -392,16 +408,21 @@ def _features_of_rows(properties: dict[str, list], geometries: np.ndarray, rows:
 
 def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     """Settlements as circles with area proportional to families returned; a click gives the settlement."""
-    families = summary["families_returned"]
+    families = summary[FAMILIES]
+    marks = summary[shown_column(FAMILIES)] if shown_column(FAMILIES) in summary.columns else [None] * len(summary)
+    heading = t(f"col.{FAMILIES}")
     properties = {
         "layer": ["settlements"] * len(summary),
         "id": summary["settlement_id"].tolist(),
         "label": [
+            # a count suppressed in the public view reads "<5" (lib.disclosure)
             f"{name}: {t.plural('count.families', count)}"
-            for name, count in zip(place_names(summary, t).tolist(), families.tolist())
+            if not mark
+            else f"{name} — {heading}: {cell_text(count, mark, t)}"
+            for name, count, mark in zip(place_names(summary, t).tolist(), families.tolist(), list(marks))
         ],
         "colour": summary["status"].map(SETTLEMENT_STATUS_COLOURS).tolist(),
-        "style": [{"radius": r} for r in circle_radius(families.to_numpy()).round(1)],
+        "style": [{"radius": r} for r in circle_radius(_drawn_families(summary)).round(1)],
     }
     return StaticGeoJson(
         features_from(properties, summary.geometry.to_numpy()),

@@ -35,17 +35,21 @@ class LazyLayers(Mapping):
         return len(self._builders)
 
 
-def layers_as_of(layers: dict[str, pd.DataFrame], day, settlement_totals=None) -> LazyLayers:
+def layers_as_of(
+    layers: dict[str, pd.DataFrame], day, settlement_totals=None, summary: pd.DataFrame | None = None
+) -> LazyLayers:
     """Each layer as it stood on ``day`` (records not yet known dropped, statuses recomputed), plus
-    ``settlement_summary`` (status and figures per settlement on that day; looked up in
-    ``settlement_totals``, lib.daily_totals per settlement_id, when given). Each is worked out
-    when first read."""
+    ``settlement_summary`` (status and figures per settlement on that day; ``summary`` when given,
+    e.g. as the public sees it, else looked up in ``settlement_totals``, lib.daily_totals per
+    settlement_id, when given). Each is worked out when first read."""
     builders: dict[str, Callable[[], pd.DataFrame]] = {name: partial(_same, frame) for name, frame in layers.items()}
     for name in STATUS_LAYERS + ("returns",):
         if name in layers:
             builders[name] = partial(records_as_of, name, layers[name], day)
     out = LazyLayers(builders)
-    if {"settlements", "returns", "housing"} <= set(layers):
+    if summary is not None:
+        builders["settlement_summary"] = partial(_same, summary)
+    elif {"settlements", "returns", "housing"} <= set(layers):
         builders["settlement_summary"] = lambda: metrics.settlement_summary(
             layers["settlements"], out["returns"], layers["housing"], day, totals=settlement_totals
         )

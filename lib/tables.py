@@ -14,6 +14,7 @@ from numbers import Number
 
 import pandas as pd
 
+from lib.disclosure import FAMILIES, PERSONS, column_texts, shown_column
 from lib.exports import tabular
 from lib.i18n import Translator, place_names
 from lib.schema import LAYERS, is_demonstration
@@ -111,13 +112,20 @@ def record_table(record: pd.Series, t: Translator) -> pd.DataFrame:
 
 
 def settlement_rows(summary: pd.DataFrame, t: Translator) -> pd.DataFrame:
-    """The settlements of a profile: name, status and progress, with translated headings."""
+    """The settlements of a profile: name, status and progress, with translated headings. In the
+    public view (lib.disclosure) the counts are words, "<5" in place of a small one."""
+    public = shown_column(FAMILIES) in summary.columns
+    summary = summary.sort_values(FAMILIES, ascending=False, na_position="last") if public else summary
     rows = pd.DataFrame(
         {
             t("col.name"): place_names(summary, t).to_numpy(),
             t("col.status"): [t.term("settlement_status", s) for s in summary["status"]],
-            t("col.families_returned"): summary["families_returned"].to_numpy(),
-            t("col.persons_returned"): summary["persons_returned"].to_numpy(),
+            t("col.families_returned"): column_texts(summary, FAMILIES, t)
+            if public
+            else summary["families_returned"].to_numpy(),
+            t("col.persons_returned"): column_texts(summary, PERSONS, t)
+            if public
+            else summary["persons_returned"].to_numpy(),
             t("col.units_completed"): summary["units_completed"].to_numpy(),
             t("col.planned_households"): summary["planned_households"].to_numpy(),
             t("col.progress"): (100 * summary["units_completed"] / summary["planned_households"].clip(lower=1))
@@ -125,7 +133,7 @@ def settlement_rows(summary: pd.DataFrame, t: Translator) -> pd.DataFrame:
             .to_numpy(),
         }
     )
-    return rows.sort_values(t("col.families_returned"), ascending=False)
+    return rows if public else rows.sort_values(t("col.families_returned"), ascending=False)
 
 
 def sources_table(metadata: dict, t: Translator) -> pd.DataFrame:

@@ -18,6 +18,7 @@ page.heading("overview")
 all_districts = load_layers(store, ["districts"])["districts"]
 figures = page.overview_figures()
 kpi_cards(figures["kpis"], t)
+page.disclosure_note()
 with st.expander(t("sources.title")):
     reader_table(sources_table(figure_sources(store.key, store.version, filters.districts), t))
 

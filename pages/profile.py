@@ -12,6 +12,8 @@ from lib.tables import settlement_rows
 # grid cells (the explorer shows the detail).
 PROFILE_FEATURE_BUDGET = 1_500
 PROFILE_LAYERS = ["settlement_boundaries", "returnees", "housing", "hazard_areas", "infrastructure"]
+# the public reads no records: the settlements' outlines and the families returned to each, summed
+PUBLIC_PROFILE_LAYERS = ["settlement_boundaries", "returnees"]
 
 page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
@@ -29,7 +31,10 @@ district_id, link_notes = widgets.linked_choice(
     default=progress.district_with_most_returns(page.totals(), filters.as_of, list(names)),
     on_change=widgets.forget_link_param("settlement"),  # a settlement of the district left behind
 )
-loaded = load_layers(store, progress.LAYERS_NEEDED, [district_id])
+records = page.viewer.reads_records
+loaded = load_layers(
+    store, progress.LAYERS_NEEDED if records else ["settlements", "settlement_boundaries"], [district_id]
+)
 settlement_id, settlement_notes = widgets.linked_choice(
     t("profile.settlement"),
     selection.names_by_id(loaded["settlements"], "settlement_id", t),
@@ -41,16 +46,17 @@ widgets.show_link_notes(link_notes + settlement_notes, t)
 
 figures = page.profile_figures(district_id, settlement_id)
 widgets.kpi_cards(figures["kpis"], t)
+page.disclosure_note()
 
 scope = selection.profile_scope(loaded, settlement_id)
-
-data = selection.layers_as_of(scope, filters.as_of, page.totals("settlement_id"))
+data = selection.layers_as_of(scope, filters.as_of, summary=figures["summary"])
 focus = selection.map_focus(districts, [district_id], data["settlement_boundaries"] if settlement_id else None)
+shown = PROFILE_LAYERS if records else PUBLIC_PROFILE_LAYERS
 map_column, table_column = st.columns([3, 2])
 with map_column:
     # nothing here reports back to the page, so the layers go into the map itself: one render
-    profile_map = maps.explorer_map(data, PROFILE_LAYERS, districts, focus, t, **page.map_options)
-    maps.explorer_layers(data, PROFILE_LAYERS, None, t, PROFILE_FEATURE_BUDGET).add_to(profile_map)
+    profile_map = maps.explorer_map(data, shown, districts, focus, t, **page.map_options)
+    maps.explorer_layers(data, shown, None, t, PROFILE_FEATURE_BUDGET).add_to(profile_map)
     show_map(profile_map, key="profile_map", height=560)
 with table_column:
     st.subheader(t("profile.settlements_table"))
@@ -72,10 +78,11 @@ widgets.chart_or_note(
     key="profile_returns",
 )
 
-widgets.download_button(
-    t("profile.download_housing"),
-    data["housing"],
-    "housing",
-    exports.file_stem("housing", [settlement_id or district_id], filters.as_of),
-    key="profile_download_housing",
-)
+if records:
+    widgets.download_button(
+        t("profile.download_housing"),
+        data["housing"],
+        "housing",
+        exports.file_stem("housing", [settlement_id or district_id], filters.as_of),
+        key="profile_download_housing",
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import maps, metrics
+from lib import maps
 from lib.cache import load_layers, page_context
 from lib.map_view import show_map
 from lib.tables import sources_table
@@ -12,21 +12,12 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 page.heading("return_areas", dated=False)
-layers = load_layers(
-    store,
-    ["settlements", "returns", "housing", "hazard_areas", "employment_projects", "reported_figures"],
-    filters.district_ids,
-    without_geometry=("housing", "employment_projects", "hazard_areas"),
-)
 all_districts = load_layers(store, ["districts"])["districts"]
+figures = page.return_areas_figures()
+kpi_cards(figures["headlines"], t, per_row=3)  # five long labels do not fit one row at 1366 px
+page.disclosure_note()
 
-headlines = metrics.headline_figures(layers, filters.as_of, metadata["data_date"])
-kpi_cards(headlines, t, per_row=3)  # five long labels do not fit one row at 1366 px
-
-summary = metrics.settlement_summary(
-    layers["settlements"], None, None, filters.as_of, totals=page.totals("settlement_id")
-)
-return_map = maps.return_areas_map(all_districts, summary, t, **page.map_options)
+return_map = maps.return_areas_map(all_districts, figures["summary"], t, **page.map_options)
 show_map(return_map, key="return_areas_map", height=620)
 
 with st.expander(t("sources.title")):
