@@ -9,8 +9,9 @@ from datetime import date
 
 import streamlit as st
 
+from lib import access
 from lib.boundaries import BoundariesUnavailable
-from lib.cache import district_choices, ensure_store, load_metadata
+from lib.cache import district_choices, ensure_store, load_metadata, signed_in
 from lib.config import STATIC_DIR
 from lib.filters import (
     EARLIEST_DAY,
@@ -24,6 +25,7 @@ from lib.filters import (
 from lib.i18n import DATE_FORMATS, DEFAULT_LANGUAGE, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 from lib.search_box import place_search_box
+from lib.sign_in import signed_in_actor
 from lib.store import StoreNotReady
 from lib.widgets import show_link_notes, words_of_streamlit
 
@@ -44,7 +46,11 @@ except StoreNotReady as problem:  # no data yet, an unreachable database, a layo
 
 metadata = load_metadata(store.key, store.version)
 data_date = date.fromisoformat(metadata["data_date"])
+# who this session is, as the sign-in box left it on the previous run (it reruns on a change)
+actor = signed_in()
 choices = district_choices(store.key, store.version)
+# a coordinator's sidebar offers their own districts (the store refuses the others' records anyway)
+choices = choices[choices["district_id"].isin(access.visible_districts(actor, choices["district_id"]))]
 defaults = default_filters(list(choices["district_id"]), data_date)
 
 # The URL is the source of truth for any filter not chosen in this session yet (first run, a link).
@@ -53,6 +59,11 @@ defaults = default_filters(list(choices["district_id"]), data_date)
 # from the kept value.
 start = filters_from_query(st.query_params.to_dict(), defaults, set(choices["district_id"]))
 state = st.session_state
+if state.get("filter_scope") != actor.scope:
+    # signed in or out: the districts chosen for someone else give way to this actor's defaults
+    for kept in [key for key in state if key.startswith(("filter_districts_", "districts_"))]:
+        del state[kept]
+    state["filter_scope"] = actor.scope
 state.setdefault("filter_language", start.language)
 state.setdefault("filter_as_of", start.as_of)
 state.setdefault("filter_since", start.since)
@@ -82,7 +93,9 @@ with st.sidebar:
     state["filter_language"] = language
     t = Translator(language)
     words_of_streamlit(t)
-    place_search_box(store, t)
+    if signed_in_actor(t) != actor:  # signed in or out just now: start again as the new actor
+        st.rerun()
+    place_search_box(store, t, actor)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
     for region, group in regions.items():
@@ -122,13 +135,17 @@ show_link_notes(state["link_notes"], t)
 # .streamlit/config.toml hides the file list a deep link shows before this router first ran;
 # the router's own menu is shown (the option covers both).
 st.set_option("client.showSidebarNavigation", True)
-navigation = st.navigation(
-    [
-        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
-        st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
-        st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
-        st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
-        st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
-    ]
-)
+# the pages this actor may use (each page and the store check again: this only spares a dead end)
+pages = [
+    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:")
+    if actor.scope.reads_records
+    else None,
+    st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
+    st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
+    st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:")
+    if access.may_import(actor) or access.may(actor, access.READ_HISTORY)
+    else None,
+]
+navigation = st.navigation([page for page in pages if page is not None])
 navigation.run()

@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
+
 PUBLIC = "public"
 LEADERSHIP = "leadership"
 COORDINATOR = "coordinator"
@@ -138,11 +140,18 @@ def may(actor: Actor | Scope, action: str, districts: Iterable[str] | None = Non
     return True
 
 
-def require(actor: Actor | Scope, action: str, districts: Iterable[str] | None = None, layer: str | None = None) -> None:
+def require(
+    actor: Actor | Scope, action: str, districts: Iterable[str] | None = None, layer: str | None = None
+) -> None:
     """:func:`may`, raising :class:`AccessDenied` when not."""
     if not may(actor, action, districts, layer):
         outside = () if districts is None or actor.districts is None else set(districts) - set(actor.districts)
         raise AccessDenied(actor, action, outside, layer)
+
+
+def may_import(actor: Actor | Scope) -> bool:
+    """Whether ``actor`` may import anything at all (into their own districts, for a coordinator)."""
+    return may(actor, IMPORT, actor.districts)
 
 
 def readable_districts(actor: Actor | Scope, layer: str, district_ids: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -166,3 +175,35 @@ def readable_districts(actor: Actor | Scope, layer: str, district_ids: Iterable[
 def visible_districts(actor: Actor | Scope, district_ids: Iterable[str]) -> list[str]:
     """Of ``district_ids``, those the actor's pages offer (a coordinator's own; all for the others)."""
     return [d for d in district_ids if actor.districts is None or d in actor.districts]
+
+
+def record_scope(scope: Scope, layer: str) -> Scope:
+    """``scope`` as far as which rows of ``layer`` it may read, to key the caches: every role that
+    reads every record shares one scope, and every role shares the published layers (so the layers
+    held in memory are not copied per role), while a coordinator's and the public's stay their own."""
+    if layer in PUBLIC_LAYERS:
+        return Scope(PUBLIC)
+    if scope.reads_records and scope.districts is None:
+        return SYSTEM.scope
+    return scope
+
+
+def districts_of_records(layer: str, frame: pd.DataFrame, settlement_districts: pd.Series) -> pd.Series:
+    """The district of each record: its own ``district_id``, or its settlement's (``None`` when the
+    settlement is unknown)."""
+    if "district_id" in frame.columns:
+        return frame["district_id"].astype("object")
+    if "settlement_id" in frame.columns:
+        return frame["settlement_id"].astype("object").map(settlement_districts).astype("object")
+    return pd.Series(None, index=frame.index, dtype="object")
+
+
+def require_write(actor: Actor | Scope, layer: str, districts: Iterable[str | None] | None) -> None:
+    """That ``actor`` may write records of ``layer`` in ``districts`` (``None``: records not bound to
+    a district, such as targets, or every district; a record whose district is unknown counts as
+    outside any coordinator's districts)."""
+    if districts is None:
+        require(actor, IMPORT, None, layer)
+        return
+    touched = {d if isinstance(d, str) else "?" for d in districts}
+    require(actor, IMPORT, touched, layer)

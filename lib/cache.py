@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import gc
 import runpy
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import streamlit as st
 
-from lib import daily_totals, diagnosis, disclosure, maps, metrics, place_search, progress, selection, spatial
-from lib.access import PUBLIC_ACTOR, Scope
+from lib import access, daily_totals, diagnosis, disclosure, maps, metrics, place_search, progress, selection, spatial
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -36,10 +35,17 @@ MIGRATING = "Məlumatlar yeni quruluşa köçürülür · Moving the data to the
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The configured store at one data version: what a page run reads, and every cache's key."""
+    """The configured store at one data version, as one actor's scope sees it: what a page run
+    reads, and every cache's key. (Two snapshots of one version are equal whoever reads them:
+    the scope keys the entries, not the version's bookkeeping.)"""
 
     key: str
     version: int
+    scope: access.Scope = field(default=access.SYSTEM.scope, compare=False)
+
+    def seen_by(self, actor: access.Actor) -> Snapshot:
+        """This snapshot as ``actor`` may read it (:func:`load_layers` asks the policy with it)."""
+        return replace(self, scope=actor.scope)
 
     @classmethod
     def of(cls, store: VersionedStore) -> Snapshot:
@@ -104,14 +110,30 @@ PREPARING = "Məlumatlar hazırlanır · Preparing the data · Подготов�
 
 @st.cache_resource(ttl=3600, max_entries=48, show_spinner=PREPARING)
 def load_layer(
-    store_key: str, layer: str, data_version: int, district_ids: tuple[str, ...] | None = None, geometry: bool = True
+    store_key: str,
+    layer: str,
+    data_version: int,
+    district_ids: tuple[str, ...] | None = None,
+    geometry: bool = True,
+    scope: access.Scope = access.SYSTEM.scope,
 ) -> pd.DataFrame:
     """One layer of the store, optionally for some districts only, read once per data version and
     shared by every session without a copy: copying 100x the houses on every run cost more than
     the page. Nothing may change a frame in place (lib/ builds new frames; pandas' copy-on-write
-    keeps derived frames apart from it)."""
+    keeps derived frames apart from it).
+
+    ``scope`` is who the rows are for: the store asks the policy (:mod:`lib.access`) with it and it
+    is part of the key, so one scope's rows never serve another. Callers pass
+    :func:`lib.access.record_scope` of it, so that the roles reading the same rows share an entry.
+    The default, the server's own scope, is for figures summed up before anyone sees them.
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When the scope may not read these records (nothing is cached).
+    """
     frame = store_for_key(store_key).read_layer(
-        layer, version=data_version, district_ids=district_ids, geometry=geometry
+        layer, version=data_version, district_ids=district_ids, geometry=geometry, actor=scope
     )
     _out_of_garbage_collection()
     return frame
@@ -139,12 +161,25 @@ UNFILTERED_LAYERS = ("targets", "reported_figures")
 def load_layers(
     store: Snapshot, names: list[str], district_ids=None, without_geometry: tuple[str, ...] = ()
 ) -> dict[str, pd.DataFrame]:
-    """Several layers at once, all at the snapshot's data version; layers named in
-    ``without_geometry`` are read without it (figures need none, and it is most of their weight)."""
+    """Several layers at once, all at the snapshot's data version, as its scope may read them
+    (:meth:`lib.store.VersionedStore.read_layer`; a coordinator asking for every district gets
+    theirs); layers named in ``without_geometry`` are read without it (figures need none, and it
+    is most of their weight).
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When the snapshot's scope may not read one of the layers' records.
+    """
     ids = tuple(sorted(district_ids)) if district_ids is not None else None
     return {
         name: load_layer(
-            store.key, name, store.version, None if name in UNFILTERED_LAYERS else ids, name not in without_geometry
+            store.key,
+            name,
+            store.version,
+            None if name in UNFILTERED_LAYERS else ids,
+            name not in without_geometry,
+            access.record_scope(store.scope, name),
         )
         for name in names
     }
@@ -191,6 +226,15 @@ class PageContext:
     store: Snapshot
     metadata: dict
     settings: Settings
+    actor: access.Actor = access.PUBLIC_ACTOR
+
+    @property
+    def scope(self) -> access.Scope:
+        return self.actor.scope
+
+    def may(self, action: str, districts=None) -> bool:
+        """Whether the signed-in actor may do ``action`` (:func:`lib.access.may`): for what a page offers."""
+        return access.may(self.actor, action, districts)
 
     def heading(self, section: str, *, dated: bool = True, needs_districts: bool = True) -> None:
         """The page's title (``<section>.title``), the days its figures are for (``<section>.subtitle``)
@@ -201,6 +245,20 @@ class PageContext:
             st.caption(t(f"{section}.subtitle", date=t.day(filters.as_of), since=t.day(filters.since)))
         if needs_districts:
             self.stop_without_districts()
+
+    def stop_unless(self, allowed: bool) -> None:
+        """When the signed-in actor may not use this page (a link opened by someone without the
+        role), say so in place of the page and end the run: the store would refuse it anyway."""
+        if not allowed:
+            st.info(
+                self.t("access.page_needs_sign_in" if self.actor.role == access.PUBLIC else "access.page_not_for_role")
+            )
+            st.stop()
+
+    def district_names(self, district_ids) -> list[str]:
+        """The names of districts in the page's language (for sentences)."""
+        choices = district_choices(self.store.key, self.store.version).set_index("district_id")
+        return [str(choices[self.t.name_column].get(d, d)) for d in district_ids]
 
     def stop_without_districts(self) -> None:
         """Every page needs at least one district: otherwise say so and end the run here."""
@@ -213,18 +271,12 @@ class PageContext:
         return daily_totals_of(self.store.key, self.store.version, self.metadata["data_date"], by)
 
     @property
-    def viewer(self) -> Scope:
-        """What the figures are for: the signed-in actor's scope (the public's when nobody is)."""
-        scope = getattr(self, "scope", None)  # the router's, once PageContext carries it
-        return scope if isinstance(scope, Scope) else st.session_state.get("actor", PUBLIC_ACTOR).scope
-
-    @property
     def threshold(self) -> int:
         return self.settings.suppression_threshold
 
     def disclosure_note(self) -> None:
         """In the public view, one sentence on how small counts are shown (lib.disclosure)."""
-        if self.viewer.suppressed:
+        if self.scope.suppressed:
             st.caption(self.t("disclosure.note", threshold=self.threshold))
 
     def overview_figures(self) -> dict:
@@ -239,7 +291,7 @@ class PageContext:
             filters.since,
             self.metadata["data_date"],
             every_return_area,
-            self.viewer,
+            self.scope,
             self.threshold,
         )
 
@@ -254,7 +306,7 @@ class PageContext:
             filters.as_of,
             filters.since,
             self.metadata["data_date"],
-            self.viewer,
+            self.scope,
             self.threshold,
         )
 
@@ -267,7 +319,7 @@ class PageContext:
             tuple(filters.districts),
             filters.as_of,
             self.metadata["data_date"],
-            self.viewer,
+            self.scope,
             self.threshold,
         )
 
@@ -289,14 +341,21 @@ class PageContext:
 
 def page_context() -> PageContext:
     filters = shared_filters()
-    store = ensure_store()
+    actor = signed_in()
+    store = ensure_store().seen_by(actor)
     return PageContext(
         filters,
         Translator(filters.language),
         store,
         load_metadata(store.key, store.version),
         get_settings(),
+        actor,
     )
+
+
+def signed_in() -> access.Actor:
+    """Who this session is (the router keeps it once sign-in has said; nobody signed in: the public)."""
+    return st.session_state.get("actor", access.PUBLIC_ACTOR)
 
 
 # Figures need no house, project, asset or convoy geometry: dates and units make every one of them.
@@ -408,7 +467,7 @@ def overview_figures(
     since,
     data_date: str,
     all_districts: bool,
-    scope: Scope,
+    scope: access.Scope,
     threshold: int,
 ) -> dict:
     """Everything the overview shows for one set of filters: lookups in the daily totals and
@@ -451,7 +510,7 @@ def return_areas_figures(
     district_ids: tuple[str, ...],
     as_of,
     data_date: str,
-    scope: Scope,
+    scope: access.Scope,
     threshold: int,
 ) -> dict:
     """The return areas page's headline figures and settlements for one set of filters; for the
@@ -487,7 +546,7 @@ def profile_figures(
     as_of,
     since,
     data_date: str,
-    scope: Scope,
+    scope: access.Scope,
     threshold: int,
 ) -> dict:
     """The profile's key figures, its settlements on the day (lib.metrics.settlement_summary, the
@@ -574,13 +633,22 @@ CACHED_BY_VERSION = (
 
 # a write that changes nothing, or one refused, is logged without a new version: kept a minute only
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
-def version_history(store_key: str, data_version: int, language: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The data versions and the audit log, worded in ``language`` (lib.import_report)."""
+def version_history(
+    store_key: str, data_version: int, language: str, scope: access.Scope
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data versions and the audit log, worded in ``language`` (lib.import_report), for a
+    scope that may read them.
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read the history (nothing is cached).
+    """
     from lib.import_report import audit_table, history_table
 
     store = store_for_key(store_key)
     t = Translator(language)
-    return history_table(store.history(), store.changes(), t), audit_table(store.audit_log(), t)
+    return history_table(store.history(scope), store.changes(scope), t), audit_table(store.audit_log(scope), t)
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

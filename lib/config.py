@@ -83,7 +83,7 @@ class Settings(BaseSettings):
     suppression_threshold: int = Field(
         default=5,
         ge=1,
-        description="Counts of families or persons below this are shown as \"<5\" (the threshold) in the public view.",
+        description='Counts of families or persons below this are shown as "<5" (the threshold) in the public view.',
     )
     tiles_url: str | None = Field(
         default=None,

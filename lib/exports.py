@@ -8,6 +8,7 @@ an id changed there would no longer match the store's.
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,6 +81,16 @@ def to_hxl_csv(frame: pd.DataFrame) -> bytes:
     return pd.concat([tags, table.astype("object")], ignore_index=True).to_csv(index=False).encode("utf-8")
 
 
+def to_xlsx(frame: pd.DataFrame, layer: str) -> bytes:
+    """The rows as an Excel workbook (one sheet named after the layer), safe to open: text cells are
+    neutralised like the CSV's, and XlsxWriter is told not to turn text into formulas or links."""
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        neutralise_formulas(tabular(frame)).to_excel(writer, sheet_name=layer[:31], index=False)
+    return buffer.getvalue()
+
+
 def to_geojson(frame: gpd.GeoDataFrame) -> bytes:
     out = frame.copy()
     for column in out.columns:
@@ -116,6 +127,7 @@ class DownloadFormat:
 
 DOWNLOAD_FORMATS = (
     DownloadFormat("csv", "csv", "text/csv", lambda frame, layer: to_csv(frame)),
+    DownloadFormat("xlsx", "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
     DownloadFormat("geojson", "geojson", "application/geo+json", lambda frame, layer: to_geojson(frame)),
     DownloadFormat(
         "gpkg", "gpkg", "application/geopackage+sqlite3", lambda frame, layer: to_geopackage({layer: frame})

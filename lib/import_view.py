@@ -14,8 +14,8 @@ import streamlit as st
 
 import geopandas as gpd
 
-from lib import maps
-from lib.cache import version_history
+from lib import access, maps
+from lib.cache import load_layers, version_history
 from lib.exports import to_csv
 from lib.i18n import Translator, place_names
 from lib.import_read import ReadOptions
@@ -29,7 +29,7 @@ from lib.import_report import (
     records_table,
     separator_word,
 )
-from lib.importing import ImportPreview, commit_imports, prepare_imports
+from lib.importing import IMPORT_MODES, IMPORTABLE_LAYERS, ImportPreview, commit_imports, prepare_imports
 from lib.map_view import show_map
 from lib.provenance import source_kind
 from lib.safe_text import escape_markdown
@@ -65,10 +65,12 @@ def prepared_previews(
     districts: tuple[str, ...],
     apply: tuple[str, ...],
     t: Translator,
+    actor: access.Actor,
 ) -> list[ImportPreview]:
-    """The previews for these choices (one per layer; ``layer`` may be :data:`EVERY_NAMED_LAYER`):
-    made once, with a progress bar, then kept in the session. Empty when the file names no layer."""
-    key = (hashlib.sha256(data).hexdigest(), name, layer, options, mode, districts, apply)
+    """The previews for these choices (one per layer; ``layer`` may be :data:`EVERY_NAMED_LAYER`)
+    of ``actor``'s import: made once, with a progress bar, then kept in the session. Empty when the
+    file names no layer."""
+    key = (hashlib.sha256(data).hexdigest(), name, layer, options, mode, districts, apply, actor)
     key += (store.key, store.data_version())
     kept = st.session_state.get("import_preview")
     if kept is not None and kept[0] == key:
@@ -84,6 +86,7 @@ def prepared_previews(
         districts=districts,
         apply=apply,
         progress=lambda share, code: bar.progress(min(max(share, 0.0), 1.0), text=t(code)),
+        actor=actor,
     )
     bar.empty()
     st.session_state["import_preview"] = (key, previews)
@@ -275,6 +278,7 @@ def show_outcome(
     layers: dict[str, gpd.GeoDataFrame],
     t: Translator,
     tiles: dict,
+    actor: access.Actor,
 ) -> None:
     """What the file would do: its problems (and repairs to confirm), or that it changes
     nothing, or the preview of every layer with the button that commits them together."""
@@ -301,7 +305,9 @@ def show_outcome(
     note = st.text_input(t("import.note"), key="import_note")
     if st.button(t("import.commit"), type="primary", key="import_commit"):
         try:
-            version = commit_imports(store, previews, note=note or None)
+            version = commit_imports(store, previews, note=note or None, actor=actor)
+        except access.AccessDenied:
+            st.error(t("import.not_permitted"))
         except ConflictError:
             st.warning(t("import.conflict"))
         except StoreBusy:
@@ -311,14 +317,67 @@ def show_outcome(
             flash(t("import.written", version=version))
 
 
-def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
-    """The data versions and the audit log, and a restore of an earlier version (confirmed)."""
-    history, audit = version_history(snapshot.key, snapshot.version, t.language)
+def show_import(store: VersionedStore, page) -> None:
+    """The import tab: the layer and mode, the file, and what it would do (its problems or its
+    preview and the commit), for the signed-in actor's districts."""
+    t, actor = page.t, page.actor
+    if actor.districts is not None:
+        st.caption(t("import.your_districts", districts=", ".join(page.district_names(actor.districts))))
+    left, right = st.columns([1, 1])
+    layer = left.selectbox(
+        t("import.layer"),
+        [*IMPORTABLE_LAYERS, EVERY_NAMED_LAYER],
+        format_func=lambda n: t("import.every_named_layer") if n == EVERY_NAMED_LAYER else t(f"layer.{n}"),
+        key=f"import_layer_{t.language}",
+    )
+    mode = right.radio(
+        t("import.mode"), IMPORT_MODES, format_func=lambda m: t(f"import.mode.{m}"), key=f"import_mode_{t.language}"
+    )
+    layers = load_layers(page.store, ["districts", "settlements"])
+    districts = ()
+    if mode == "replace":
+        return_areas = layers["districts"][layers["districts"]["economic_region"].notna()]
+        ids = access.visible_districts(actor, return_areas["district_id"])
+        return_areas = return_areas[return_areas["district_id"].isin(ids)]
+        names = dict(zip(return_areas["district_id"], place_names(return_areas, t)))
+        districts = tuple(
+            st.multiselect(
+                t("import.replace_districts"),
+                list(names),
+                format_func=names.get,
+                key=f"import_districts_{t.language}",
+                placeholder=t("common.choose"),
+            )
+        )
+    upload = st.file_uploader(t("import.file"), help=t("import.file_help"), key="import_file")
+    if upload is None:
+        st.info(t("import.empty"))
+        return
+    data = upload.getvalue()
+    detected = st.expander(t("import.detected"), expanded=False)
+    options = chosen_overrides(upload.name, data, t)
+    apply = tuple(st.session_state.get("import_repairs", ()))
+    previews = prepared_previews(store, layer, data, upload.name, options, mode, districts, apply, t, actor)
+    if not previews:
+        st.warning(t("import.no_named_layer", layers=", ".join(IMPORTABLE_LAYERS)))
+        return
+    with detected:
+        show_overrides(previews[0], t)
+    show_outcome(store, previews, apply, layers, t, page.tiles, actor)
+
+
+def show_versions(store: VersionedStore, snapshot, t: Translator, actor: access.Actor) -> None:
+    """The data versions and the audit log, and, for those who may, a restore of an earlier
+    version (confirmed)."""
+    history, audit = version_history(snapshot.key, snapshot.version, t.language, actor.scope)
     st.subheader(t("import.history_title"))
     reader_table(history, key="import_history")
     st.subheader(t("import.audit_title"))
     reader_table(audit, key="import_audit")
     numbers = history[t("history.version")].tolist() if len(history) else []
+    if not access.may(actor, access.RESTORE):
+        st.caption(t("import.restore_admin_only"))
+        return
     if len(numbers) < 2:
         st.caption(t("import.nothing_to_restore"))
         return
@@ -330,7 +389,7 @@ def show_versions(store: VersionedStore, snapshot, t: Translator) -> None:
                 st.warning(t("import.restore_unconfirmed"))
             else:
                 try:
-                    restored = store.restore(int(chosen), expected_version=snapshot.version)
+                    restored = store.restore(int(chosen), expected_version=snapshot.version, actor=actor)
                 except (ConflictError, StoreBusy):
                     st.warning(t("import.conflict"))
                 else:

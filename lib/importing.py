@@ -20,6 +20,8 @@ import pandas as pd
 import geopandas as gpd
 import shapely
 
+from lib import access
+from lib.access import districts_of_records
 from lib.import_checks import CheckedTable, Repair, StoreContext, check_table, district_name
 from lib.import_read import ImportedFile, ReadOptions, geometry_problems, read_import
 from lib.schema import LAYERS
@@ -82,15 +84,6 @@ class ImportPreview:
         return self.plan.counts()
 
 
-def district_of_records(layer: str, frame: pd.DataFrame, settlement_districts: pd.Series) -> pd.Series:
-    """The district of each record: its own ``district_id``, or its settlement's."""
-    if "district_id" in frame.columns:
-        return frame["district_id"].astype("object")
-    if "settlement_id" in frame.columns:
-        return frame["settlement_id"].map(settlement_districts).astype("object")
-    return pd.Series(None, index=frame.index, dtype="object")
-
-
 def store_context(store: VersionedStore, version: int | None, file_name: str, today: date | None = None):
     """What the checks need from the store at ``version``: district polygons, the district of every
     settlement, today's date, and the source a file without a ``source`` column is credited to."""
@@ -130,6 +123,7 @@ def prepare_import(
     new_settlements: pd.Series | None = None,
     imported: ImportedFile | None = None,
     context: StoreContext | None = None,
+    actor: access.Actor | None = None,
 ) -> ImportPreview:
     """Read ``data`` (the file called ``name``), check it as rows of ``layer`` and preview the
     commit against the store's current version.
@@ -145,6 +139,8 @@ def prepare_import(
         district id), which the layer's records may refer to.
     imported : the file as already read with these options (it is not read again).
     context : what the checks need from the store at ``based_on`` (read once for all layers).
+    actor : who imports (:mod:`lib.access`): a record in a district they may not import for is a
+        problem of its row, like any other (``None``: the operator's command line).
     """
     if layer not in IMPORTABLE_LAYERS:
         raise ValueError(f"{layer!r} is not a layer that can be imported; expected one of {IMPORTABLE_LAYERS}")
@@ -168,12 +164,25 @@ def prepare_import(
     if mode == "replace" and not districts:
         preview.problems.append(_problem(layer, "replace_needs_districts"))
         return preview
+    if actor is not None and not access.may_import(actor):
+        preview.problems.append(_problem(layer, "import_not_permitted"))
+        return preview
     context = context or store_context(store, based_on, name, today)
     codes = set(context.districts["district_id"])
     for unknown in [d for d in districts if d not in codes]:
         preview.problems.append(
             _problem(layer, "replace_unknown_district", district=unknown, districts=", ".join(sorted(codes)))
         )
+    if actor is not None and actor.districts is not None:
+        preview.problems += [
+            _problem(
+                layer,
+                "replace_not_your_district",
+                district=district_name(context.districts.set_index("district_id"), d),
+            )
+            for d in districts
+            if d in codes and d not in actor.districts
+        ]
     if preview.problems:
         return preview
     if new_settlements is not None and len(new_settlements):
@@ -195,9 +204,19 @@ def prepare_import(
     # attributes only: the geometry of stored records is read further down only when the file
     # changes or removes some (a file of new features, the usual case, needs none of it)
     current = store.read_layer(layer, version=based_on, geometry=False)
-    record_districts = district_of_records(layer, checked.frame, context.settlement_districts)
+    record_districts = districts_of_records(layer, checked.frame, context.settlement_districts)
+    districts_by_id = context.districts.set_index("district_id")
+    if actor is not None and actor.districts is not None:
+        # a row is the coordinator's when its district is theirs, and so was the stored record it changes
+        stored = districts_of_records(layer, current, context.settlement_districts)
+        was = checked.frame[id_field].astype(str).map(pd.Series(stored.to_numpy(), index=current[id_field].astype(str)))
+        was = pd.Series(was.to_numpy(), index=checked.frame.index)
+        moved_in = record_districts.isin(actor.districts) & was.notna() & ~was.isin(actor.districts)
+        foreign = record_districts.where(~moved_in, was)  # an outsider's record taken over: its stored district
+        preview.problems += _outside_actor(layer, checked.frame, imported, foreign, actor, districts_by_id)
+        if preview.problems:
+            return preview
     if mode == "replace":
-        districts_by_id = context.districts.set_index("district_id")
         outside = ~record_districts.isin(districts)
         rows = imported.table.rows.reindex(checked.frame.index)
         for index in checked.frame.index[outside.to_numpy()]:
@@ -213,7 +232,7 @@ def prepare_import(
             )
         if preview.problems:
             return preview
-        held = district_of_records(layer, current, context.settlement_districts)
+        held = districts_of_records(layer, current, context.settlement_districts)
         preview.removable = tuple(current.loc[held.isin(districts).to_numpy(), id_field].astype(str))
     frame = _keep_unsent_fields(layer, checked.frame, current, sent=set(checked.frame.columns))
     # a record's status must be dated once the file's fields and the stored ones are put together
@@ -239,6 +258,25 @@ def prepare_import(
     if progress:
         progress(1.0, "import.step.done")
     return preview
+
+
+def _outside_actor(layer, frame, imported, districts: pd.Series, actor, districts_by_id) -> list[Problem]:
+    """A problem for each row whose district (``districts``, by the frame's index: the row's own,
+    or the stored record's it would change) is not one of those ``actor`` may import for."""
+    id_field = LAYERS[layer].id_field
+    rows = imported.table.rows.reindex(frame.index)
+    outside = districts[~districts.isin(actor.districts)]
+    return [
+        _problem(
+            layer,
+            "not_your_district",
+            row=int(rows[index]),
+            record_id=str(frame.at[index, id_field]),
+            field="district_id" if "district_id" in frame.columns else "settlement_id",
+            district=district_name(districts_by_id, outside[index]) if isinstance(outside[index], str) else "?",
+        )
+        for index in outside.index
+    ]
 
 
 def layers_named_in(file: ImportedFile) -> list[str]:
@@ -303,7 +341,12 @@ def prepare_imports(
 
 
 def commit_imports(
-    store: VersionedStore, previews: Sequence[ImportPreview], *, author: str | None = None, note: str | None = None
+    store: VersionedStore,
+    previews: Sequence[ImportPreview],
+    *,
+    author: str | None = None,
+    note: str | None = None,
+    actor: access.Actor | None = None,
 ) -> int:
     """Write valid previews of one file as one new version — every layer of it or none — and
     return its number.
@@ -314,6 +357,8 @@ def commit_imports(
         When any preview has problems, or they are not of one file, mode and store version.
     lib.store.ConflictError
         When the store moved on since the previews were made (nothing is written: preview again).
+    lib.access.AccessDenied
+        When ``actor`` may not write some of the records (the store checks again; nothing is written).
     """
     if not previews or not all(p.is_valid for p in previews):
         raise ValueError("the file has problems; nothing was written")
@@ -336,10 +381,18 @@ def commit_imports(
         removable={p.layer: p.removable for p in previews} if first.mode == "replace" else None,
         action="import",
         source=SourceFile(first.file.name, first.file.sha256),
+        actor=actor,
     )
 
 
-def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str | None = None, note: str | None = None):
+def commit_import(
+    store: VersionedStore,
+    preview: ImportPreview,
+    *,
+    author: str | None = None,
+    note: str | None = None,
+    actor: access.Actor | None = None,
+):
     """Write a valid preview as one new version (every row of it or none) and return its number.
 
     Raises
@@ -349,7 +402,7 @@ def commit_import(store: VersionedStore, preview: ImportPreview, *, author: str 
     lib.store.ConflictError
         When the store moved on since the preview was made (nothing is written: preview again).
     """
-    return commit_imports(store, [preview], author=author, note=note)
+    return commit_imports(store, [preview], author=author, note=note, actor=actor)
 
 
 def _without_geometry(layer: str, imported: ImportedFile) -> bool:

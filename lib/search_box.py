@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lib import access
 from lib.cache import Snapshot, district_choices, place_index
 from lib.i18n import Translator
 from lib.place_search import PlaceMatch, search_places
@@ -21,10 +22,12 @@ ICONS = {"settlement": ":material/location_on:", "district": ":material/map:"}
 _CHOSEN = "place_search_chosen"
 
 
-def place_search_box(store: Snapshot, t: Translator) -> None:
-    """The search box and its results; a chosen result switches to the profile (and ends the run)."""
+def place_search_box(store: Snapshot, t: Translator, actor: access.Actor) -> None:
+    """The search box and its results (places in the districts ``actor``'s sidebar offers); a
+    chosen result switches to the profile (and ends the run)."""
     index = place_index(store.key, store.version)
-    regions = district_choices(store.key, store.version).set_index("district_id")["economic_region"].to_dict()
+    regions = district_choices(store.key, store.version).set_index("district_id")["economic_region"]
+    regions = regions[access.visible_districts(actor, regions.index)].to_dict()
     _search(index, regions, t)
 
 
@@ -43,7 +46,9 @@ def _search(index, regions: dict[str, str], t: Translator) -> None:
         placeholder=t("search.placeholder"),
         help=t("search.help"),
     )
-    matches = search_places(index, query or "", t.language, RESULTS_SHOWN)
+    # every match, then those of the districts offered (a coordinator's own): the places are few
+    matches = search_places(index, query or "", t.language, len(index))
+    matches = [match for match in matches if match.district_id in regions][:RESULTS_SHOWN]
     if query and query.strip() and not matches:
         st.caption(t("search.no_match", query=escape_markdown(query.strip())))
     results = st.container(gap="xxsmall")

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 
+from lib import access
 from lib.schema import LAYERS
 from lib.validation import Problem, coerce_to_schema, validate_layers
 from lib.versioning import BOOKKEEPING, LayerPlan, complete_columns, known_on_condition, plan_layer
@@ -245,6 +246,7 @@ class VersionedStore(ABC):
         known_on: date | None = None,
         columns: list[str] | None = None,
         geometry: bool = True,
+        actor: access.Actor | access.Scope | None = None,
     ) -> pd.DataFrame:
         """One layer at a version (the current one by default), typed per the schema.
 
@@ -256,11 +258,21 @@ class VersionedStore(ABC):
         known_on : only records known on that day (:func:`lib.versioning.known_on_condition`).
         columns : only these fields.
         geometry : ``False`` skips reading the geometry (figures that need none).
+        actor : who the rows are for (:mod:`lib.access`): a coordinator gets only their districts'
+            records, the public only the published layers. ``None``: the server's own code, which
+            sums records up before anyone sees them.
 
         Layers with geometry come back as GeoDataFrames in EPSG:4326, tables as DataFrames.
+
+        Raises
+        ------
+        lib.access.AccessDenied
+            When ``actor`` may not read the layer's records, or not in the districts asked for.
         """
         if layer not in LAYERS:
             raise KeyError(f"unknown layer {layer!r}; expected one of {', '.join(LAYERS)}")
+        if actor is not None:
+            district_ids = access.readable_districts(actor, layer, district_ids)
         version = self._version(version)
         spec = LAYERS[layer]
         rows = RowFilter(bbox=bbox if spec.has_geometry else None, known_on=known_on)
@@ -288,9 +300,11 @@ class VersionedStore(ABC):
         row = versions[versions["version"] == version].iloc[0]
         return {**json.loads(row["metadata"] or "{}"), "data_version": version, "updated_at": row["created_at"]}
 
-    def history(self) -> pd.DataFrame:
+    def history(self, actor: access.Actor | None = None) -> pd.DataFrame:
         """Every version, newest first: when, who, what, the note, and the rows added, changed and
         removed per layer (``changes``: e.g. ``housing +12 ~3 -1``)."""
+        if actor is not None:
+            access.require(actor, access.READ_HISTORY)
         versions = self._table(VERSIONS_TABLE)
         if versions.empty:
             return versions
@@ -315,12 +329,16 @@ class VersionedStore(ABC):
         )
         return versions.assign(changes=versions["version"].map(summary).fillna("")).reset_index(drop=True)
 
-    def changes(self) -> pd.DataFrame:
+    def changes(self, actor: access.Actor | None = None) -> pd.DataFrame:
         """Rows added, changed and removed per version and layer."""
+        if actor is not None:
+            access.require(actor, access.READ_HISTORY)
         return self._table(CHANGES_TABLE)
 
-    def audit_log(self) -> pd.DataFrame:
+    def audit_log(self, actor: access.Actor | None = None) -> pd.DataFrame:
         """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome."""
+        if actor is not None:
+            access.require(actor, access.READ_HISTORY)
         log = self._table(AUDIT_TABLE)
         return log.astype({"based_on": "Int64", "version": "Int64"}) if len(log) else log
 
@@ -338,6 +356,7 @@ class VersionedStore(ABC):
         action: str = "write",
         source: SourceFile | None = None,
         validate: bool = True,
+        actor: access.Actor | None = None,
     ) -> int:
         """Write some layers (others are kept) as one new version and return its number.
 
@@ -347,6 +366,9 @@ class VersionedStore(ABC):
             since, nothing is written and :class:`ConflictError` says so. ``None``: the current one.
         mode, removable : per :func:`lib.versioning.plan_layer` (``removable`` per layer).
         action, source : what the audit log calls the write, and the imported file.
+        actor : who writes (:mod:`lib.access`; the audit log names them): every record written,
+            changed or removed must be in districts they may import for. ``None``: the server's
+            own code or the operator's command line (``author`` or the OS login is recorded).
 
         Raises
         ------
@@ -354,10 +376,20 @@ class VersionedStore(ABC):
             When any layer has a problem (checked before anything is written).
         ConflictError
             When the store moved on from ``expected_version``.
+        lib.access.AccessDenied
+            When ``actor`` may not write some of the records (nothing is written; the refusal is logged).
         """
-        author = author or getpass.getuser()
+        author = author or (actor.username if actor is not None else None) or getpass.getuser()
         # every field present and typed: an absent optional field and an empty one hash alike
         typed = {name: coerce_to_schema(name, complete_columns(name, frame))[0] for name, frame in layers.items()}
+        if actor is not None:
+            try:
+                self._require_write(actor, typed, mode, removable, expected_version)
+            except access.AccessDenied as denied:
+                self._audit_alone(
+                    AuditEntry(author, action, "refused: not permitted", expected_version, message=str(denied))
+                )
+                raise
         if validate:
             self._validate(typed, expected_version)
 
@@ -378,11 +410,26 @@ class VersionedStore(ABC):
         )
 
     def restore(
-        self, version: int, *, author: str | None = None, note: str | None = None, expected_version=None
+        self,
+        version: int,
+        *,
+        author: str | None = None,
+        note: str | None = None,
+        expected_version=None,
+        actor: access.Actor | None = None,
     ) -> int:
-        """Make the data what it was at ``version``, as a new version (nothing is overwritten)."""
+        """Make the data what it was at ``version``, as a new version (nothing is overwritten).
+
+        ``actor`` must be allowed to restore (:mod:`lib.access`; the data admin), else
+        :class:`lib.access.AccessDenied` and nothing is written; ``None``: the operator's command line."""
         target = self._version(version)
-        author = author or getpass.getuser()
+        author = author or (actor.username if actor is not None else None) or getpass.getuser()
+        if actor is not None and not access.may(actor, access.RESTORE):
+            denied = access.AccessDenied(actor, access.RESTORE)
+            self._audit_alone(
+                AuditEntry(author, "restore", "refused: not permitted", expected_version, message=str(denied))
+            )
+            raise denied
         layers = [name for name in LAYERS if name in self.layer_names()]
 
         def plans_for(writer: Writer) -> list[LayerPlan]:
@@ -403,6 +450,48 @@ class VersionedStore(ABC):
             restored_from=target,
             expected_version=expected_version,
         )
+
+    def _require_write(
+        self,
+        actor: access.Actor,
+        layers: Mapping[str, pd.DataFrame],
+        mode: str,
+        removable: Mapping[str, Iterable[str]] | None,
+        version: int | None,
+    ) -> None:
+        """That ``actor`` may write every record the write adds, changes or removes: the districts
+        of the new rows and of the stored rows they replace or remove (a coordinator may neither
+        move an Aghdam house into Lachin nor the other way)."""
+        if actor.districts is None:  # every district or none: no need to find which are touched
+            for name in layers:
+                access.require_write(actor, name, None)
+            return
+        stored_settlements = (
+            self.read_layer("settlements", version=version, columns=["settlement_id", "district_id"], geometry=False)
+            if self.exists() and "settlements" in self.layer_names()
+            else pd.DataFrame(columns=["settlement_id", "district_id"])
+        )
+        settlements = pd.concat([stored_settlements, layers.get("settlements", stored_settlements.iloc[:0])])
+        settlement_districts = settlements.drop_duplicates("settlement_id", keep="last").set_index("settlement_id")[
+            "district_id"
+        ]
+        for name, frame in layers.items():
+            spec = LAYERS[name]
+            if not {"district_id", "settlement_id"} & set(spec.field_names):
+                access.require_write(actor, name, None)
+                continue
+            touched = set(access.districts_of_records(name, frame, settlement_districts))
+            if self.exists() and name in self.layer_names():
+                place = "district_id" if "district_id" in spec.field_names else "settlement_id"
+                stored = self.read_layer(name, version=version, columns=[spec.id_field, place], geometry=False)
+                ids = stored[spec.id_field].astype(str)
+                new_ids = set(frame[spec.id_field].astype(str))
+                kept = ids.isin(new_ids)
+                if mode == "replace":
+                    allowed = None if removable is None or name not in removable else set(map(str, removable[name]))
+                    kept |= ~ids.isin(new_ids) & (True if allowed is None else ids.isin(allowed))
+                touched |= set(access.districts_of_records(name, stored[kept.to_numpy()], settlement_districts))
+            access.require_write(actor, name, touched)
 
     def _validate(self, layers: dict[str, pd.DataFrame], version: int | None) -> None:
         existing = self.layer_names() if self.exists() else []

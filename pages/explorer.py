@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from lib import exports, maps, selection
+from lib import access, exports, maps, selection
 from lib.cache import load_layers, page_context
 from lib.level_of_detail import View
 from lib.map_view import show_map
@@ -14,6 +14,7 @@ page = page_context()
 filters, t, store, metadata = page.filters, page.t, page.store, page.metadata
 
 page.heading("explorer", dated=False)
+page.stop_unless(page.may(access.READ_RECORDS, page.filters.districts))
 
 layer_names = {layer: t(f"layer.{layer}") for layer in maps.EXPLORER_LAYERS}
 layers_on, link_notes = linked_choices(

@@ -31,7 +31,7 @@ district_id, link_notes = widgets.linked_choice(
     default=progress.district_with_most_returns(page.totals(), filters.as_of, list(names)),
     on_change=widgets.forget_link_param("settlement"),  # a settlement of the district left behind
 )
-records = page.viewer.reads_records
+records = page.scope.reads_records
 loaded = load_layers(
     store, progress.LAYERS_NEEDED if records else ["settlements", "settlement_boundaries"], [district_id]
 )

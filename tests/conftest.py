@@ -146,8 +146,13 @@ def app_with_router(built_store, settings, monkeypatch):
     monkeypatch.setattr(app_test, "PagesManager", type("PagesManager", (PagesManager,), {}))
     get_settings.cache_clear()
 
-    def open_link(**query):
+    def open_link(actor=None, **query):
+        """The app opened from a link with ``query``, as ``actor`` (default: leadership, who may
+        open every reading page)."""
+        from lib.access import LEADERSHIP, Actor
+
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=180)
+        at.session_state["actor"] = actor or Actor("rauf", LEADERSHIP)
         for key, value in query.items():
             at.query_params[key] = value
         return at.run()

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe, UnknownElement
 
-from lib import maps
+from lib import access, maps
 from lib.config import PROJECT_ROOT, get_settings
 from lib.i18n import Translator, catalogue
 from lib.schema import LAYERS
@@ -31,8 +31,18 @@ PAGES = [
 ]
 
 
-def _app(**query) -> AppTest:
+# Who the tests open the pages as: leadership reads every page with exact figures; the public
+# view and the other roles have their own tests (tests/test_access_pages.py, test_disclosure.py).
+LEADER = access.Actor("rauf", access.LEADERSHIP, display_name="Rauf Əliyev")
+ADMIN = access.Actor("nigar", access.ADMIN, display_name="Nigar Hüseynova")
+# the role each page is opened as where any role will do: one that may use all of it
+ROLE_FOR_PAGE = {"pages/import_data.py": ADMIN}
+
+
+def _app(actor: access.Actor | None = LEADER, **query) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=180)
+    if actor is not None:
+        at.session_state["actor"] = actor
     for key, value in query.items():
         at.query_params[key] = value
     return at.run()
@@ -60,7 +70,7 @@ def monkeypatch_module(built_store, settings):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception(monkeypatch_module, page):
-    at = _app(lang="en")
+    at = _app(ROLE_FOR_PAGE.get(page, LEADER), lang="en")
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     assert at.title, f"{page} shows no title"
@@ -243,7 +253,7 @@ SCREENS = [
 @pytest.mark.parametrize("language", ["az", "ru", "en"])
 @pytest.mark.parametrize(("page", "query"), SCREENS, ids=[f"{p[6:-3]}-{len(q)}" for p, q in SCREENS])
 def test_every_page_reads_in_the_language_with_nothing_raw(monkeypatch_module, language, page, query):
-    at = _app(lang=language, **query)
+    at = _app(ROLE_FOR_PAGE.get(page, LEADER), lang=language, **query)
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     problems = _raw_on_screen(at, language)

@@ -4,6 +4,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.access import ADMIN, Actor
 from lib.cli import main
 from lib.config import PROJECT_ROOT, get_settings
 
@@ -35,6 +36,7 @@ def _what_a_reader_sees(env: dict, page: str, lang: str) -> dict:
             patch.setenv(name, value)
         get_settings.cache_clear()
         at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=300)
+        at.session_state["actor"] = Actor("admin", ADMIN)  # every page, exact figures
         at.query_params["lang"] = lang
         at.run()
         at.switch_page(page).run()

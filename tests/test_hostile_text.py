@@ -186,3 +186,15 @@ def test_link_warnings_and_search_results_show_their_text_as_written():
     match = PlaceMatch("settlement", "AZ-LAC-a", "AZ-LAC", SCRIPTED, "*Lachin*", 1.0)
     label = result_label(match, EN)
     assert "\\<img" in label and "\\*Lachin\\*" in label
+
+
+def test_the_excel_download_holds_no_formula_and_neutralised_names(hostile_layers):
+    import zipfile
+
+    data = exports.to_xlsx(hostile_layers["settlements"], "settlements")
+    with zipfile.ZipFile(io.BytesIO(data)) as workbook:
+        sheet = workbook.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet and "<f " not in sheet  # no cell is a formula
+    frame = pd.read_excel(io.BytesIO(data), engine="calamine")
+    assert "'+cmd" in set(frame["name_en"]) and "'" + HYPERLINK in set(frame["name_az"])
+    assert frame["planned_households"].tolist() == [-10, 100]  # numbers stay numbers

@@ -1,0 +1,109 @@
+"""Each role's pages (AppTest): what the navigation offers, the districts the sidebar offers, and
+the pages a link opens for someone who may not use them."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import access
+from lib.access import Actor
+from lib.config import PROJECT_ROOT, get_settings
+from lib.i18n import Translator
+
+APP = str(PROJECT_ROOT / "app.py")
+LACHIN = Actor("aysel", access.COORDINATOR, ("AZ-LAC",), "Aysel Məmmədova")
+LEADER = Actor("rauf", access.LEADERSHIP)
+ADMIN = Actor("nigar", access.ADMIN)
+
+
+@pytest.fixture(scope="module")
+def served(built_store, settings):
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
+    patch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
+    get_settings.cache_clear()
+    yield
+    patch.undo()
+    get_settings.cache_clear()
+
+
+def _open(actor: Actor | None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    if actor is not None:
+        at.session_state["actor"] = actor
+    for key, value in {"lang": "en", **query}.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _pages(at: AppTest) -> list[str]:
+    """The pages the app's navigation registered on its last run (file names)."""
+    return sorted(str(info["script_path"]).rsplit("/", 1)[1] for info in at._registered_pages.values())
+
+
+@pytest.mark.parametrize(
+    ("actor", "pages"),
+    [
+        (None, ["overview.py", "profile.py", "return_areas.py"]),
+        (LEADER, ["explorer.py", "import_data.py", "overview.py", "profile.py", "return_areas.py"]),
+        (LACHIN, ["explorer.py", "import_data.py", "overview.py", "profile.py", "return_areas.py"]),
+        (ADMIN, ["explorer.py", "import_data.py", "overview.py", "profile.py", "return_areas.py"]),
+    ],
+    ids=["public", "leadership", "coordinator", "admin"],
+)
+def test_the_navigation_offers_the_pages_of_the_role(served, actor, pages):
+    assert _pages(_open(actor)) == pages
+
+
+def test_a_lachin_coordinators_sidebar_offers_lachin_only(served):
+    at = _open(LACHIN)
+    assert not at.exception
+    assert at.multiselect(key="districts_East Zangezur_en").value == ["AZ-LAC"]
+    assert at.multiselect(key="districts_East Zangezur_en").options == ["Lachin"]
+    assert not [w for w in at.multiselect if w.key == "districts_Karabakh_en"]
+
+
+def test_a_lachin_coordinators_link_to_aghdam_opens_lachin_and_says_so(served):
+    at = _open(LACHIN, districts="AZ-AGD")
+    assert not at.exception
+    assert at.multiselect(key="districts_East Zangezur_en").value == ["AZ-LAC"]
+    assert any("districts=AZ-AGD" in w.value for w in at.warning)
+
+
+def test_leadership_sees_the_versions_but_no_import_and_no_restore(served):
+    at = _open(LEADER)
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    t = Translator("en")
+    assert not at.tabs  # no import tab: the versions alone
+    assert not [b for b in at.get("file_uploader")]
+    assert t("import.restore_admin_only") in [c.value for c in at.caption]
+
+
+def test_the_data_admin_may_restore(served):
+    at = _open(ADMIN)
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    t = Translator("en")
+    assert [tab.label for tab in at.tabs] == [t("import.tab_import"), t("import.tab_versions")]
+    assert t("import.restore_admin_only") not in [c.value for c in at.caption]
+
+
+def test_a_coordinator_imports_for_their_own_districts_only(served):
+    at = _open(LACHIN)
+    at.switch_page("pages/import_data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    t = Translator("en")
+    assert t("import.your_districts", districts="Lachin") in [c.value for c in at.caption]
+    at.radio(key="import_mode_en").set_value("replace").run()
+    assert at.multiselect(key="import_districts_en").options == ["Lachin"]
+
+
+@pytest.mark.parametrize("page", ["pages/explorer.py", "pages/import_data.py"])
+def test_a_page_opened_by_someone_who_may_not_use_it_says_so_and_shows_no_records(served, page):
+    # the public's navigation lists neither page; a script run as the public is refused in words
+    at = _open(LEADER)
+    at.session_state["actor"] = access.PUBLIC_ACTOR
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert Translator("en")("access.page_needs_sign_in") in [i.value for i in at.info]
+    assert not at.dataframe
