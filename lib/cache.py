@@ -550,7 +550,8 @@ def profile_figures(
     threshold: int,
 ) -> dict:
     """The profile's key figures, its settlements on the day (lib.metrics.settlement_summary, the
-    chosen one only when one is) and returns over time, for a district or one of its settlements;
+    chosen one only when one is) and returns over time (None: the message id of the sentence in its
+    place), for a district or one of its settlements;
     for the public as :mod:`lib.disclosure` shows them, the settlements' figures protected within
     the whole district as on every page."""
     layers = {
@@ -588,10 +589,13 @@ def profile_figures(
         series = disclosure.public_returns(series, cell, threshold, hidden)
     if settlement_id is not None:
         summary = summary[summary["settlement_id"] == settlement_id]
+    shown = series["families"].fillna(0).any()  # a public series of suppressed points alone says nothing
+    suppressed = disclosure.shown_column("families") in series.columns and series["families"].isna().any()
     return {
         "kpis": kpis,
         "summary": summary,
-        "returns": series if series["families"].fillna(1).any() else None,
+        "returns": series if shown else None,
+        "no_returns": "profile.returns_suppressed" if suppressed and not shown else "profile.no_returns",
     }
 
 

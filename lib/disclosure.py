@@ -49,6 +49,8 @@ from lib.daily_totals import DailyTotals
 
 COUNTS = ("families_returned", "persons_returned")
 FAMILIES, PERSONS = COUNTS
+# Key figures that count households too: a home is occupied by one family
+KPI_COUNTS = (*COUNTS, "units_occupied")
 HIDDEN = "hidden"  # secondary suppression: worded by the message ``disclosure.hidden``
 SHOWN_SUFFIX = "_shown"
 
@@ -107,20 +109,20 @@ def stepped(values, threshold: int) -> np.ndarray:
     return public[np.searchsorted(rows, np.arange(len(flat)), side="right") - 1].reshape(exact.shape)
 
 
-def stepped_totals(totals: DailyTotals, threshold: int) -> DailyTotals:
-    """``totals`` with families and persons of every group stepped (:func:`stepped`)."""
+def stepped_totals(totals: DailyTotals, threshold: int, measures=COUNTS) -> DailyTotals:
+    """``totals`` with ``measures`` (families and persons) of every group stepped (:func:`stepped`)."""
     values = dict(totals.values)
-    for measure in COUNTS:
+    for measure in measures:
         values[measure] = stepped(values[measure], threshold)
     return DailyTotals(totals.first_day, totals.groups, values)
 
 
 def combined(totals: DailyTotals, groups: Iterable[str], name: str = "all") -> DailyTotals:
-    """The families and persons of ``groups`` summed into one group (``name``), every day, so that
-    the sum can be stepped as a figure of its own."""
+    """The families, persons and occupied homes (:data:`KPI_COUNTS`) of ``groups`` summed into one
+    group (``name``), every day, so that the sum can be stepped as a figure of its own."""
     columns = totals.groups.get_indexer(list(groups))
     columns = columns[columns >= 0]
-    values = {m: totals.values[m][:, columns].sum(axis=1, keepdims=True) for m in COUNTS}
+    values = {m: totals.values[m][:, columns].sum(axis=1, keepdims=True) for m in KPI_COUNTS if m in totals.values}
     return DailyTotals(totals.first_day, pd.Index([name], name=totals.groups.name), values)
 
 
@@ -326,14 +328,16 @@ def public_places(
 
 
 def public_key_figures(kpis, exact: DailyTotals, day, since, threshold: int, hidden: bool = False) -> list:
-    """Key figures (lib.kpi.Kpi) as the public sees them: families and persons read from the
-    stepped series of ``exact``'s only group (:func:`combined`) and marked (:func:`public_kpi`);
-    persons are hidden with the families of the same place. Other figures are left as they are."""
-    public = stepped_totals(exact, threshold)
+    """Key figures (lib.kpi.Kpi) as the public sees them: families, persons and occupied homes
+    (:data:`KPI_COUNTS`) read from the stepped series of ``exact``'s only group (:func:`combined`)
+    and marked (:func:`public_kpi`); persons are hidden with the families of the same place.
+    Other figures are left as they are."""
+    measures = [m for m in KPI_COUNTS if m in exact.values]
+    public = stepped_totals(exact, threshold, measures)
     on_day, on_since, known = public.total(day), public.total(since), exact.total(day)
     out, families_mark = [], None
     for kpi in sorted(kpis, key=lambda k: k.key != FAMILIES):  # families first: persons follow them
-        if kpi.key in COUNTS:
+        if kpi.key in measures:
             hide = hidden or (kpi.key == PERSONS and families_mark is not None)
             kpi = public_kpi(kpi, on_day[kpi.key], on_since[kpi.key], known[kpi.key], threshold, hide)
             families_mark = kpi.shown if kpi.key == FAMILIES else families_mark

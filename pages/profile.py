@@ -74,7 +74,7 @@ widgets.chart_or_note(
 st.subheader(t("profile.returns_title"))
 widgets.chart_or_note(
     None if figures["returns"] is None else charts.returns_trajectory(figures["returns"], None, None, t),
-    t("profile.no_returns"),
+    t(figures["no_returns"], threshold=page.threshold),
     key="profile_returns",
 )
 

@@ -214,3 +214,16 @@ def test_a_ratio_over_families_is_worked_out_from_the_public_families_and_hidden
     public = disclosure.hide_ratio(public, "jobs_per_10_families", "jobs", 10)
     assert public["jobs_per_10_families"].isna().all()  # 30 jobs per 10 families would give 3 away
     assert marks(public, "jobs_per_10_families") == [HIDDEN, HIDDEN]
+
+
+def test_occupied_homes_count_households_and_are_suppressed_like_families():
+    values = np.array([[100.0], [102.0]])
+    exact = DailyTotals(
+        pd.Timestamp("2024-01-01"),
+        pd.Index(["all"]),
+        {"families_returned": values, "persons_returned": 4 * values, "units_occupied": values},
+    )
+    occupied = Kpi("units_occupied", 102, "units", demonstration=True, previous=100)
+    shown = disclosure.public_key_figures([occupied], exact, "2024-01-02", "2024-01-01", T)[0]
+    assert kpi_value(shown, Translator("en")) == "100"  # two homes more: held back
+    assert kpi_delta(shown, Translator("en")) == ("0", 0)

@@ -127,7 +127,8 @@ def _table_counts(at: AppTest) -> list[str]:
 
 
 def _card_counts(at: AppTest) -> list[str]:
-    cards = [m for m in at.metric if m.label in (EN("kpi.families_returned"), EN("kpi.persons_returned"))]
+    labels = [EN(f"kpi.{key}") for key in ("families_returned", "persons_returned", "units_occupied")]
+    cards = [m for m in at.metric if m.label in labels]
     return [m.value for m in cards] + [str(m.delta).lstrip("+−-") for m in cards if m.delta]
 
 
@@ -176,6 +177,8 @@ def test_the_public_profile_of_the_small_settlement_shows_below_five(small_convo
     families = next(m for m in at.metric if m.label == EN("kpi.families_returned"))
     assert families.value == "<5"
     assert _small(_chart_counts(at) + _table_counts(at) + _map_counts(at)) == []
+    # a chart of suppressed points alone would be a flat line: a sentence says why there is none
+    assert EN("profile.returns_suppressed", threshold=5) in [info.value for info in at.info]
 
 
 def test_leadership_sees_the_exact_figures(small_convoy):
