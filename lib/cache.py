@@ -473,7 +473,14 @@ def overview_figures(
     """Everything the overview shows for one set of filters: lookups in the daily totals and
     small per-district tables, so that a change of day or districts takes milliseconds. For a
     scope whose figures are suppressed (the public), families and persons are as
-    :mod:`lib.disclosure` shows them, here, before anything leaves the cache."""
+    :mod:`lib.disclosure` shows them, here, before anything leaves the cache.
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read these districts' figures (a coordinator asking for another's).
+    """
+    access.require(scope, access.READ_AGGREGATES, district_ids)
     layers = overview_layers(store_key, data_version, district_ids)
     bases = overview_bases(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date)
@@ -514,7 +521,9 @@ def return_areas_figures(
     threshold: int,
 ) -> dict:
     """The return areas page's headline figures and settlements for one set of filters; for the
-    public, families and persons as :mod:`lib.disclosure` shows them (as on the overview)."""
+    public, families and persons as :mod:`lib.disclosure` shows them (as on the overview).
+    Refused (:class:`lib.access.AccessDenied`) for districts the scope may not read."""
+    access.require(scope, access.READ_AGGREGATES, district_ids)
     layers = _all_layers(
         store_key,
         data_version,
@@ -553,7 +562,9 @@ def profile_figures(
     chosen one only when one is) and returns over time (None: the message id of the sentence in its
     place), for a district or one of its settlements;
     for the public as :mod:`lib.disclosure` shows them, the settlements' figures protected within
-    the whole district as on every page."""
+    the whole district as on every page. Refused (:class:`lib.access.AccessDenied`) for a
+    district the scope may not read."""
+    access.require(scope, access.READ_AGGREGATES, (district_id,))
     layers = {
         name: load_layer(store_key, name, data_version, None if name in UNFILTERED_LAYERS else (district_id,), True)
         for name in progress.LAYERS_NEEDED

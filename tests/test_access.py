@@ -272,3 +272,20 @@ def test_the_history_cache_refuses_the_public(snapshot):
         cache.version_history(snapshot.key, snapshot.version, "en", PUBLIC_ACTOR.scope)
     history, audit = cache.version_history(snapshot.key, snapshot.version, "en", LEADER.scope)
     assert len(history) == 1 and len(audit) == 1
+
+
+def test_a_coordinator_cannot_get_another_districts_figures_from_the_figure_caches(snapshot):
+    with pytest.raises(AccessDenied, match="AZ-ZAN"):
+        cache.overview_figures(
+            snapshot.key, snapshot.version, ("AZ-ZAN",), TODAY, TODAY, "2025-06-01", False, LACHIN.scope, 5
+        )
+    with pytest.raises(AccessDenied, match="AZ-ZAN"):
+        cache.profile_figures(
+            snapshot.key, snapshot.version, "AZ-ZAN", None, TODAY, TODAY, "2025-06-01", LACHIN.scope, 5
+        )
+    with pytest.raises(AccessDenied, match="AZ-ZAN"):
+        cache.return_areas_figures(snapshot.key, snapshot.version, ("AZ-ZAN",), TODAY, "2025-06-01", LACHIN.scope, 5)
+    figures = cache.profile_figures(
+        snapshot.key, snapshot.version, "AZ-LAC", None, TODAY, TODAY, "2025-06-01", LACHIN.scope, 5
+    )
+    assert figures["kpis"]
