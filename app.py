@@ -24,6 +24,7 @@ from lib.filters import (
 from lib.i18n import DATE_FORMATS, DEFAULT_LANGUAGE, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 from lib.search_box import place_search_box
+from lib.sign_in import signed_in_actor
 from lib.store import StoreNotReady
 from lib.widgets import show_link_notes, words_of_streamlit
 
@@ -82,6 +83,7 @@ with st.sidebar:
     state["filter_language"] = language
     t = Translator(language)
     words_of_streamlit(t)
+    actor = signed_in_actor(t, dict(zip(choices["district_id"], choices[t.name_column])))
     place_search_box(store, t)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
