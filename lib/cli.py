@@ -327,7 +327,7 @@ def _new_password(args) -> str:
 
 
 def _districts(values: list[str] | None) -> list[str] | None:
-    """District codes given as ``AZ-LAC AZ-KLB`` or ``AZ-LAC,AZ-KLB``, upper case."""
+    """District codes given as ``AZ-LAC AZ-KAL`` or ``AZ-LAC,AZ-KAL``, upper case."""
     if values is None:
         return None
     return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
@@ -427,7 +427,7 @@ def _accounts_parser(commands) -> None:
             "--districts",
             nargs="+",
             metavar="AZ-LAC",
-            help="a coordinator's district codes (AZ-LAC AZ-KLB or AZ-LAC,AZ-KLB)",
+            help="a coordinator's district codes (AZ-LAC AZ-KAL or AZ-LAC,AZ-KAL)",
         )
         action.add_argument("--name", default=None, help="the name shown in the sidebar and the audit log")
         action.add_argument("--email", default=None, help="the address an OpenID Connect sign-in arrives with")

@@ -89,9 +89,9 @@ class Settings(BaseSettings):
         default=Path(platformdirs.user_config_dir("great-return-dashboard")) / "accounts.toml",
         description="The local accounts (argon2 password hashes, roles, districts); managed with `lib.cli accounts`.",
     )
-    session_timeout_minutes: float = Field(
+    session_timeout_minutes: int = Field(
         default=30,
-        gt=0,
+        ge=1,
         description="Minutes without any action after which a signed-in session is signed out.",
     )
     tiles_url: str | None = Field(
