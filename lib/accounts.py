@@ -132,7 +132,13 @@ def _path(path: Path | str | None) -> Path:
 
 def load(path: Path | str | None = None) -> dict[str, Account]:
     """The accounts in the file (``None``: the configured ``accounts_file``), by username; none
-    when the file does not exist. Read again only when the file changed."""
+    when the file does not exist. Read again only when the file changed.
+
+    Raises
+    ------
+    AccountError
+        When the file is not a valid accounts file (nobody can sign in until it is mended).
+    """
     path = _path(path)
     try:
         stat = path.stat()
@@ -142,7 +148,10 @@ def load(path: Path | str | None = None) -> dict[str, Account]:
         logging.getLogger("great_return.accounts").warning(
             "%s can be read by others (mode %o); run chmod 600 on it", path, stat.st_mode & 0o777
         )
-    return dict(_read(str(path), stat.st_mtime_ns, stat.st_size))
+    try:
+        return dict(_read(str(path), stat.st_mtime_ns, stat.st_size))
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, AttributeError, ValueError) as problem:
+        raise AccountError(f"cannot read the accounts file {path}: {problem}") from problem
 
 
 @lru_cache(maxsize=4)

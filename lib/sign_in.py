@@ -99,6 +99,10 @@ def _submit(language: str) -> None:
     except accounts.SignInThrottled as wait:
         state["sign_in_problem"] = ("sign_in.wait", math.ceil(wait.wait))
         return
+    except accounts.AccountError as problem:  # an accounts file that cannot be read
+        accounts.LOG.error("sign-in unavailable: %s", problem)
+        state["sign_in_problem"] = ("sign_in.unavailable", 0)
+        return
     if actor is None:
         if accounts.THROTTLE.failures(username, address) >= SAY_WAIT_AFTER:
             state["sign_in_problem"] = ("sign_in.failed_wait", math.ceil(accounts.THROTTLE.wait(username, address)))
@@ -119,6 +123,19 @@ def _current(timeout: float, providers: list[str]) -> Actor:
         _sign_out("timed_out")
         return PUBLIC_ACTOR
     identity = _oidc_identity() if providers else None
+    try:
+        return _refreshed(actor, identity, timeout, now)
+    except accounts.AccountError as problem:  # an accounts file that cannot be read: nobody is signed in
+        accounts.LOG.error("sign-in unavailable: %s", problem)
+        for key in ("actor", "actor_via", "actor_seen"):
+            state.pop(key, None)
+        state["sign_in_notice"] = "unavailable"
+        return PUBLIC_ACTOR
+
+
+def _refreshed(actor: Actor, identity: dict | None, timeout: float, now: float) -> Actor:
+    """The actor as the accounts file and the OpenID Connect identity say now."""
+    state = st.session_state
     if identity is not None and state.get("actor_via") != "password":
         email = str(identity.get("email") or "")
         account = accounts.find_by_email(accounts.load(), email) if email else None
@@ -166,6 +183,8 @@ def _notice(t: Translator) -> None:
         st.info(t.plural("sign_in.timed_out", minutes), icon=":material/timer_off:")
     elif notice == "account_gone":
         st.warning(t("sign_in.account_gone"))
+    elif notice == "unavailable":
+        st.error(t("sign_in.unavailable"))
     elif notice == "unknown_email":
         email = escape_markdown(state.pop("sign_in_email", "") or "?")
         st.warning(t("sign_in.unknown_email", email=email))

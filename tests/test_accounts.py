@@ -192,3 +192,9 @@ def test_a_typed_username_cannot_forge_a_log_line(file, throttle, caplog):
     caplog.set_level(logging.INFO, logger="great_return.sign_in")
     accounts.verify("x\nsign-in succeeded: username='admin'", "whatever1", path=file, throttle=throttle)
     assert all("\n" not in r.getMessage() for r in caplog.records)
+
+
+def test_a_broken_accounts_file_is_refused_in_words(file, lachin):
+    file.write_text("[accounts.aysel]\nrole = 'admin'\n", encoding="utf-8")  # no password hash
+    with pytest.raises(AccountError, match="cannot read the accounts file"):
+        accounts.load(file)

@@ -215,3 +215,17 @@ def test_a_configured_provider_offers_its_button_beside_the_password_form(file):
     at = _open(is_logged_in=False)
     assert "Sign in with your organisation's account" in [b.label for b in at.sidebar.button]
     assert at.sidebar.text_input(key="sign_in_username_en") is not None
+
+
+def test_an_accounts_file_that_cannot_be_read_signs_nobody_in_and_says_so(file):
+    at = _sign_in(_open(), "aysel", PASSWORD)
+    file.write_text("[accounts.aysel]\nrole = \n", encoding="utf-8")  # broken by a hand edit
+    at = at.run()
+    assert not at.exception
+    assert _actor(at) == "actor=|public|None"
+    assert [e.value for e in at.sidebar.error] == [
+        "Signing in is not possible now: the accounts file cannot be read. "
+        "The administrator finds the reason in the server's log."
+    ]
+    at = _sign_in(at, "aysel", PASSWORD)
+    assert _actor(at) == "actor=|public|None" and len(at.sidebar.error) == 1
