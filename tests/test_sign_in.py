@@ -2,6 +2,7 @@
 the throttle's wait in plain words, the session timeout, an account disabled meanwhile, and an
 OpenID Connect identity matched to an account by its e-mail address."""
 
+import sys
 import time
 
 import pytest
@@ -25,6 +26,14 @@ def sidebar_app():
     with st.sidebar:
         actor = signed_in_actor(Translator(st.session_state.get("lang", "en")), {"AZ-LAC": "Laçın"})
     st.text(f"actor={actor.username}|{actor.role}|{actor.districts}")
+
+
+@pytest.fixture(autouse=True)
+def main_module_kept(monkeypatch):
+    """Streamlit's script runner makes the script ``sys.modules["__main__"]`` and leaves it there;
+    a later test starting a process with multiprocessing's "spawn" would then run this test's
+    script (which AppTest alone can call) in the child. Put the real one back."""
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
 
 
 class Clock:
