@@ -1,4 +1,4 @@
-"""Command line: ``python -m lib.cli build-demo | import | history | restore | db-init | db-load | schema-doc``.
+"""Command line: ``python -m lib.cli build-demo | import | history | restore | db-init | db-load | schema-doc | accounts``.
 
 Every command works on the configured store (the GeoPackage, or PostGIS when
 ``GREAT_RETURN_DATABASE_URL`` is set): see the README's *Configuration*.
@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib import accounts
+from lib.access import ACCOUNT_ROLES, COORDINATOR
 from lib.boundaries import BoundariesUnavailable
 from lib.config import GEODATA_DIR, get_settings
 from lib.store import ConflictError, InvalidDataError, StoreBusy, StoreNotReady, VersionedStore, open_store
@@ -312,6 +314,139 @@ def import_command(args) -> int:
     return 0
 
 
+def _new_password(args) -> str:
+    """The password from standard input (``--password-stdin``, one line) or typed twice at a prompt."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass(f"Password for {args.username}: ")
+    if getpass.getpass("The same password again: ") != password:
+        raise accounts.AccountError("the two passwords differ")
+    return password
+
+
+def _districts(values: list[str] | None) -> list[str] | None:
+    """District codes given as ``AZ-LAC AZ-KAL`` or ``AZ-LAC,AZ-KAL``, upper case."""
+    if values is None:
+        return None
+    return [code.strip().upper() for value in values for code in value.split(",") if code.strip()]
+
+
+def _known_districts(gpkg: str | None) -> set[str]:
+    """The district codes of the store (of the project's district list while it has no data)."""
+    try:
+        districts = _store(gpkg).read_layer("districts", geometry=False, columns=["district_id"])
+    except StoreNotReady:
+        print("(The store has no data yet: districts checked against geodata/districts.csv.)", file=sys.stderr)
+        districts = pd.read_csv(GEODATA_DIR / "districts.csv", usecols=["district_id"])
+    return set(districts["district_id"])
+
+
+def _check_account_change(args, districts: list[str] | None) -> None:
+    """Refuse a role that no account may have and district codes the store does not know."""
+    if args.role is not None and args.role not in ACCOUNT_ROLES:
+        raise accounts.AccountError(f"unknown role {args.role!r}; an account is one of {', '.join(ACCOUNT_ROLES)}")
+    if districts:
+        unknown = sorted(set(districts) - _known_districts(args.store))
+        if unknown:
+            raise accounts.AccountError(f"unknown district code {', '.join(unknown)} (codes look like AZ-LAC)")
+    if districts and args.role not in (None, COORDINATOR):
+        print(f"Note: districts ignored; a {args.role} account reads every district.")
+
+
+def _describe(account: accounts.Account) -> str:
+    where = f" for {', '.join(account.districts)}" if account.districts else ""
+    return f"{account.username} ({account.display_name or 'no name'}): {account.role}{where}"
+
+
+def accounts_command(args) -> int:
+    path = Path(args.file).expanduser() if args.file else Path(get_settings().accounts_file).expanduser()
+    try:
+        if args.action == "list":
+            found = accounts.load(path)
+            if not found:
+                print(f"No accounts in {path} yet (add one with `accounts add`).")
+                return 0
+            print(f"Accounts in {path}:")
+            for account in found.values():
+                email = f", {account.email}" if account.email else ""
+                state = "  DISABLED" if account.disabled else ""
+                print(f"  {_describe(account)}{email}{state}")
+            return 0
+        if args.action == "add":
+            districts = _districts(args.districts) or []
+            _check_account_change(args, districts)
+            account = accounts.add(
+                args.username,
+                _new_password(args),
+                args.role,
+                districts,
+                display_name=args.name or "",
+                email=args.email,
+                path=path,
+            )
+            print(f"Added {_describe(account)}.")
+        elif args.action == "set":
+            districts = _districts(args.districts)
+            _check_account_change(args, districts)
+            account = accounts.set_role(
+                args.username, args.role, districts, display_name=args.name, email=args.email, path=path
+            )
+            print(f"Now {_describe(account)}.")
+        elif args.action in ("disable", "enable"):
+            accounts.set_disabled(args.username, args.action == "disable", path=path)
+            print(f"{args.action.capitalize()}d {accounts.normalise_username(args.username)}.")
+        elif args.action == "reset-password":
+            if accounts.normalise_username(args.username) not in accounts.load(path):
+                raise accounts.AccountError(f"no account {accounts.normalise_username(args.username)!r}")
+            accounts.reset_password(args.username, _new_password(args), path=path)
+            print(f"New password set for {accounts.normalise_username(args.username)}.")
+    except accounts.AccountError as refused:
+        print(f"Refused: {refused}.", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _accounts_parser(commands) -> None:
+    parser = commands.add_parser(
+        "accounts", help="manage the local accounts: add, list, disable, enable, reset-password, set"
+    )
+    parser.add_argument("--file", default=None, help="the accounts file (default: setting accounts_file)")
+    actions = parser.add_subparsers(dest="action", required=True)
+    roles = "one of " + ", ".join(ACCOUNT_ROLES)
+
+    def account(name: str, help: str):
+        action = actions.add_parser(name, help=help)
+        action.add_argument("username")
+        return action
+
+    def describing(action, role_required: bool) -> None:
+        action.add_argument("--role", required=role_required, help=roles)
+        action.add_argument(
+            "--districts",
+            nargs="+",
+            metavar="AZ-LAC",
+            help="a coordinator's district codes (AZ-LAC AZ-KAL or AZ-LAC,AZ-KAL)",
+        )
+        action.add_argument("--name", default=None, help="the name shown in the sidebar and the audit log")
+        action.add_argument("--email", default=None, help="the address an OpenID Connect sign-in arrives with")
+        action.add_argument("--store", default=None, help="a GeoPackage whose districts to check against")
+
+    def with_password(action) -> None:
+        action.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    add = account("add", "add an account (the password is asked for)")
+    describing(add, role_required=True)
+    with_password(add)
+    actions.add_parser("list", help="list the accounts (never their passwords)")
+    account("disable", "stop an account from signing in (kept, can be enabled again)")
+    account("enable", "let a disabled account sign in again")
+    with_password(account("reset-password", "give an account a new password"))
+    describing(account("set", "change an account's role, districts, name or e-mail"), role_required=False)
+    parser.set_defaults(run=accounts_command)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -371,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     load = commands.add_parser("db-load", help="copy a GeoPackage store's layers into the database as a new version")
     load.add_argument("gpkg", help="the GeoPackage to copy (it is not modified)")
     load.set_defaults(run=db_load_command)
+    _accounts_parser(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -85,6 +85,15 @@ class Settings(BaseSettings):
         ge=1,
         description='Counts of families or persons below this are shown as "<5" (the threshold) in the public view.',
     )
+    accounts_file: Path = Field(
+        default=Path(platformdirs.user_config_dir("great-return-dashboard")) / "accounts.toml",
+        description="The local accounts (argon2 password hashes, roles, districts); managed with `lib.cli accounts`.",
+    )
+    session_timeout_minutes: int = Field(
+        default=30,
+        ge=1,
+        description="Minutes without any action after which a signed-in session is signed out.",
+    )
     tiles_url: str | None = Field(
         default=None,
         description=("Optional basemap tile URL template ({z}/{x}/{y}); without it maps draw on boundaries alone."),
