@@ -24,7 +24,30 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # The app under test must never write into the working tree's store.
 os.environ.setdefault("GREAT_RETURN_STORE_PATH", str(PROJECT_ROOT / "test-artifacts" / "store" / "great_return.gpkg"))
 
+# Nor read the operator's accounts: the tests' own, with the actors the tests sign in as (an
+# actor put in a session must have an account, or the sign-in box signs it out).
+TEST_ACCOUNTS_FILE = PROJECT_ROOT / "test-artifacts" / "accounts" / "accounts.toml"
+os.environ.setdefault("GREAT_RETURN_ACCOUNTS_FILE", str(TEST_ACCOUNTS_FILE))
+TEST_PASSWORD = "Şəhər-2026-test"
+TEST_ACCOUNTS = [  # username, role, districts, display name
+    ("rauf", "leadership", (), "Rauf Əliyev"),
+    ("lead", "leadership", (), ""),
+    ("nigar", "admin", (), "Nigar Hüseynova"),
+    ("admin", "admin", (), ""),
+    ("aysel", "coordinator", ("AZ-LAC",), "Aysel Məmmədova"),
+]
+
 _BOUNDARIES = pytest.StashKey[Path | str]()  # the file, or why there is none
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Write the tests' accounts afresh (the file of an earlier run may hold other passwords)."""
+    from lib import accounts
+
+    TEST_ACCOUNTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    TEST_ACCOUNTS_FILE.unlink(missing_ok=True)
+    for username, role, districts, name in TEST_ACCOUNTS:
+        accounts.add(username, TEST_PASSWORD, role, districts, display_name=name, path=TEST_ACCOUNTS_FILE)
 
 
 def _boundaries(config: pytest.Config) -> Path | str:
