@@ -136,17 +136,15 @@ show_link_notes(state["link_notes"], t)
 # .streamlit/config.toml hides the file list a deep link shows before this router first ran;
 # the router's own menu is shown (the option covers both).
 st.set_option("client.showSidebarNavigation", True)
-# the pages this actor may use (each page and the store check again: this only spares a dead end)
-pages = [
-    st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
-    st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:")
-    if actor.scope.reads_records
-    else None,
-    st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
-    st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
-    st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:")
-    if access.may_import(actor) or access.may(actor, access.READ_HISTORY)
-    else None,
-]
-navigation = st.navigation([page for page in pages if page is not None])
+# Every page is registered for everyone, so that a link to the explorer opened before signing in
+# keeps its page and filters: the page says what it needs (each page and the store check the actor).
+navigation = st.navigation(
+    [
+        st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
+        st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
+        st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
+        st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
+        st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
+    ]
+)
 navigation.run()
