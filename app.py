@@ -59,11 +59,14 @@ defaults = default_filters(list(choices["district_id"]), data_date)
 # from the kept value.
 start = filters_from_query(st.query_params.to_dict(), defaults, set(choices["district_id"]))
 state = st.session_state
-if state.get("filter_scope") != actor.scope:
-    # signed in or out: the districts chosen for someone else give way to this actor's defaults
-    for kept in [key for key in state if key.startswith(("filter_districts_", "districts_"))]:
+# Signing in or out may change the districts offered (a coordinator's own): the choices kept for
+# the others give way to this actor's defaults, in widgets of their own (a widget keeps its value
+# in the browser, which the new options may not hold).
+if state.get("filter_offered", "unset") != actor.districts:
+    for kept in [key for key in state if key.startswith("filter_districts_")]:
         del state[kept]
-    state["filter_scope"] = actor.scope
+    state["filter_offered"] = actor.districts
+offered = "" if actor.districts is None else "_" + "-".join(actor.districts)
 state.setdefault("filter_language", start.language)
 state.setdefault("filter_as_of", start.as_of)
 state.setdefault("filter_since", start.since)
@@ -106,7 +109,7 @@ with st.sidebar:
             list(names),
             default=state[f"filter_districts_{region}"],
             format_func=names.get,
-            key=f"districts_{region}_{language}",
+            key=f"districts_{region}_{language}{offered}",
             placeholder=t("common.choose"),
         )
         state[f"filter_districts_{region}"] = chosen

@@ -324,3 +324,35 @@ def app_env(built_store, settings) -> dict[str, str]:
 def app_url(start_app, app_env) -> str:
     """A running dashboard on the embedded data built for the tests."""
     return start_app(env=app_env)
+
+
+def sign_in(page: Any, username: str, language: str = "az", password: str | None = None) -> None:
+    """Sign in with the sidebar's box as one of the tests' accounts (tests/conftest.py), in the
+    page's language, and wait until the box says who is signed in."""
+    from lib.i18n import Translator
+    from tests.conftest import TEST_PASSWORD
+
+    t = Translator(language)
+    sidebar = page.get_by_test_id("stSidebar")
+    field = sidebar.get_by_label(t("sign_in.username"))
+    for _ in range(3):  # a click during the first run's redraw can miss the expander
+        sidebar.get_by_text(t("sign_in.title"), exact=True).first.click()
+        try:
+            field.wait_for(timeout=5000)
+            break
+        except Exception:
+            continue
+    field.fill(username)
+    sidebar.get_by_label(t("sign_in.password"), exact=True).fill(password or TEST_PASSWORD)
+    sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
+    sidebar.get_by_role("button", name=t("sign_in.sign_out")).wait_for(timeout=60_000)
+
+
+def sign_out(page: Any, language: str = "az") -> None:
+    """Sign out with the sidebar's button and wait for the sign-in box."""
+    from lib.i18n import Translator
+
+    t = Translator(language)
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("button", name=t("sign_in.sign_out")).click()
+    sidebar.get_by_text(t("sign_in.title"), exact=True).first.wait_for()
