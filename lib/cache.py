@@ -663,7 +663,20 @@ def version_history(
 
     store = store_for_key(store_key)
     t = Translator(language)
-    return history_table(store.history(scope), store.changes(scope), t), audit_table(store.audit_log(scope), t)
+    names = account_names()
+    history = history_table(store.history(scope), store.changes(scope), t, names)
+    return history, audit_table(store.audit_log(scope), t, names)
+
+
+def account_names() -> dict[str, str]:
+    """The display name of every account by username (none when the accounts file cannot be read:
+    the history then names usernames alone)."""
+    from lib import accounts
+
+    try:
+        return {username: account.display_name for username, account in accounts.load().items()}
+    except accounts.AccountError:
+        return {}
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import numpy as np
 import pandas as pd
 
 import shapely
@@ -159,7 +162,16 @@ def _changes(changes: pd.DataFrame, version: int, t: Translator) -> str:
     )
 
 
-def history_table(history: pd.DataFrame, changes: pd.DataFrame, t: Translator) -> pd.DataFrame:
+def who(usernames: pd.Series, names: Mapping[str, str] | None) -> np.ndarray:
+    """Who wrote, as the history shows them: an account's display name with its username
+    ("Aysel Məmmədova (aysel)"), or the username alone (an OS login, a removed account)."""
+    names = names or {}
+    return usernames.map(lambda user: f"{names[user]} ({user})" if names.get(user) else user).to_numpy()
+
+
+def history_table(
+    history: pd.DataFrame, changes: pd.DataFrame, t: Translator, names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """The data versions, newest first, worded: when, who, what was done, what changed per layer;
     notes only where a person wrote them (the system's own are said by the action)."""
     if history.empty:
@@ -174,7 +186,7 @@ def history_table(history: pd.DataFrame, changes: pd.DataFrame, t: Translator) -
         {
             t("history.version"): history["version"].astype(int).to_numpy(),
             t("history.when"): [_when(s, t) for s in history["created_at"]],
-            t("history.who"): history["created_by"].to_numpy(),
+            t("history.who"): who(history["created_by"], names),
             t("history.what"): actions,
             t("history.changes"): [_changes(changes, int(v), t) for v in history["version"]],
             t("history.note"): [n if a == "import" else "" for n, a in zip(history["note"], history["action"])],
@@ -182,7 +194,7 @@ def history_table(history: pd.DataFrame, changes: pd.DataFrame, t: Translator) -
     )
 
 
-def audit_table(audit: pd.DataFrame, t: Translator) -> pd.DataFrame:
+def audit_table(audit: pd.DataFrame, t: Translator, names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every attempted write, newest first, worded: when, who, what, the file and its SHA-256, the
     layers, rows added, changed and removed, and the outcome."""
     if audit.empty:
@@ -191,7 +203,7 @@ def audit_table(audit: pd.DataFrame, t: Translator) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("history.when"): [_when(s, t) for s in audit["logged_at"]],
-            t("history.who"): audit["actor"].to_numpy(),
+            t("history.who"): who(audit["actor"], names),
             t("history.what"): [t(f"history.action.{a}") for a in audit["action"]],
             t("audit.outcome"): [t(f"audit.outcome.{o.split(':')[0].replace(' ', '_')}") for o in audit["outcome"]],
             t("history.version"): audit["version"].astype("Int64").to_numpy(),

@@ -289,3 +289,19 @@ def test_a_coordinator_cannot_get_another_districts_figures_from_the_figure_cach
         snapshot.key, snapshot.version, "AZ-LAC", None, TODAY, TODAY, "2025-06-01", LACHIN.scope, 5
     )
     assert figures["kpis"]
+
+
+def test_the_history_names_the_signed_in_account_by_its_display_name(tmp_path):
+    from lib.i18n import Translator
+    from lib.store_gpkg import GeoPackageStore
+
+    store = GeoPackageStore(tmp_path / "named.gpkg")
+    store.write_layers(two_district_layers(), note="first version", author="builder")
+    store.write_layers({"housing": _house(tiny_layers(), "h-new", "AZ-LAC-a")}, note="x", mode="upsert", actor=LACHIN)
+    snapshot = cache.Snapshot.of(store)
+    history, audit = cache.version_history(snapshot.key, snapshot.version, "en", LEADER.scope)
+    who = Translator("en")("history.who")
+    # the tests' accounts file (tests/conftest.py) gives aysel her name
+    assert audit[who].tolist() == ["builder", "Aysel Məmmədova (aysel)"]
+    assert history[who].tolist() == ["Aysel Məmmədova (aysel)", "builder"]
+    cache.version_history.clear()
