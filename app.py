@@ -11,7 +11,7 @@ import streamlit as st
 
 from lib import access
 from lib.boundaries import BoundariesUnavailable
-from lib.cache import district_choices, ensure_store, load_metadata, signed_in
+from lib.cache import district_choices, ensure_store, load_metadata
 from lib.config import STATIC_DIR
 from lib.filters import (
     EARLIEST_DAY,
@@ -25,7 +25,7 @@ from lib.filters import (
 from lib.i18n import DATE_FORMATS, DEFAULT_LANGUAGE, LANGUAGES, Translator
 from lib.map_assets import ensure_static_assets
 from lib.search_box import place_search_box
-from lib.sign_in import signed_in_actor
+from lib.sign_in import current_actor, signed_in_actor
 from lib.store import StoreNotReady
 from lib.widgets import show_link_notes, words_of_streamlit
 
@@ -46,8 +46,9 @@ except StoreNotReady as problem:  # no data yet, an unreachable database, a layo
 
 metadata = load_metadata(store.key, store.version)
 data_date = date.fromisoformat(metadata["data_date"])
-# who this session is, as the sign-in box left it on the previous run (it reruns on a change)
-actor = signed_in()
+# who this session is: signed in (by the sign-in box's callbacks before this run, or by the cookie
+# of an earlier sign-in), or the public
+actor = current_actor()
 choices = district_choices(store.key, store.version)
 # a coordinator's sidebar offers their own districts (the store refuses the others' records anyway)
 choices = choices[choices["district_id"].isin(access.visible_districts(actor, choices["district_id"]))]

@@ -310,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60, help="seconds per load")
     parser.add_argument("--quiet", type=float, default=1.5, help="seconds without change that end a load")
     parser.add_argument("--screenshot", help="PNG of the page after the first load")
+    parser.add_argument("--cookie", help="NAME=VALUE sent with every load (a sign-in, lib.sign_in.COOKIE)")
     parser.add_argument(
         "--series-limit", type=float, default=None, help="skip the remaining loads after one that took longer (s)"
     )
@@ -332,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         context = browser.new_context(viewport=VIEWPORT)  # one context: its HTTP cache is warm after the first load
         context.add_init_script(init)
         context.on("request", note_offsite)
+        if args.cookie:
+            name, _, value = args.cookie.partition("=")
+            context.add_cookies([{"name": name, "value": value, "url": args.base_url}])
         page = context.new_page()
         for index, load in enumerate(args.load):
             label, _, path = load.partition("=")

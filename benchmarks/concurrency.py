@@ -60,8 +60,8 @@ def _request(base_url: str, path: str) -> bytes:
 class Session:
     """One websocket session of a Streamlit server."""
 
-    def __init__(self, base_url: str, path: str):
-        self.base_url, self.path = base_url, path
+    def __init__(self, base_url: str, path: str, cookie: str | None = None):
+        self.base_url, self.path, self.cookie = base_url, path, cookie
         self.socket = None
         self.result: dict = {"server": base_url}
 
@@ -71,7 +71,10 @@ class Session:
         started = time.perf_counter()
         ws_url = self.base_url.replace("http://", "ws://", 1) + "/_stcore/stream"
         # max_size=None: a page's messages (the map's) exceed the client's 1 MiB default
-        self.socket = await connect(ws_url, subprotocols=["streamlit"], max_size=None, compression=None)
+        headers = {"Cookie": self.cookie} if self.cookie else None  # a signed-in browser's cookie
+        self.socket = await connect(
+            ws_url, subprotocols=["streamlit"], max_size=None, compression=None, additional_headers=headers
+        )
         self.result["connect_s"] = round(time.perf_counter() - started, 4)
         self.clock = clock
 
@@ -113,17 +116,18 @@ class Session:
         return result
 
 
-async def _sessions(targets: list[tuple[str, str]], timeout_s: float) -> list[dict]:
+async def _sessions(targets: list[tuple[str, str]], timeout_s: float, cookie: str | None) -> list[dict]:
     clock = time.perf_counter()
-    sessions = [Session(base_url, path) for base_url, path in targets]
+    sessions = [Session(base_url, path, cookie) for base_url, path in targets]
     await asyncio.gather(*(s.connect(clock) for s in sessions))
     # every socket is open: now all requests go out together
     return list(await asyncio.gather(*(s.run(timeout_s) for s in sessions)))
 
 
-def open_sessions(targets: list[tuple[str, str]], timeout_s: float = 120) -> list[dict]:
-    """Open a session per ``(base_url, path)`` at once; each one's timings (see :class:`Session`)."""
-    return asyncio.run(_sessions(targets, timeout_s))
+def open_sessions(targets: list[tuple[str, str]], timeout_s: float = 120, cookie: str | None = None) -> list[dict]:
+    """Open a session per ``(base_url, path)`` at once, sending ``cookie`` (``name=value``: a
+    sign-in) when given; each one's timings (see :class:`Session`)."""
+    return asyncio.run(_sessions(targets, timeout_s, cookie))
 
 
 def percentile(values: list[float], share: float) -> float | None:

@@ -46,6 +46,9 @@ PAGES = {
     "return_areas": "/return_areas",
     report.NAIVE: "/",
 }
+# Pages opened signed in (as leadership, who reads every record): the explorer refuses the public.
+# The others are measured as the public, whose figures cost the most (suppressed on top).
+SIGNED_IN_PAGES = {"explorer"}
 # Streamlit refuses a message larger than server.maxMessageSize (200 MB by default).
 STREAMLIT_MAX_MESSAGE_BYTES = 200e6
 # How far before the data's last day the filter-change load sets "as of".
@@ -81,18 +84,19 @@ def _loads(page: str, gpkg: Path, warm: int, filters: int) -> list[str]:
     return loads
 
 
-def _protocol_loads(page: str, gpkg: Path, base_url: str, args: argparse.Namespace) -> dict:
+def _protocol_loads(page: str, gpkg: Path, base_url: str, args: argparse.Namespace, cookie: str | None) -> dict:
     """The warm load and the filter changes again on the same warm server, each a session of
     Streamlit's websocket protocol (:mod:`benchmarks.concurrency`) instead of a browser: the server
     time without the browser's own work. The filter days lie halfway between the browser's, so
     that each is a day the server has not seen either."""
     path = PAGES[page]
     days = [FILTER_CHANGE_DAYS * (i + 1) - FILTER_CHANGE_DAYS // 2 for i in range(args.filters)]
-    warm = concurrency.open_sessions([(base_url, path)], args.timeout)
+    warm = concurrency.open_sessions([(base_url, path)], args.timeout, cookie)
     filters = []
     for day in days:
         as_of = _data_date(gpkg) - timedelta(days=day)
-        filters += concurrency.open_sessions([(base_url, _with_param(path, "as_of", as_of.isoformat()))], args.timeout)
+        link = _with_param(path, "as_of", as_of.isoformat())
+        filters += concurrency.open_sessions([(base_url, link)], args.timeout, cookie)
     return {
         "warm_s": warm[0].get("server_s"),
         "filter_s": [item.get("server_s") for item in filters],
@@ -132,6 +136,18 @@ def _naive_skip_reason(results: list[dict], scale: float, timeout_s: float) -> s
     return "; ".join(reasons) or None
 
 
+def sign_in_cookie() -> tuple[dict[str, str], str]:
+    """The benchmark's own accounts file (a leadership account) as the servers' setting, and the
+    sign-in cookie (``name=value``) a browser of that account sends after signing in."""
+    from lib import accounts
+    from lib.sign_in import COOKIE
+
+    file = OUT_DIR / "accounts" / "accounts.toml"
+    if "bench-leader" not in accounts.load(file):
+        accounts.add("bench-leader", os.urandom(16).hex(), "leadership", display_name="Benchmark", path=file)
+    return {"GREAT_RETURN_ACCOUNTS_FILE": str(file)}, f"{COOKIE}={accounts.issue_token('bench-leader', path=file)}"
+
+
 def store_env(engine: str, gpkg: Path, database_url: str | None = None) -> dict[str, str]:
     """The settings that point the app at the store: the GeoPackage, or the PostGIS database. For
     the GeoPackage the database URL is set empty, so that one set in the shell cannot take over."""
@@ -151,7 +167,9 @@ def measure_page(
     result: dict = {"page": page, "scale": scale, "engine": engine, "path": PAGES[page], "timeout_s": timeout_s,
                     "loads": []}  # fmt: skip
     app = naive_app_path() if page == report.NAIVE else PROJECT_ROOT / "app.py"
-    env = {**boundaries_env(), **store_env(engine, gpkg, database_url)}
+    accounts_env, cookie = sign_in_cookie()
+    cookie = cookie if page in SIGNED_IN_PAGES else None
+    env = {**boundaries_env(), **store_env(engine, gpkg, database_url), **accounts_env}
     loads = _loads(page, gpkg, args.warm, args.filters)
     screens = OUT_DIR / "screens"
     screens.mkdir(parents=True, exist_ok=True)
@@ -160,6 +178,8 @@ def measure_page(
                "--series-limit", str(args.timeout), "--screenshot", str(screens / f"{label}.png")]  # fmt: skip
     for item in loads:
         command += ["--load", item]
+    if cookie:
+        command += ["--cookie", cookie]
     # Each load stops itself at --timeout; this is the backstop for a renderer too busy to answer.
     hard_limit_s = timeout_s * len(loads) + 60
     started = time.perf_counter()
@@ -196,7 +216,7 @@ def measure_page(
                     f"{done[-1]['elapsed_s']:.0f} s (> {args.timeout:g} s)"
                 )
             if page != NAIVE and done and not any(item.get("timeout") or item.get("failure") for item in done):
-                result["protocol"] = _protocol_loads(page, gpkg, server.url, args)
+                result["protocol"] = _protocol_loads(page, gpkg, server.url, args, cookie)
             result["peak_rss_mb"] = server.peak_rss_mb()
             result["rss_end_mb"] = server.rss_mb()
     except (RuntimeError, TimeoutError) as problem:  # the server did not start

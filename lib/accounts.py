@@ -13,9 +13,11 @@ the address and the time, never the password.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
+import secrets
 import tempfile
 import threading
 import time
@@ -30,6 +32,7 @@ import tomli_w
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from lib.access import ACCOUNT_ROLES, COORDINATOR, Actor
 
@@ -322,6 +325,68 @@ def current_actor(username: str, *, path: Path | str | None = None) -> Actor | N
     when it was removed or disabled since it signed in."""
     account = load(path).get(normalise_username(username))
     return None if account is None or account.disabled else account.actor
+
+
+# ---------------------------------------------------------------------------------------------
+# Staying signed in across a reload
+
+_TOKEN_SALT = "great-return-sign-in"
+
+
+def _secret(path: Path | str | None = None) -> str:
+    """The key that signs sign-in tokens: ``session_secret`` when configured, else one made on
+    first use and kept beside the accounts file (readable by its owner alone), so that tokens
+    outlive a restart and no two installations share one."""
+    from lib.config import get_settings
+
+    configured = get_settings().session_secret
+    if configured is not None:
+        return configured.get_secret_value()
+    return _kept_secret(str(_path(path).with_name("session_secret")))
+
+
+@lru_cache(maxsize=8)
+def _kept_secret(name: str) -> str:
+    file = Path(name)
+    with _lock(file):
+        if not file.exists():
+            file.parent.mkdir(parents=True, exist_ok=True)
+            descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as out:
+                out.write(secrets.token_urlsafe(32))
+        return file.read_text().strip()
+
+
+def _fingerprint(account: Account) -> str:
+    # a new password (or a reset) ends every token issued before it
+    return hashlib.sha256(account.password_hash.encode()).hexdigest()[:16]
+
+
+def issue_token(username: str, *, path: Path | str | None = None) -> str | None:
+    """A signed token that signs ``username`` in again in a new browser session (a reload), or
+    ``None`` when the account is gone or disabled. It names the account and its password's
+    fingerprint, nothing secret; :func:`actor_from_token` accepts it for a limited time."""
+    account = load(path).get(normalise_username(username))
+    if account is None or account.disabled:
+        return None
+    serializer = URLSafeTimedSerializer(_secret(path), salt=_TOKEN_SALT)
+    return serializer.dumps({"u": account.username, "p": _fingerprint(account)})
+
+
+def actor_from_token(token: str, max_age_s: float, *, path: Path | str | None = None) -> Actor | None:
+    """The actor a token from :func:`issue_token` signs in, when it is genuine, younger than
+    ``max_age_s`` and its account still exists, is enabled and has the same password."""
+    serializer = URLSafeTimedSerializer(_secret(path), salt=_TOKEN_SALT)
+    try:
+        claims = serializer.loads(token, max_age=max_age_s)
+    except BadSignature:  # forged, altered or expired (SignatureExpired is one)
+        return None
+    if not isinstance(claims, dict):
+        return None
+    account = load(path).get(normalise_username(str(claims.get("u", ""))))
+    if account is None or account.disabled or claims.get("p") != _fingerprint(account):
+        return None
+    return account.actor
 
 
 # ---------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     accounts_file: Path = Field(
         default=Path(platformdirs.user_config_dir("great-return-dashboard")) / "accounts.toml",
         description="The local accounts (argon2 password hashes, roles, districts); managed with `lib.cli accounts`.",
+    )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Key that signs the cookie keeping a sign-in across reloads; unset, one is made and kept "
+            "beside the accounts file."
+        ),
     )
     session_timeout_minutes: int = Field(
         default=30,

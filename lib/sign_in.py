@@ -33,6 +33,10 @@ from lib.safe_text import escape_markdown
 clock = time.time
 # Failures in a row from which the box says how long the next attempt must wait.
 SAY_WAIT_AFTER = 3
+# The cookie that keeps a password sign-in across reloads (a signed token, lib.accounts), and how
+# often it is renewed while the session is in use (its age is the inactivity the timeout counts).
+COOKIE = "great_return_sign_in"
+RENEW_COOKIE_AFTER_S = 60
 # The last action of each OpenID Connect identity in this process: its cookie outlives a browser
 # session, so a new session (a reload) asks how long the identity has been idle.
 _LAST_SEEN: dict[str, float] = {}
@@ -74,6 +78,10 @@ def _sign_out(reason: str | None = None) -> None:
     actor = state.pop("actor", PUBLIC_ACTOR)
     via = state.pop("actor_via", None)
     state.pop("actor_seen", None)
+    state.pop("cookie_issued", None)
+    # the cookie this session started with stays in its request: it may not sign it in again
+    state["cookie_spent"] = True
+    state["forget_cookie"] = True
     if actor.username:
         accounts.LOG.info("sign-out%s: username=%r", f" ({reason})" if reason else "", actor.username)
     if reason:
@@ -111,6 +119,7 @@ def _submit(language: str) -> None:
         return
     state.update(actor=actor, actor_via="password", actor_seen=clock())
     state.pop("sign_in_notice", None)
+    state.pop("cookie_issued", None)  # a new cookie for the new sign-in
 
 
 def _current(timeout: float, providers: list[str]) -> Actor:
@@ -123,6 +132,8 @@ def _current(timeout: float, providers: list[str]) -> Actor:
         _sign_out("timed_out")
         return PUBLIC_ACTOR
     identity = _oidc_identity() if providers else None
+    if not actor.username and identity is None:
+        actor = _from_cookie(timeout, now)
     try:
         return _refreshed(actor, identity, timeout, now)
     except accounts.AccountError as problem:  # an accounts file that cannot be read: nobody is signed in
@@ -131,6 +142,50 @@ def _current(timeout: float, providers: list[str]) -> Actor:
             state.pop(key, None)
         state["sign_in_notice"] = "unavailable"
         return PUBLIC_ACTOR
+
+
+def _from_cookie(timeout: float, now: float) -> Actor:
+    """The actor a new session (a reload, a link opened in another tab) is signed in as by the
+    cookie of an earlier password sign-in still within the timeout, else the public."""
+    state = st.session_state
+    token = st.context.cookies.get(COOKIE)
+    if not token or state.get("cookie_spent"):
+        return PUBLIC_ACTOR
+    state["cookie_spent"] = True  # once per session: a sign-out must not be undone by it
+    try:
+        actor = accounts.actor_from_token(token, timeout)
+    except accounts.AccountError:
+        actor = None
+    if actor is None:  # expired, altered, or the account changed its password or was disabled
+        state["forget_cookie"] = True
+        return PUBLIC_ACTOR
+    accounts.LOG.info("sign-in kept from an earlier session's cookie: username=%r", actor.username)
+    state.update(actor=actor, actor_via="password", actor_seen=now)
+    return actor
+
+
+def _cookie_script(value: str, max_age_s: int) -> str:
+    """A script that sets (or, with no value, clears) the sign-in cookie for the whole app."""
+    return (
+        "<script>document.cookie = "
+        f"'{COOKIE}={value}; Max-Age={max_age_s}; Path=/; SameSite=Strict'"
+        " + (location.protocol === 'https:' ? '; Secure' : '');</script>"
+    )
+
+
+def _keep_cookie(actor: Actor, timeout: int) -> None:
+    """Set the sign-in cookie of a password sign-in, renewed now and then while in use; clear a
+    cookie that signed nobody in or belongs to a signed-out session."""
+    state = st.session_state
+    if actor.username and state.get("actor_via") == "password":
+        issued = state.get("cookie_issued")
+        if issued is None or clock() - issued > RENEW_COOKIE_AFTER_S:
+            token = accounts.issue_token(actor.username)
+            if token:  # URL-safe characters only: nothing to escape in the script
+                st.html(_cookie_script(token, timeout), unsafe_allow_javascript=True)
+                state["cookie_issued"] = clock()
+    elif state.pop("forget_cookie", False):
+        st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
 
 
 def _refreshed(actor: Actor, identity: dict | None, timeout: float, now: float) -> Actor:
@@ -219,6 +274,14 @@ def _box(t: Translator, providers: list[str]) -> None:
             st.error(text, icon=":material/error:")
 
 
+def current_actor() -> Actor:
+    """Who this session is at the start of a run, without showing anything: the actor signed in
+    (timed out after ``session_timeout_minutes`` idle, refreshed from the accounts file), a new
+    session signed in again by its sign-in cookie, or the public. The router asks this first, so
+    that a reload or a link opened signed in runs the page it names as that actor at once."""
+    return _current(get_settings().session_timeout_minutes * 60, _oidc_providers())
+
+
 def signed_in_actor(t: Translator, district_names: Mapping[str, str] | None = None) -> Actor:
     """Show the sign-in box (or who is signed in, with a sign-out button) in the current
     container and return the session's actor (:data:`~lib.access.PUBLIC_ACTOR` when nobody is
@@ -231,7 +294,9 @@ def signed_in_actor(t: Translator, district_names: Mapping[str, str] | None = No
     """
     _log_somewhere()
     providers = _oidc_providers()
-    actor = _current(get_settings().session_timeout_minutes * 60, providers)
+    timeout = get_settings().session_timeout_minutes * 60
+    actor = _current(timeout, providers)
+    _keep_cookie(actor, timeout)
     _notice(t)
     if actor.username:
         st.session_state.pop("sign_in_problem", None)

@@ -198,3 +198,20 @@ def test_a_broken_accounts_file_is_refused_in_words(file, lachin):
     file.write_text("[accounts.aysel]\nrole = 'admin'\n", encoding="utf-8")  # no password hash
     with pytest.raises(AccountError, match="cannot read the accounts file"):
         accounts.load(file)
+
+
+def test_a_sign_in_token_signs_its_account_in_again_until_it_expires_or_the_password_changes(tmp_path, monkeypatch):
+    file = tmp_path / "accounts.toml"
+    accounts.add("aysel", "Şəhər2026!", "coordinator", ["AZ-LAC"], path=file)
+    token = accounts.issue_token("aysel", path=file)
+    assert "Şəhər" not in token and "argon2" not in token  # nothing secret in it
+    assert accounts.actor_from_token(token, 60, path=file).districts == ("AZ-LAC",)
+    assert (file.parent / "session_secret").stat().st_mode & 0o777 == 0o600
+    assert accounts.actor_from_token(token[:-2] + "xx", 60, path=file) is None  # altered
+    assert accounts.actor_from_token(token, -1, path=file) is None  # older than allowed
+    accounts.reset_password("aysel", "Yeni-parol-2026", path=file)
+    assert accounts.actor_from_token(token, 60, path=file) is None
+    fresh = accounts.issue_token("aysel", path=file)
+    accounts.disable("aysel", path=file)
+    assert accounts.actor_from_token(fresh, 60, path=file) is None
+    assert accounts.issue_token("aysel", path=file) is None

@@ -356,3 +356,12 @@ def sign_out(page: Any, language: str = "az") -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("button", name=t("sign_in.sign_out")).click()
     sidebar.get_by_text(t("sign_in.title"), exact=True).first.wait_for()
+
+
+def signed_in_browser(page: Any, base_url: str, username: str) -> None:
+    """Give the browser the cookie a sign-in leaves (lib.sign_in.COOKIE), as if ``username`` (one
+    of the tests' accounts) had signed in earlier: every page it opens is then theirs."""
+    from lib import accounts
+    from lib.sign_in import COOKIE
+
+    page.context.add_cookies([{"name": COOKIE, "value": accounts.issue_token(username), "url": base_url}])

@@ -3,7 +3,7 @@ houses and hazard polygons of the view."""
 
 import pytest
 
-from tests.browser.conftest import settled_map_frame
+from tests.browser.conftest import settled_map_frame, signed_in_browser
 
 COUNT_BY_LAYER = """() => {
     const map = Object.values(window).find(v => v instanceof L.Map);
@@ -34,6 +34,7 @@ def test_zooming_into_a_settlement_shows_its_houses_and_hazard_polygons(start_ap
         }
     )
     page = offline_page.page
+    signed_in_browser(page, url, "rauf")  # leadership: the explorer shows records
     page.goto(f"{url}/explorer?lang=en&districts=AZ-LAC&layers=housing,hazard_areas", wait_until="domcontentloaded")
     frame = settled_map_frame(page)
     frame.wait_for_function(f"() => (({COUNT_BY_LAYER})().cell || 0) > 0", timeout=60_000)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import settled_map_frame
+from tests.browser.conftest import settled_map_frame, signed_in_browser
 
 LAPTOP = {"width": 1366, "height": 768}
 ALL_LAYERS = "settlement_boundaries,returnees,housing,infrastructure,hazard_areas,employment_projects"
@@ -25,6 +25,7 @@ def _legend_after_change(page, expected):
 def test_explorer_legend_follows_the_layers_switched_off_and_on(app_url, offline_page):
     page = offline_page.page
     page.set_viewport_size(LAPTOP)
+    signed_in_browser(page, app_url, "aysel")  # the Lachin coordinator
     page.goto(f"{app_url}/explorer?lang=en&districts=AZ-LAC&layers=returnees,housing", wait_until="domcontentloaded")
     lines = _legend_after_change(page, "lines => lines.some(line => line.startsWith('Housing: '))")
     assert "Housing: occupied" in lines and "Settlement: ready" in lines
@@ -50,6 +51,7 @@ def test_explorer_legend_follows_the_layers_switched_off_and_on(app_url, offline
 def test_legend_covers_at_most_a_quarter_of_the_map_on_a_laptop(app_url, offline_page, path):
     page = offline_page.page
     page.set_viewport_size(LAPTOP)
+    signed_in_browser(page, app_url, "aysel")  # the explorer's records are for the signed-in
     page.goto(f"{app_url}{path}", wait_until="domcontentloaded")
     frame = settled_map_frame(page)
     frame.wait_for_function("() => document.querySelector('.gr-legend[open]')", timeout=30_000)

@@ -3,7 +3,7 @@
 import csv
 import io
 
-from tests.browser.conftest import drawn_features, leaflet_paths, map_frame, settled_map_frame
+from tests.browser.conftest import drawn_features, leaflet_paths, map_frame, settled_map_frame, signed_in_browser
 
 LACHIN_CITY = "AZ-LAC-lachin-city"
 
@@ -12,6 +12,7 @@ def test_deep_link_on_a_fresh_server_opens_the_view_it_names(start_app, app_env,
     # a server of its own, so this link is the first thing it ever serves
     url = start_app(env={**app_env, "GREAT_RETURN_TEST_INSTANCE": "deep-link"})
     page = offline_page.page
+    signed_in_browser(page, url, "aysel")  # the Lachin coordinator, signed in earlier
     page.goto(f"{url}/explorer?lang=en&districts=AZ-LAC", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Map explorer").wait_for()
     sidebar = page.get_by_test_id("stSidebar")
@@ -38,6 +39,7 @@ def test_overview_draws_the_progress_map_and_charts(app_url, offline_page, built
 
 def test_language_switch_changes_labels_and_the_link_and_survives_a_page_change(app_url, offline_page):
     page = offline_page.page
+    signed_in_browser(page, app_url, "rauf")  # leadership: the explorer is among the pages read
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Böyük Qayıdışın gedişi").wait_for()
     page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
@@ -53,6 +55,7 @@ def test_language_switch_changes_labels_and_the_link_and_survives_a_page_change(
 def test_coordinator_opens_her_district_clicks_a_settlement_and_downloads_its_housing(app_url, offline_page):
     page = offline_page.page
     page.set_viewport_size({"width": 1920, "height": 1080})
+    signed_in_browser(page, app_url, "aysel")
     page.goto(f"{app_url}/explorer?lang=en&districts=AZ-LAC", wait_until="domcontentloaded")
     frame = settled_map_frame(page)
     assert leaflet_paths(frame, minimum=50)["painted"] > 1000

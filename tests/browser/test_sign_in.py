@@ -48,3 +48,24 @@ def test_each_role_signs_in_sees_who_it_is_and_signs_out(start_app, app_env, acc
     assert sidebar.get_by_role("button", name="Çıxış").count() == 0
     assert page.get_by_test_id("stException").count() == 0
     assert offline_page.blocked == []
+
+
+def test_a_sign_in_outlives_a_reload_and_a_sign_out_does_not(app_url, offline_page):
+    from tests.browser.conftest import sign_in, sign_out
+
+    page = offline_page.page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.goto(f"{app_url}/explorer?lang=en", wait_until="domcontentloaded")
+    page.get_by_text("Sign in (in the sidebar) to see this page").wait_for()
+    sign_in(page, "aysel", "en")
+    page.get_by_role("heading", name="Map explorer").wait_for()
+    page.reload(wait_until="domcontentloaded")  # a new session: the cookie signs it in again
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Signed in as Aysel Məmmədova").wait_for(timeout=60_000)
+    page.get_by_role("heading", name="Map explorer").wait_for()
+    sign_out(page, "en")
+    page.get_by_text("Sign in (in the sidebar) to see this page").wait_for()
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_text("Sign in (in the sidebar) to see this page").wait_for(timeout=60_000)
+    assert sidebar.get_by_text("Signed in as").count() == 0
+    assert page.get_by_test_id("stException").count() == 0
