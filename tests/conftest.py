@@ -149,6 +149,21 @@ def boundaries_server(settings, tmp_path):
     server.server_close()
 
 
+@pytest.fixture(scope="module")
+def monkeypatch_module(built_store, settings):
+    """The app's settings pointed at the tests' built store and the boundaries, for a module of
+    AppTests (the MonkeyPatch, for more)."""
+    from lib.config import get_settings
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
+    patch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
+    get_settings.cache_clear()
+    yield patch
+    patch.undo()
+    get_settings.cache_clear()
+
+
 @pytest.fixture
 def app_with_router(built_store, settings, monkeypatch):
     """Open the app from a link, running the router (app.py) on every run as a server does.

@@ -6,24 +6,13 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access
 from lib.access import Actor
-from lib.config import PROJECT_ROOT, get_settings
+from lib.config import PROJECT_ROOT
 from lib.i18n import Translator
 
 APP = str(PROJECT_ROOT / "app.py")
 LACHIN = Actor("aysel", access.COORDINATOR, ("AZ-LAC",), "Aysel Məmmədova")
 LEADER = Actor("rauf", access.LEADERSHIP)
 ADMIN = Actor("nigar", access.ADMIN)
-
-
-@pytest.fixture(scope="module")
-def served(built_store, settings):
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
-    patch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
-    get_settings.cache_clear()
-    yield
-    patch.undo()
-    get_settings.cache_clear()
 
 
 def _open(actor: Actor | None, **query) -> AppTest:
@@ -35,7 +24,7 @@ def _open(actor: Actor | None, **query) -> AppTest:
     return at.run()
 
 
-def test_a_lachin_coordinators_sidebar_offers_lachin_only(served):
+def test_a_lachin_coordinators_sidebar_offers_lachin_only(monkeypatch_module):
     at = _open(LACHIN)
     assert not at.exception
     assert at.multiselect(key="districts_East Zangezur_en_AZ-LAC").value == ["AZ-LAC"]
@@ -43,14 +32,14 @@ def test_a_lachin_coordinators_sidebar_offers_lachin_only(served):
     assert not [w for w in at.multiselect if w.key.startswith("districts_Karabakh")]
 
 
-def test_a_lachin_coordinators_link_to_aghdam_opens_lachin_and_says_so(served):
+def test_a_lachin_coordinators_link_to_aghdam_opens_lachin_and_says_so(monkeypatch_module):
     at = _open(LACHIN, districts="AZ-AGM")
     assert not at.exception
     assert at.multiselect(key="districts_East Zangezur_en_AZ-LAC").value == ["AZ-LAC"]
     assert any("districts=AZ-AGM" in w.value for w in at.warning)
 
 
-def test_leadership_sees_the_versions_but_no_import_and_no_restore(served):
+def test_leadership_sees_the_versions_but_no_import_and_no_restore(monkeypatch_module):
     at = _open(LEADER)
     at.switch_page("pages/import_data.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -60,7 +49,7 @@ def test_leadership_sees_the_versions_but_no_import_and_no_restore(served):
     assert t("import.restore_admin_only") in [c.value for c in at.caption]
 
 
-def test_the_data_admin_may_restore(served):
+def test_the_data_admin_may_restore(monkeypatch_module):
     at = _open(ADMIN)
     at.switch_page("pages/import_data.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -69,7 +58,7 @@ def test_the_data_admin_may_restore(served):
     assert t("import.restore_admin_only") not in [c.value for c in at.caption]
 
 
-def test_a_coordinator_imports_for_their_own_districts_only(served):
+def test_a_coordinator_imports_for_their_own_districts_only(monkeypatch_module):
     at = _open(LACHIN)
     at.switch_page("pages/import_data.py").run()
     assert not at.exception, [e.message for e in at.exception]
@@ -80,7 +69,7 @@ def test_a_coordinator_imports_for_their_own_districts_only(served):
 
 
 @pytest.mark.parametrize("page", ["pages/explorer.py", "pages/import_data.py"])
-def test_a_page_opened_by_someone_who_may_not_use_it_says_so_and_shows_no_records(served, page):
+def test_a_page_opened_by_someone_who_may_not_use_it_says_so_and_shows_no_records(monkeypatch_module, page):
     # every page is in everyone's menu (a link opened before signing in keeps its page)
     at = _open(None)
     at.switch_page(page).run()

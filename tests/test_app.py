@@ -57,17 +57,6 @@ def app(built_store, monkeypatch_module):
     return _app()
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module(built_store, settings):
-    patch = pytest.MonkeyPatch()
-    patch.setenv("GREAT_RETURN_STORE_PATH", str(built_store.path))
-    patch.setenv("GREAT_RETURN_BOUNDARIES_FILE", str(settings.boundaries_file))
-    get_settings.cache_clear()
-    yield patch
-    patch.undo()
-    get_settings.cache_clear()
-
-
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception(monkeypatch_module, page):
     at = _app(ROLE_FOR_PAGE.get(page, LEADER), lang="en")
