@@ -418,44 +418,40 @@ def overview_bases(store_key: str, data_version: int, district_ids: tuple[str, .
 def public_totals_of(
     store_key: str, data_version: int, data_date: str, by: str, threshold: int
 ) -> daily_totals.DailyTotals:
-    """The daily totals with families and persons of every group stepped as the public sees them
-    (lib.disclosure.stepped_totals), once per data version."""
-    return disclosure.stepped_totals(daily_totals_of(store_key, data_version, data_date, by), threshold)
+    """Families, persons and occupied homes of every settlement (``by="settlement_id"``) as the
+    public sees them every day (lib.disclosure.public_counts), or of every district as the sum of
+    its settlements' (lib.disclosure.summed): a public total is always the sum of its public parts.
+    Once per data version."""
+    places = disclosure.public_counts(daily_totals_of(store_key, data_version, data_date, "settlement_id"), threshold)
+    if by == "settlement_id":
+        return places
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    return disclosure.summed(places, settlements.set_index("settlement_id")["district_id"].rename("district_id"))
 
 
 def _public_places(
-    store_key: str, data_version: int, data_date: str, summary: pd.DataFrame, day, threshold: int
-) -> tuple[pd.DataFrame, list]:
-    """Settlements' figures on ``day`` as the public sees them, each district's total shown
-    (lib.disclosure.public_places); and the districts their settlements give away."""
-    return disclosure.public_places(
-        summary,
-        "settlement_id",
-        daily_totals_of(store_key, data_version, data_date, "settlement_id"),
-        public_totals_of(store_key, data_version, data_date, "settlement_id", threshold),
+    store_key: str, data_version: int, data_date: str, places: pd.DataFrame, day, threshold: int, by="settlement_id"
+) -> pd.DataFrame:
+    """Settlements' (or districts') figures on ``day`` as the public sees them (lib.disclosure.public_places)."""
+    table = disclosure.public_places(
+        places,
+        by,
+        daily_totals_of(store_key, data_version, data_date, by),
+        public_totals_of(store_key, data_version, data_date, by, threshold),
         day,
         threshold,
-        group_column="district_id",
-    )
-
-
-def _public_districts(
-    store_key: str, data_version: int, data_date: str, table: pd.DataFrame, day, threshold: int, given_away
-) -> tuple[pd.DataFrame, bool]:
-    """Districts' figures on ``day`` as the public sees them, their total shown (``given_away``:
-    districts their settlements give away); and whether that total must be hidden."""
-    table, total_given_away = disclosure.public_places(
-        table,
-        "district_id",
-        daily_totals_of(store_key, data_version, data_date),
-        public_totals_of(store_key, data_version, data_date, "district_id", threshold),
-        day,
-        threshold,
-        hidden=given_away,
     )
     if "jobs_per_10_families" in table.columns:
         table = disclosure.hide_ratio(table, "jobs_per_10_families", "jobs_created", 10)
-    return table, bool(total_given_away)
+    return table
+
+
+def _public_selection(store_key: str, data_version: int, data_date: str, district_ids, threshold: int):
+    """The chosen districts' figures together, exact and as the public sees them (the sum of the
+    public districts'), each as one group (lib.disclosure.combined)."""
+    exact = disclosure.combined(daily_totals_of(store_key, data_version, data_date), district_ids)
+    public = public_totals_of(store_key, data_version, data_date, "district_id", threshold)
+    return exact, disclosure.combined(public, district_ids)
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)  # the outermost cache shows it
@@ -492,13 +488,12 @@ def overview_figures(
     )
     summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement)
     series = progress.returns_over_time(layers["returns"], as_of)
-    total_hidden = False
     if scope.suppressed:
-        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
-        table, total_hidden = _public_districts(store_key, data_version, data_date, table, as_of, threshold, given_away)
-        selection = disclosure.combined(totals, district_ids)
-        kpis = disclosure.public_key_figures(kpis, selection, as_of, since, threshold, total_hidden)
-        series = disclosure.public_returns(series, selection, threshold, total_hidden)
+        summary = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        table = _public_places(store_key, data_version, data_date, table, as_of, threshold, by="district_id")
+        exact, public = _public_selection(store_key, data_version, data_date, district_ids, threshold)
+        kpis = disclosure.public_key_figures(kpis, exact, as_of, since, threshold, public=public)
+        series = disclosure.public_returns(series, exact, threshold, public=public)
     return {
         "kpis": kpis,
         "table": table,
@@ -534,13 +529,9 @@ def return_areas_figures(
     headlines = metrics.headline_figures(layers, as_of, data_date)
     summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=totals)
     if scope.suppressed:
-        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
-        by_district = daily_totals_of(store_key, data_version, data_date)
-        # the chosen districts' total is hidden exactly when the overview hides it
-        districts = pd.DataFrame({"district_id": list(district_ids), "families_returned": 0, "persons_returned": 0})
-        _, total_hidden = _public_districts(store_key, data_version, data_date, districts, as_of, threshold, given_away)
-        selection_totals = disclosure.combined(by_district, district_ids)
-        headlines = disclosure.public_key_figures(headlines, selection_totals, as_of, as_of, threshold, total_hidden)
+        summary = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        exact, public = _public_selection(store_key, data_version, data_date, district_ids, threshold)
+        headlines = disclosure.public_key_figures(headlines, exact, as_of, as_of, threshold, public=public)
         # a headline has no change: its comparison day is its own
         headlines = [replace(kpi, previous=None, change_shown=None) for kpi in headlines]
     return {"headlines": headlines, "summary": summary}
@@ -588,16 +579,15 @@ def profile_figures(
     )
     summary = metrics.settlement_summary(layers["settlements"], None, None, as_of, totals=by_settlement)
     if scope.suppressed:
-        summary, given_away = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
+        summary = _public_places(store_key, data_version, data_date, summary, as_of, threshold)
         if settlement_id is None:
-            cell = disclosure.combined(daily_totals_of(store_key, data_version, data_date), [district_id])
-            hidden = district_id in given_away
+            exact, public = _public_selection(store_key, data_version, data_date, [district_id], threshold)
         else:
-            cell = disclosure.combined(by_settlement, [settlement_id])
-            marks = summary.loc[summary["settlement_id"] == settlement_id, disclosure.shown_column("families_returned")]
-            hidden = bool((marks == disclosure.HIDDEN).any())
-        kpis = disclosure.public_key_figures(kpis, cell, as_of, since, threshold, hidden)
-        series = disclosure.public_returns(series, cell, threshold, hidden)
+            exact = disclosure.combined(by_settlement, [settlement_id])
+            places = public_totals_of(store_key, data_version, data_date, "settlement_id", threshold)
+            public = disclosure.combined(places, [settlement_id])
+        kpis = disclosure.public_key_figures(kpis, exact, as_of, since, threshold, public=public)
+        series = disclosure.public_returns(series, exact, threshold, public=public)
     if settlement_id is not None:
         summary = summary[summary["settlement_id"] == settlement_id]
     shown = series["families"].fillna(0).any()  # a public series of suppressed points alone says nothing

@@ -40,7 +40,7 @@ mark (:attr:`lib.kpi.Kpi.shown`). Formatters word a cell with :func:`cell_text`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -92,8 +92,9 @@ def stepped(values, threshold: int) -> np.ndarray:
     """The public series of a cumulative series (days first; one column per figure): it keeps its
     value until the exact one has moved by ``threshold`` or more from it, then takes the exact value.
 
-    So any two of its values differ by 0 or at least ``threshold``, and it is never more than
-    ``threshold − 1`` from the exact series. Worked on the rows where anything changes only.
+    A value under ``threshold`` is shown as 0 (held back, like a small change). So any two of its
+    values differ by 0 or at least ``threshold``, every value is 0 or at least ``threshold``, and
+    it is never more than ``threshold − 1`` from the exact series (while that only grows). Worked on the rows where anything changes only.
     """
     exact = np.round(np.asarray(values, dtype="float64"))
     if not len(exact):
@@ -105,6 +106,7 @@ def stepped(values, threshold: int) -> np.ndarray:
     shown = np.zeros(flat.shape[1])
     for i, row in enumerate(rows):
         shown = np.where(np.abs(flat[row] - shown) >= threshold, flat[row], shown)
+        shown = np.where(shown < threshold, 0.0, shown)  # a public count is 0 or at least the threshold
         public[i] = shown
     return public[np.searchsorted(rows, np.arange(len(flat)), side="right") - 1].reshape(exact.shape)
 
@@ -115,6 +117,32 @@ def stepped_totals(totals: DailyTotals, threshold: int, measures=COUNTS) -> Dail
     for measure in measures:
         values[measure] = stepped(values[measure], threshold)
     return DailyTotals(totals.first_day, totals.groups, values)
+
+
+def public_counts(exact: DailyTotals, threshold: int) -> DailyTotals:
+    """Each place's families, persons and occupied homes (:data:`KPI_COUNTS`) as the public sees
+    them every day: stepped (:func:`stepped`), and the persons of a place whose families are held
+    back (0) held back too (its few families' size would show). Only these measures are kept.
+
+    Every figure of the public view above a place (a district, the chosen districts) is a sum of
+    these (:func:`summed`, :func:`combined`): a total is then always the sum of its shown parts."""
+    measures = [m for m in KPI_COUNTS if m in exact.values]
+    values = stepped_totals(exact, threshold, measures).values
+    values = {m: values[m] for m in measures}
+    values[PERSONS] = np.where(values[FAMILIES] > 0, values[PERSONS], 0.0)
+    return DailyTotals(exact.first_day, exact.groups, values)
+
+
+def summed(places: DailyTotals, owner: pd.Series) -> DailyTotals:
+    """The places' figures summed per owner (``owner``: place id -> group id, e.g. a settlement's
+    district), every day; groups in sorted order, places without an owner left out."""
+    owners = owner.reindex(places.groups)
+    groups = pd.Index(sorted(owners.dropna().unique()), name=owner.name)
+    codes = groups.get_indexer(owners.to_numpy())
+    matrix = np.zeros((len(places.groups), len(groups)))
+    known = codes >= 0
+    matrix[np.flatnonzero(known), codes[known]] = 1.0
+    return DailyTotals(places.first_day, groups, {m: v @ matrix for m, v in places.values.items()})
 
 
 def combined(totals: DailyTotals, groups: Iterable[str], name: str = "all") -> DailyTotals:
@@ -136,106 +164,42 @@ def primary(shown, exact, threshold: int) -> np.ndarray:
     return ((shown > 0) & (shown < threshold)) | ((shown == 0) & (exact > 0))
 
 
-# --- 3. Secondary suppression -----------------------------------------------------------------
-
-
-def _bounds(mark: str, threshold: int) -> tuple[float, float]:
-    """What the public knows of a suppressed count from its mark."""
-    return (float(threshold), np.inf) if mark == HIDDEN else (1.0, float(threshold - 1))
-
-
-def pinned(values: Sequence[float], marks: Sequence[str | None], threshold: int) -> list[int]:
-    """Positions of the suppressed parts of one group whose value the group's total, the parts
-    shown and the marks' bounds pin to a single value."""
-    suppressed = [i for i, m in enumerate(marks) if m]
-    residual = float(sum(values[i] for i in suppressed))
-    bounds = {i: _bounds(marks[i], threshold) for i in suppressed}
-    found = []
-    for i in suppressed:
-        others_low = sum(bounds[j][0] for j in suppressed if j != i)
-        others_high = sum(bounds[j][1] for j in suppressed if j != i)
-        low, high = max(bounds[i][0], residual - others_high), min(bounds[i][1], residual - others_low)
-        if low >= high:
-            found.append(i)
-    return found
-
-
-def protect(values: Sequence[float], marks: Sequence[str | None], threshold: int) -> tuple[list[str | None], bool]:
-    """Secondary suppression in one group of parts whose total is shown: while a suppressed part
-    is pinned (:func:`pinned`), hide the smallest non-zero part still shown (the first of equals).
-
-    Returns the parts' marks and whether the total must be hidden too (nothing was left to hide).
-    """
-    marks = list(marks)
-    while pinned(values, marks, threshold):
-        candidates = [i for i, m in enumerate(marks) if not m and values[i] > 0]
-        if not candidates:
-            return marks, True
-        marks[min(candidates, key=lambda i: (values[i], i))] = HIDDEN
-    return marks, False
-
-
-def _protect_groups(values: pd.Series, marks: list, groups: pd.Series | None, threshold: int):
-    marks = list(marks)
-    hidden_totals = []
-    keys = pd.Series("", index=values.index) if groups is None else groups
-    numbers = values.to_numpy(dtype="float64")
-    for key, positions in pd.Series(np.arange(len(values)), index=values.index).groupby(keys.to_numpy()):
-        where = positions.to_numpy()
-        if not any(marks[i] for i in where):
-            continue
-        protected, total_hidden = protect(numbers[where], [marks[i] for i in where], threshold)
-        for i, mark in zip(where, protected):
-            marks[i] = mark
-        if total_hidden:
-            hidden_totals.append(key)
-    return marks, hidden_totals
-
-
-def suppress(
-    shown: pd.DataFrame,
-    exact: pd.DataFrame,
-    threshold: int,
-    groups: pd.Series | None = None,
-    hidden: Iterable[bool] | None = None,
-) -> tuple[pd.DataFrame, list]:
-    """The public version of a table of parts: families and persons (:data:`COUNTS`) suppressed.
+def suppress(shown: pd.DataFrame, exact: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The public version of a table of places: families and persons (:data:`COUNTS`) suppressed.
 
     Parameters
     ----------
-    shown : the figures the public would see (stepped), one row per part, with both count columns.
-    exact : the exact counts, same rows (a shown 0 over an exact 1 is suppressed too).
+    shown : the figures the public sees (:func:`public_counts`), one row per place, both counts.
+    exact : the exact counts, same rows (a shown 0 over an exact 1 is suppressed).
     threshold : the suppression threshold.
-    groups : the group of each row whose total is shown (e.g. its district); None: one group.
-    hidden : rows to hide whatever their value (their own parts gave them away, see the result).
 
     Returns
     -------
-    The frame with suppressed cells NaN and the marks in ``<column>_shown``; and the groups whose
-    total must be hidden (a suppressed part that nothing else could protect).
+    The frame with suppressed cells NaN and the marks in ``<column>_shown``: "<T" for a small
+    count, :data:`HIDDEN` for the persons of a place whose families are suppressed.
     """
     out = shown.copy()
     families = shown[FAMILIES].to_numpy(dtype="float64")
-    marks = [below(threshold) if s else None for s in primary(families, exact[FAMILIES], threshold)]
-    if hidden is not None:
-        marks = [m or (HIDDEN if h else None) for m, h in zip(marks, hidden)]
-    family_marks, hidden_totals = _protect_groups(shown[FAMILIES], marks, groups, threshold)
+    marks = [mark_of(s, e, threshold) for s, e in zip(families, exact[FAMILIES].to_numpy(dtype="float64"))]
+    # No second cell needs hiding: a total shown beside these parts is the sum of their public
+    # values (public_counts, summed), and a suppressed part's public value is 0, so the total less
+    # the parts shown is 0 and tells nothing of any part's exact count.
+    family_marks = marks
     persons = shown[PERSONS].to_numpy(dtype="float64")
-    small = primary(persons, exact[PERSONS], threshold)
-    person_marks = [below(threshold) if s else (HIDDEN if f else None) for s, f in zip(small, family_marks)]
-    person_marks, more = _protect_groups(shown[PERSONS], person_marks, groups, threshold)
+    known = exact[PERSONS].to_numpy(dtype="float64")
+    person_marks = [mark_of(s, e, threshold, hidden=bool(f)) for s, e, f in zip(persons, known, family_marks)]
     for column, column_marks in ((FAMILIES, family_marks), (PERSONS, person_marks)):
         suppressed = np.array([bool(m) for m in column_marks], dtype=bool)
         out[column] = out[column].astype("float64").mask(suppressed)
         out[shown_column(column)] = pd.Series(column_marks, index=out.index, dtype="object")
-    return out, sorted(set(hidden_totals) | set(more), key=str)
+    return out
 
 
 def mark_of(shown: float, exact: float, threshold: int, hidden: bool = False) -> str | None:
-    """The mark of one figure on its own (a total): "<T" when small, :data:`HIDDEN` when its parts
-    gave it away, None when shown."""
+    """The mark of one figure: "<T" when small; :data:`HIDDEN` when held back although not small
+    (a sum of places each held back: 3 + 3 families show 0) or asked to be hidden; None when shown."""
     if primary([shown], [exact], threshold)[0]:
-        return below(threshold)
+        return below(threshold) if exact < threshold else HIDDEN
     return HIDDEN if hidden else None
 
 
@@ -297,43 +261,34 @@ def public_kpi(kpi, value: float, previous: float, exact: float, threshold: int,
 # --- The public view's figures ----------------------------------------------------------------
 
 
-def public_places(
-    places: pd.DataFrame,
-    id_column: str,
-    exact: DailyTotals,
-    public: DailyTotals,
-    day,
-    threshold: int,
-    group_column: str | None = None,
-    hidden: Iterable[str] = (),
-) -> tuple[pd.DataFrame, list]:
+def public_places(places: pd.DataFrame, id_column: str, exact: DailyTotals, public: DailyTotals, day, threshold: int):
     """Settlements' or districts' families and persons on ``day`` as the public sees them.
 
     ``places``: one row per place (lib.metrics.settlement_summary, lib.progress.district_progress);
-    ``exact``/``public``: their daily totals exact and stepped (:func:`stepped_totals`); each group
-    of ``group_column`` (None: all rows) has its total shown; ``hidden``: ids to hide whatever
-    their figures. Returns the frame (:func:`suppress`) and the groups whose total must be hidden.
+    ``exact``/``public``: their daily totals exact and public (:func:`public_counts`, or
+    :func:`summed` for districts). Returns the frame (:func:`suppress`).
     """
     ids = places[id_column].tolist()
     shown = places.copy()
-    stepped_values = public.on(day, ids)
+    public_values = public.on(day, ids)
     for measure in COUNTS:
-        shown[measure] = stepped_values[measure].round().to_numpy()
+        shown[measure] = public_values[measure].round().to_numpy()
     known = exact.on(day, ids)[list(COUNTS)].round().reset_index(drop=True)
-    groups = None if group_column is None else places[group_column].reset_index(drop=True)
-    hidden_rows = places[id_column].isin(list(hidden)).tolist()
-    out, hidden_totals = suppress(shown.reset_index(drop=True), known, threshold, groups, hidden_rows)
+    out = suppress(shown.reset_index(drop=True), known, threshold)
     out.index = places.index
-    return out, hidden_totals
+    return out
 
 
-def public_key_figures(kpis, exact: DailyTotals, day, since, threshold: int, hidden: bool = False) -> list:
+def public_key_figures(
+    kpis, exact: DailyTotals, day, since, threshold: int, hidden: bool = False, public: DailyTotals | None = None
+) -> list:
     """Key figures (lib.kpi.Kpi) as the public sees them: families, persons and occupied homes
-    (:data:`KPI_COUNTS`) read from the stepped series of ``exact``'s only group (:func:`combined`)
-    and marked (:func:`public_kpi`); persons are hidden with the families of the same place.
-    Other figures are left as they are."""
+    (:data:`KPI_COUNTS`) read from ``public``, the sum of the public places' figures (one group,
+    :func:`combined` of :func:`public_counts`; default: ``exact`` stepped as one figure), and
+    marked (:func:`public_kpi`) against ``exact``'s only group; persons are hidden with the
+    families of the same place. Other figures are left as they are."""
     measures = [m for m in KPI_COUNTS if m in exact.values]
-    public = stepped_totals(exact, threshold, measures)
+    public = public if public is not None else stepped_totals(exact, threshold, measures)
     on_day, on_since, known = public.total(day), public.total(since), exact.total(day)
     out, families_mark = [], None
     for kpi in sorted(kpis, key=lambda k: k.key != FAMILIES):  # families first: persons follow them
@@ -346,10 +301,13 @@ def public_key_figures(kpis, exact: DailyTotals, day, since, threshold: int, hid
     return sorted(out, key=lambda k: order[k.key])
 
 
-def public_returns(series: pd.DataFrame, exact: DailyTotals, threshold: int, hidden: bool = False) -> pd.DataFrame:
+def public_returns(
+    series: pd.DataFrame, exact: DailyTotals, threshold: int, hidden: bool = False, public: DailyTotals | None = None
+) -> pd.DataFrame:
     """Returns over time (lib.progress.returns_over_time: date, families, persons) as the public
-    sees them, from the stepped series of ``exact``'s only group: each point as the key figure
+    sees them, from ``public`` (as in :func:`public_key_figures`): each point as the key figure
     would be on its day (:func:`public_series`)."""
-    public = public_series(exact, stepped_totals(exact, threshold), series["date"], threshold, hidden)
+    public = public if public is not None else stepped_totals(exact, threshold)
+    public = public_series(exact, public, series["date"], threshold, hidden)
     names = {FAMILIES: "families", PERSONS: "persons"}
     return public.rename(columns={**names, **{shown_column(m): shown_column(n) for m, n in names.items()}})
