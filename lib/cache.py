@@ -639,23 +639,23 @@ CACHED_BY_VERSION = (
 # a write that changes nothing, or one refused, is logged without a new version: kept a minute only
 @st.cache_data(ttl=60, max_entries=8, show_spinner=False)
 def version_history(
-    store_key: str, data_version: int, language: str, scope: access.Scope
+    store_key: str, data_version: int, language: str, actor: access.Actor | access.Scope
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The data versions and the audit log, worded in ``language`` (lib.import_report), for a
-    scope that may read them.
+    """The data versions and the audit log, worded in ``language`` (lib.import_report), as
+    ``actor`` may read them (a coordinator: their own writes; the key holds who).
 
     Raises
     ------
     lib.access.AccessDenied
-        When ``scope`` may not read the history (nothing is cached).
+        When ``actor`` may not read the history (nothing is cached).
     """
     from lib.import_report import audit_table, history_table
 
     store = store_for_key(store_key)
     t = Translator(language)
     names = account_names()
-    history = history_table(store.history(scope), store.changes(scope), t, names)
-    return history, audit_table(store.audit_log(scope), t, names)
+    history = history_table(store.history(actor), store.changes(actor), t, names)
+    return history, audit_table(store.audit_log(actor), t, names)
 
 
 def account_names() -> dict[str, str]:

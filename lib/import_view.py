@@ -369,7 +369,7 @@ def show_import(store: VersionedStore, page) -> None:
 def show_versions(store: VersionedStore, snapshot, t: Translator, actor: access.Actor) -> None:
     """The data versions and the audit log, and, for those who may, a restore of an earlier
     version (confirmed)."""
-    history, audit = version_history(snapshot.key, snapshot.version, t.language, actor.scope)
+    history, audit = version_history(snapshot.key, snapshot.version, t.language, actor)
     st.subheader(t("import.history_title"))
     reader_table(history, key="import_history")
     st.subheader(t("import.audit_title"))

@@ -46,6 +46,8 @@ def _base(kpi: Kpi, t: Translator) -> str | None:
         return None
     if base.value == 0:  # nothing planned or recorded yet to measure against
         return t(f"kpi_base_none.{base.kind}")
+    if kpi.shown:  # a figure kept from the public: no share of it either
+        return None
     share = "" if kpi.share is None else t.percent(kpi.share)
     total = "" if base.value is None else t.number(base.value)
     if base.kind == "target":

@@ -302,10 +302,13 @@ class VersionedStore(ABC):
 
     def history(self, actor: access.Actor | None = None) -> pd.DataFrame:
         """Every version, newest first: when, who, what, the note, and the rows added, changed and
-        removed per layer (``changes``: e.g. ``housing +12 ~3 -1``)."""
+        removed per layer (``changes``: e.g. ``housing +12 ~3 -1``); for a coordinator, the versions
+        they wrote."""
         if actor is not None:
             access.require(actor, access.READ_HISTORY)
         versions = self._table(VERSIONS_TABLE)
+        if actor is not None and actor.districts is not None:  # a coordinator: their own writes
+            versions = versions[versions["created_by"] == getattr(actor, "username", None)]
         if versions.empty:
             return versions
         changes = self._table(CHANGES_TABLE)
@@ -336,10 +339,13 @@ class VersionedStore(ABC):
         return self._table(CHANGES_TABLE)
 
     def audit_log(self, actor: access.Actor | None = None) -> pd.DataFrame:
-        """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome."""
+        """Every attempted write, oldest first: who, when, what, from which file, how many rows, outcome
+        (for a coordinator, their own: other districts' imports are not theirs to read)."""
         if actor is not None:
             access.require(actor, access.READ_HISTORY)
         log = self._table(AUDIT_TABLE)
+        if actor is not None and actor.districts is not None:  # a coordinator: their own attempts
+            log = log[log["actor"] == getattr(actor, "username", None)]
         return log.astype({"based_on": "Int64", "version": "Int64"}) if len(log) else log
 
     # -- writing -----------------------------------------------------------------------------

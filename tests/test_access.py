@@ -130,7 +130,8 @@ def test_the_history_and_audit_log_are_not_for_the_public(store):
         store.audit_log(PUBLIC_ACTOR)
     with pytest.raises(AccessDenied):
         store.history(PUBLIC_ACTOR)
-    assert len(store.history(LEADER)) == 1 and len(store.audit_log(LACHIN)) == 1
+    assert len(store.history(LEADER)) == 1 and len(store.audit_log(LEADER)) == 1
+    assert store.audit_log(LACHIN).empty  # the builder's write is not hers
 
 
 # -- writes through the store ----------------------------------------------------------------
@@ -305,3 +306,10 @@ def test_the_history_names_the_signed_in_account_by_its_display_name(tmp_path):
     assert audit[who].tolist() == ["Aysel Məmmədova (aysel)", "builder"]  # newest first
     assert history[who].tolist() == ["Aysel Məmmədova (aysel)", "builder"]
     cache.version_history.clear()
+
+
+def test_a_coordinator_reads_only_their_own_entries_of_the_history_and_audit_log(store):
+    store.write_layers({"housing": _house(tiny_layers(), "h-new", "AZ-LAC-a")}, note="x", mode="upsert", actor=LACHIN)
+    assert store.audit_log(LACHIN)["actor"].tolist() == ["aysel"]
+    assert store.history(LACHIN)["created_by"].tolist() == ["aysel"]
+    assert store.audit_log(LEADER)["actor"].tolist() == ["builder", "aysel"]  # leadership reads all
