@@ -86,6 +86,17 @@ class Account:
         return Actor(self.username, self.role, self.districts or None, self.display_name)
 
 
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _checked_email(email: str | None) -> str | None:
+    """An e-mail address in lower case (None for none), or :class:`AccountError` for one that is not."""
+    email = (email or "").strip().lower()
+    if email and not _EMAIL.fullmatch(email):
+        raise AccountError(f"{email!r} is not an e-mail address")
+    return email or None
+
+
 def normalise_username(username: str) -> str:
     """A username as stored: trimmed, lower case."""
     return username.strip().lower()
@@ -254,7 +265,7 @@ def add(
         password_hash="",
         display_name=display_name.strip(),
         districts=tuple(districts),
-        email=(email or "").strip().lower() or None,
+        email=_checked_email(email),
     )
     account = replace(account, password_hash=hash_password(_checked_password(password)))
     with _lock(path):
@@ -308,7 +319,7 @@ def set_role(
             role=account.role if role is None else role,
             districts=account.districts if districts is None else tuple(districts),
             display_name=account.display_name if display_name is None else display_name.strip(),
-            email=account.email if email is None else (email.strip().lower() or None),
+            email=account.email if email is None else _checked_email(email),
         )
 
     return _change(path, username, change)

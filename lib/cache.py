@@ -340,8 +340,10 @@ class PageContext:
 
 
 def page_context() -> PageContext:
-    filters = shared_filters()
     actor = signed_in()
+    filters = shared_filters()
+    # the districts chosen before this actor signed in keep only theirs (the router does so too)
+    filters = replace(filters, districts=tuple(access.visible_districts(actor, filters.districts)))
     store = ensure_store().seen_by(actor)
     return PageContext(
         filters,

@@ -320,8 +320,12 @@ def _new_password(args) -> str:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
 
-    password = getpass.getpass(f"Password for {args.username}: ")
-    if getpass.getpass("The same password again: ") != password:
+    try:
+        password = getpass.getpass(f"Password for {args.username}: ")
+        again = getpass.getpass("The same password again: ")
+    except EOFError:  # no terminal to type it at (a script, a pipe)
+        raise accounts.AccountError("no password was typed: give it with --password-stdin") from None
+    if again != password:
         raise accounts.AccountError("the two passwords differ")
     return password
 
@@ -334,13 +338,14 @@ def _districts(values: list[str] | None) -> list[str] | None:
 
 
 def _known_districts(gpkg: str | None) -> set[str]:
-    """The district codes of the store (of the project's district list while it has no data)."""
+    """The return-area district codes of the store (of the project's district list while it has no
+    data): a coordinator answers for districts the dashboard follows."""
     try:
-        districts = _store(gpkg).read_layer("districts", geometry=False, columns=["district_id"])
+        districts = _store(gpkg).read_layer("districts", geometry=False, columns=["district_id", "economic_region"])
     except StoreNotReady:
         print("(The store has no data yet: districts checked against geodata/districts.csv.)", file=sys.stderr)
-        districts = pd.read_csv(GEODATA_DIR / "districts.csv", usecols=["district_id"])
-    return set(districts["district_id"])
+        districts = pd.read_csv(GEODATA_DIR / "districts.csv", usecols=["district_id", "economic_region"])
+    return set(districts.loc[districts["economic_region"].notna(), "district_id"])
 
 
 def _check_account_change(args, districts: list[str] | None) -> None:
@@ -350,9 +355,11 @@ def _check_account_change(args, districts: list[str] | None) -> None:
     if districts:
         unknown = sorted(set(districts) - _known_districts(args.store))
         if unknown:
-            raise accounts.AccountError(f"unknown district code {', '.join(unknown)} (codes look like AZ-LAC)")
+            raise accounts.AccountError(
+                f"not a return-area district: {', '.join(unknown)} (codes look like AZ-LAC; see geodata/districts.csv)"
+            )
     if districts and args.role not in (None, COORDINATOR):
-        print(f"Note: districts ignored; a {args.role} account reads every district.")
+        print(f"Note: districts ignored; an account of role {args.role} reads every district.")
 
 
 def _describe(account: accounts.Account) -> str:

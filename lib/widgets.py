@@ -127,6 +127,9 @@ def linked_choice(
     asked, notes = choice_from_link(st.query_params.to_dict(), param, names)
     options = ([""] if none_label is not None else []) + list(names)
     start = asked or (default if default in options else options[0])
+    if key in st.session_state and st.session_state[key] not in options:
+        # kept from other options (another district's settlement, a view before signing in)
+        del st.session_state[key]
     chosen = st.selectbox(
         label,
         options,

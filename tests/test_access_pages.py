@@ -76,3 +76,14 @@ def test_a_page_opened_by_someone_who_may_not_use_it_says_so_and_shows_no_record
     assert not at.exception, [e.message for e in at.exception]
     assert Translator("en")("access.page_needs_sign_in") in [i.value for i in at.info]
     assert not at.dataframe
+
+
+def test_a_profile_linked_to_another_district_opens_the_coordinators_own_once_signed_in(monkeypatch_module):
+    at = _open(None, district="AZ-AGM", settlement="AZ-AGM-aghdam-city")
+    at.switch_page("pages/profile.py").run()
+    assert at.selectbox(key="profile_settlement_en").value == "AZ-AGM-aghdam-city"
+    at.session_state["actor"] = LACHIN  # she signs in: Aghdam is not hers
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.selectbox(key="profile_district_en").value == "AZ-LAC"
+    assert at.selectbox(key="profile_settlement_en").value == ""  # the whole district, not Aghdam's city

@@ -85,11 +85,13 @@ def test_two_different_passwords_at_the_prompt_are_refused(run, file, monkeypatc
     ("arguments", "why"),
     [
         (["add", "x1", "--role", "coordinator"], "a coordinator needs at least one district"),
-        (["add", "x1", "--role", "coordinator", "--districts", "AZ-XXX"], "unknown district code AZ-XXX"),
+        (["add", "x1", "--role", "coordinator", "--districts", "AZ-XXX"], "not a return-area district: AZ-XXX"),
+        (["add", "x1", "--role", "coordinator", "--districts", "AZ-BA"], "not a return-area district: AZ-BA"),
+        (["add", "x1", "--role", "leadership", "--email", "notanemail"], "'notanemail' is not an e-mail address"),
         (["add", "x1", "--role", "public"], "unknown role 'public'"),
         (["add", "x1", "--role", "superuser"], "unknown role 'superuser'"),
     ],
-    ids=["coordinator-without-districts", "unknown-district", "public-role", "made-up-role"],
+    ids=["coordinator-without-districts", "unknown-district", "baku", "bad-email", "public-role", "made-up-role"],
 )
 def test_an_account_the_rules_refuse_exits_1_saying_why_and_writes_nothing(run, file, arguments, why):
     status, _, err = run(*arguments, password=PASSWORD)
