@@ -87,3 +87,21 @@ def test_a_profile_linked_to_another_district_opens_the_coordinators_own_once_si
     assert not at.exception, [e.message for e in at.exception]
     assert at.selectbox(key="profile_district_en").value == "AZ-LAC"
     assert at.selectbox(key="profile_settlement_en").value == ""  # the whole district, not Aghdam's city
+
+
+def test_a_session_idle_past_the_timeout_is_signed_out_and_told_so(monkeypatch_module):
+    import time
+
+    from lib.config import get_settings
+
+    at = AppTest.from_file(APP, default_timeout=180)
+    idle = (get_settings().session_timeout_minutes + 1) * 60
+    at.session_state["actor"] = LACHIN
+    at.session_state["actor_via"] = "password"
+    at.session_state["actor_seen"] = time.time() - idle
+    at.query_params["lang"] = "en"
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    told = Translator("en").plural("sign_in.timed_out", get_settings().session_timeout_minutes)
+    assert told in [i.value for i in at.info]
+    assert at.session_state["actor"] == access.PUBLIC_ACTOR
