@@ -10,8 +10,9 @@ from lib.store import store_for_key
 page = page_context()
 t, actor = page.t, page.actor
 store = store_for_key(page.store.key)
-page.heading("import", dated=False, needs_districts=False)
 may_import = access.may_import(actor)
+# leadership reads the versions and the audit log here, and imports nothing
+page.heading("import" if may_import or actor.role == access.PUBLIC else "versions", dated=False, needs_districts=False)
 page.stop_unless(may_import or page.may(access.READ_HISTORY))
 
 import_view.show_flash()

@@ -45,6 +45,7 @@ def test_leadership_sees_the_versions_but_no_import_and_no_restore(monkeypatch_m
     assert not at.exception, [e.message for e in at.exception]
     t = Translator("en")
     assert not at.tabs  # no import tab: the versions alone
+    assert at.title[0].value == t("versions.title")
     assert not [b for b in at.get("file_uploader")]
     assert t("import.restore_admin_only") in [c.value for c in at.caption]
 
