@@ -319,10 +319,13 @@ def _new_password(args) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     import getpass
+    import warnings
 
     try:
-        password = getpass.getpass(f"Password for {args.username}: ")
-        again = getpass.getpass("The same password again: ")
+        with warnings.catch_warnings():  # without a terminal the refusal below says it plainly
+            warnings.simplefilter("ignore", getpass.GetPassWarning)
+            password = getpass.getpass(f"Password for {args.username}: ")
+            again = getpass.getpass("The same password again: ")
     except EOFError:  # no terminal to type it at (a script, a pipe)
         raise accounts.AccountError("no password was typed: give it with --password-stdin") from None
     if again != password:
