@@ -424,9 +424,9 @@ def public_totals_of(
     public sees them every day (lib.disclosure.public_counts), or of every district as the sum of
     its settlements' (lib.disclosure.summed): a public total is always the sum of its public parts.
     Once per data version."""
-    places = disclosure.public_counts(daily_totals_of(store_key, data_version, data_date, "settlement_id"), threshold)
     if by == "settlement_id":
-        return places
+        return disclosure.public_counts(daily_totals_of(store_key, data_version, data_date, by), threshold)
+    places = public_totals_of(store_key, data_version, data_date, "settlement_id", threshold)
     settlements = load_layer(store_key, "settlements", data_version, None, False)
     return disclosure.summed(places, settlements.set_index("settlement_id")["district_id"].rename("district_id"))
 
