@@ -97,9 +97,8 @@ with st.sidebar:
     state["filter_language"] = language
     t = Translator(language)
     words_of_streamlit(t)
-    # signed in or out just now: start again as the new actor (the districts offered are theirs)
-    if signed_in_actor(t, dict(zip(choices["district_id"], choices[t.name_column]))) != actor:
-        st.rerun()
+    # the box (or who is signed in); its callbacks run before the next run, which starts as the new actor
+    signed_in_actor(t, dict(zip(choices["district_id"], choices[t.name_column])))
     place_search_box(store, t, actor)
     st.markdown(f"**{t('sidebar.districts')}**")
     selected: list[str] = []
