@@ -40,6 +40,7 @@ IMPORTABLE_LAYERS = (
     "infrastructure",
     "hazard_areas",
     "employment_projects",
+    "mine_risk_education",
 )
 
 Progress = Callable[[float, str], None]

@@ -80,6 +80,7 @@ RELEASE_METHODS = ("cancelled", "reduced", "cleared")
 DEVICE_CATEGORIES = ("anti-personnel", "anti-tank", "UXO", "cluster munition")
 EMPLOYMENT_SECTORS = ("agriculture", "construction", "industry", "services", "public sector", "tourism")
 PROJECT_STATUSES = ("planned", "active", "completed")
+MRE_AUDIENCES = ("returnees", "schoolchildren", "workers")
 TARGET_METRICS = ("families", "persons", "houses", "hectares", "jobs", "settlements")
 FIGURE_METRICS = (
     "families_returned",
@@ -319,6 +320,19 @@ LAYERS: dict[str, LayerSpec] = {
             ),
             ("Point",),
             status_dates={"active": "active_date", "completed": "completed_date"},
+        ),
+        LayerSpec(
+            "mine_risk_education",
+            "Mine-risk education sessions: where and when, for whom, and how many people they reached.",
+            "session_id",
+            (
+                FieldSpec("session_id", "str", "Stable id", unique=True),
+                _date("date", "Date of the session", required=True),
+                _SETTLEMENT_REF,
+                FieldSpec("audience", "str", "Who the session was for", allowed=MRE_AUDIENCES, terms="mre_audience"),
+                FieldSpec("people_reached", "int", "People who took part", min_value=0),
+                _SOURCE,
+            ),
         ),
         LayerSpec(
             "targets",

@@ -51,7 +51,7 @@ from lib.store import (
     Writer,
 )
 from lib.validation import coerce_to_schema
-from lib.versioning import ROW_HASH, VALID_FROM, VALID_TO, LayerPlan, history_table
+from lib.versioning import ROW_HASH, VALID_FROM, VALID_TO, LayerPlan, empty_layer, history_table
 
 SRID = 4326
 GEOMETRY_COLUMN = "geom"
@@ -174,6 +174,8 @@ def _migration_1(connection: sa.Connection) -> None:
     _own_tables(metadata)
     # The layers as LAYERS declares them when this runs: a later change to LAYERS comes with a
     # migration of its own that alters existing tables idempotently (ADD COLUMN IF NOT EXISTS ...).
+    # A layer added later needs none: it reads as empty until the first write creates its tables
+    # (_create_missing_layers), so a store written before it existed still opens.
     for layer in LAYERS:
         _layer_table(metadata, layer)
         _layer_table(metadata, layer, history=True)
@@ -324,7 +326,12 @@ class PostGISStore(VersionedStore):
 
     def _read_rows(self, layer, version, rows: RowFilter, columns, geometry) -> pd.DataFrame:
         with self._reading() as connection:
-            return _read(connection, layer, version, rows, columns, geometry)
+            try:
+                return _read(connection, layer, version, rows, columns, geometry)
+            except Exception as error:  # psycopg's own error: COPY runs on the driver's connection
+                if getattr(error, "sqlstate", None) != "42P01":  # undefined_table
+                    raise
+        return empty_layer(layer)  # a layer added after this store was written
 
     def _table(self, name: str) -> pd.DataFrame:
         with self._reading() as connection:
@@ -349,12 +356,30 @@ class PostGISStore(VersionedStore):
                 if getattr(error.orig, "sqlstate", None) == "55P03":  # lock_not_available
                     raise StoreBusy(self.key, LOCK_TIMEOUT_S) from error
                 raise
+            _create_missing_layers(connection)
             yield _PostGISWriter(connection)
 
     def _audit_alone(self, entry: AuditEntry) -> None:
         with self._engine.begin() as connection:
             if _exists(connection, AUDIT_TABLE):
                 _insert_audit(connection, entry)
+
+
+def _create_missing_layers(connection: sa.Connection) -> None:
+    """The tables of layers added to :data:`LAYERS` after the store was created (one query when
+    there are none)."""
+    names = [name for layer in LAYERS for name in (layer, history_table(layer))]
+    found = connection.execute(
+        sa.text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = ANY(:names)"),
+        {"names": names},
+    )
+    missing = [layer for layer in LAYERS if layer not in {row[0] for row in found}]
+    if missing:
+        metadata = sa.MetaData()
+        for layer in missing:
+            _layer_table(metadata, layer)
+            _layer_table(metadata, layer, history=True)
+        metadata.create_all(connection)
 
 
 def _exists(connection: sa.Connection, table: str) -> bool:

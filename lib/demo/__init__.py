@@ -2,9 +2,10 @@
 
 It fills only what no public source gives, around the real records: outlines of the real
 settlements, houses inside them, roads and utility lines between them, hazard areas and their
-release, the convoys missing between reported totals, and employment projects. Every generated
-record's ``source`` starts with "demonstration data". The same seed and scale give identical
-output; ``scale`` multiplies the volume of houses, hazard polygons, point assets and projects.
+release, the convoys missing between reported totals, employment projects and mine-risk
+education sessions. Every generated record's ``source`` starts with "demonstration data". The same
+seed and scale give identical output; ``scale`` multiplies the volume of houses, hazard polygons,
+point assets and projects (not sessions: they follow the convoys).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pandas as pd
 
 import geopandas as gpd
 
+from lib.demo.education import mine_risk_education
 from lib.demo.hazards import hazard_areas
 from lib.demo.places import housing, settlement_boundaries, settlement_lifecycle
 from lib.demo.returns import calibrate_returns, convoys_for_listed_settlements
@@ -82,6 +84,8 @@ def build_demo(real: RealRecords, seed: int = 1, scale: float = 1.0, progress: P
     assets = infrastructure(settlements, boundaries, data_date, rng, scale)
     report("Adding employment projects", 0.85)
     projects = employment_projects(settlements, boundaries, returns, real.figures, data_date, rng, scale)
+    report("Adding mine-risk education sessions", 0.95)
+    education = mine_risk_education(settlements, returns, data_date, rng)
     report("Done", 1.0)
     return {
         "districts": real.districts,
@@ -92,6 +96,7 @@ def build_demo(real: RealRecords, seed: int = 1, scale: float = 1.0, progress: P
         "hazard_areas": hazards,
         "returns": returns,
         "employment_projects": projects,
+        "mine_risk_education": education,
         "targets": real.targets,
         "reported_figures": real.figures,
     }
