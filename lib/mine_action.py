@@ -1,0 +1,250 @@
+"""Mine action as of a day, in the terms of IMAS 07.11 (land release) and GICHD's minimum data
+requirements: hazard areas by status and device category, land released by method (cancelled by
+non-technical survey, reduced by technical survey, cleared), hectares remaining, items found,
+mine-risk education, and the nationally reported figures beside the data.
+
+Land counts as released once its polygon's release is recorded (``released_date`` on or before
+the day): IMAS counts land released when the release is complete, so the partial progress of a
+polygon still in clearance is not released land yet. Pure functions over the layers' frames; the
+work that does not depend on the day (:func:`release_series`) is done once per data version.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lib.as_of import reached
+from lib.schema import DEVICE_CATEGORIES, HAZARD_STATUSES, LAYERS, MRE_AUDIENCES, RELEASE_METHODS
+
+# What a polygon is on the map and in the tables: its status, or how it was released.
+HAZARD_CLASSES = ("suspected", "confirmed", "in_clearance", *RELEASE_METHODS)
+NOT_RECORDED = -1  # a polygon not recorded yet on the day
+REPORTED_METRICS = ("hectares_cleared", "mine_victims")
+
+
+def status_codes(hazards: pd.DataFrame, day) -> np.ndarray:
+    """Each polygon's status on ``day`` as its position in :data:`lib.schema.HAZARD_STATUSES`
+    (:data:`NOT_RECORDED` before it was recorded as suspected)."""
+    codes = np.full(len(hazards), NOT_RECORDED)
+    for position, column in enumerate(LAYERS["hazard_areas"].status_dates.values()):
+        codes = np.where(reached(hazards, column, day), position, codes)
+    return codes
+
+
+def hazard_classes(hazards: pd.DataFrame, day) -> np.ndarray:
+    """Each polygon's class on ``day`` (:data:`HAZARD_CLASSES`: its status, or its release method
+    once released; None before it was recorded)."""
+    codes = status_codes(hazards, day)
+    names = np.array([None, *HAZARD_STATUSES], dtype=object)[codes + 1]
+    released = codes == HAZARD_STATUSES.index("released")
+    names[released] = hazards["release_method"].to_numpy(dtype=object)[released]
+    return names
+
+
+def _released_ha(hazards: pd.DataFrame, codes: np.ndarray) -> np.ndarray:
+    released = codes == HAZARD_STATUSES.index("released")
+    return np.where(released, hazards["released_ha"].to_numpy(dtype="float64", na_value=0.0), 0.0)
+
+
+def status_by_device(hazards: pd.DataFrame, day) -> pd.DataFrame:
+    """Polygons recorded by ``day`` per status and device category: ``status``,
+    ``device_category``, ``polygons`` and ``area_ha``, every pair listed (zeros included) in the
+    order of the schema's vocabularies."""
+    codes = status_codes(hazards, day)
+    known = codes != NOT_RECORDED
+    device = pd.Categorical(hazards["device_category"].to_numpy()[known], categories=DEVICE_CATEGORIES).codes
+    cell = codes[known] * len(DEVICE_CATEGORIES) + device
+    size = len(HAZARD_STATUSES) * len(DEVICE_CATEGORIES)
+    area = hazards["area_ha"].to_numpy(dtype="float64")[known]
+    valid = device >= 0
+    return pd.DataFrame(
+        {
+            "status": np.repeat(HAZARD_STATUSES, len(DEVICE_CATEGORIES)),
+            "device_category": np.tile(DEVICE_CATEGORIES, len(HAZARD_STATUSES)),
+            "polygons": np.bincount(cell[valid], minlength=size),
+            "area_ha": np.bincount(cell[valid], weights=area[valid], minlength=size),
+        }
+    )
+
+
+def land_by_district(hazards: pd.DataFrame, day) -> pd.DataFrame:
+    """Per district, the hazard area recorded by ``day`` (``area_ha``), released (``released_ha``)
+    and remaining (``remaining_ha``), and the ``share_released`` (0..1), most remaining first."""
+    columns = ["district_id", "area_ha", "released_ha", "remaining_ha", "share_released"]
+    codes = status_codes(hazards, day)
+    known = codes != NOT_RECORDED
+    frame = pd.DataFrame(
+        {
+            "district_id": hazards["district_id"].to_numpy()[known],
+            "area_ha": hazards["area_ha"].to_numpy(dtype="float64")[known],
+            "released_ha": _released_ha(hazards, codes)[known],
+        }
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    table = frame.groupby("district_id", sort=True).sum().reset_index()
+    table["remaining_ha"] = (table["area_ha"] - table["released_ha"]).clip(lower=0)
+    table["share_released"] = table["released_ha"] / table["area_ha"].where(table["area_ha"] > 0)
+    return table.sort_values(["remaining_ha", "district_id"], ascending=[False, True], ignore_index=True)[columns]
+
+
+def items_found(hazards: pd.DataFrame, day) -> pd.DataFrame:
+    """Mines and explosive items found in the polygons released by ``day``, per main device
+    category: ``device_category``, ``items_found``, ``polygons`` (released polygons), in the
+    schema's order. An item is counted with its polygon's release (the records give one total
+    per polygon, not the day each item was found)."""
+    codes = status_codes(hazards, day)
+    released = codes == HAZARD_STATUSES.index("released")
+    device = pd.Categorical(hazards["device_category"].to_numpy()[released], categories=DEVICE_CATEGORIES).codes
+    items = hazards["items_found"].to_numpy(dtype="float64", na_value=0.0)[released]
+    valid = device >= 0
+    return pd.DataFrame(
+        {
+            "device_category": list(DEVICE_CATEGORIES),
+            "items_found": np.bincount(device[valid], weights=items[valid], minlength=len(DEVICE_CATEGORIES)).astype(
+                "int64"
+            ),
+            "polygons": np.bincount(device[valid], minlength=len(DEVICE_CATEGORIES)),
+        }
+    )
+
+
+def release_series(hazards: pd.DataFrame) -> pd.DataFrame:
+    """Hectares released by each method, cumulative, on every day from the first release to the
+    last (index: day; columns: :data:`lib.schema.RELEASE_METHODS`). It does not depend on the day
+    shown, so it is built once per data version and cut with :func:`released_over_time`."""
+    released = hazards[hazards["released_date"].notna() & hazards["release_method"].notna()]
+    if released.empty:
+        return pd.DataFrame(columns=list(RELEASE_METHODS), index=pd.DatetimeIndex([], name="date"), dtype="float64")
+    daily = (
+        released.assign(date=pd.to_datetime(released["released_date"]).dt.normalize())
+        .pivot_table(index="date", columns="release_method", values="released_ha", aggfunc="sum", observed=True)
+        .reindex(columns=list(RELEASE_METHODS), fill_value=0.0)
+        .fillna(0.0)
+    )
+    days = pd.date_range(daily.index.min(), daily.index.max(), freq="D", name="date")
+    return daily.reindex(days, fill_value=0.0).cumsum()
+
+
+def released_on(series: pd.DataFrame, day) -> pd.Series:
+    """Hectares released by each method by ``day`` (a row of :func:`release_series`; zeros before
+    the first release)."""
+    day = pd.Timestamp(day)
+    if series.empty or day < series.index[0]:
+        return pd.Series(0.0, index=list(RELEASE_METHODS))
+    return series.iloc[series.index.searchsorted(day, side="right") - 1]
+
+
+def released_over_time(series: pd.DataFrame, day) -> pd.DataFrame:
+    """Cumulative hectares released by method at each month's end up to ``day``, and on ``day``:
+    ``date`` and one column per method (:data:`lib.schema.RELEASE_METHODS`)."""
+    day = pd.Timestamp(day)
+    if series.empty or day < series.index[0]:
+        return pd.DataFrame(columns=["date", *RELEASE_METHODS])
+    month_ends = pd.date_range(series.index[0], day, freq="ME")
+    dates = month_ends.append(pd.DatetimeIndex([day])).unique()
+    rows = series.reindex(series.index.union(dates)).ffill().reindex(dates)
+    return rows.rename_axis("date").reset_index()
+
+
+def education_on(sessions: pd.DataFrame, day) -> pd.DataFrame:
+    """The mine-risk education sessions held by ``day``."""
+    return sessions[reached(sessions, "date", day)]
+
+
+def education_over_time(sessions: pd.DataFrame, day) -> pd.DataFrame:
+    """People reached by mine-risk education each month up to ``day``, per audience: ``date``
+    (the month's end, or ``day`` for the last month), ``audience``, ``sessions``,
+    ``people_reached`` and ``cumulative`` (people reached since the first session)."""
+    columns = ["date", "audience", "sessions", "people_reached", "cumulative"]
+    held = education_on(sessions, day)
+    if held.empty:
+        return pd.DataFrame(columns=columns)
+    month = pd.to_datetime(held["date"]).dt.to_period("M").dt.to_timestamp(how="end").dt.normalize()
+    month = month.where(month <= pd.Timestamp(day), pd.Timestamp(day))
+    grouped = (
+        held.assign(date=month, audience=pd.Categorical(held["audience"], categories=MRE_AUDIENCES))
+        .groupby(["date", "audience"], observed=False)
+        .agg(sessions=("session_id", "size"), people_reached=("people_reached", "sum"))
+        .reset_index()
+    )
+    grouped["cumulative"] = grouped.groupby("audience", observed=False)["people_reached"].cumsum()
+    grouped["audience"] = grouped["audience"].astype(str)
+    return grouped[columns]
+
+
+def education_by_district(sessions: pd.DataFrame, settlements: pd.DataFrame, day) -> pd.DataFrame:
+    """Sessions and people reached by ``day`` per district and audience: ``district_id``,
+    ``audience``, ``sessions``, ``people_reached`` (pairs with a session only)."""
+    held = education_on(sessions, day)
+    district_of = settlements.set_index("settlement_id")["district_id"]
+    frame = held.assign(district_id=held["settlement_id"].map(district_of).to_numpy())
+    return (
+        frame.groupby(["district_id", "audience"])
+        .agg(sessions=("session_id", "size"), people_reached=("people_reached", "sum"))
+        .reset_index()
+        .astype({"sessions": "int64", "people_reached": "int64"})
+    )
+
+
+def reported_beside_data(figures: pd.DataFrame, series: pd.DataFrame, day) -> pd.DataFrame:
+    """The latest nationally reported figure of each of :data:`REPORTED_METRICS` on or before
+    ``day`` (all return areas), with what the data say on the same date where they can say it:
+    ``metric``, ``date``, ``value``, ``qualifier``, ``source`` (the first URL) and ``data_value``
+    (hectares released by every method on that date; NaN for mine victims, which the data do not
+    record). A metric with no report by ``day`` is left out."""
+    day = pd.Timestamp(day)
+    national = figures[
+        figures["metric"].isin(REPORTED_METRICS) & figures["district_id"].isna() & (figures["date"] <= day)
+    ]
+    latest = national.sort_values(["date", "value"]).groupby("metric").tail(1)
+    rows = []
+    for metric in REPORTED_METRICS:
+        row = latest[latest["metric"] == metric]
+        if row.empty:
+            continue
+        row = row.iloc[0]
+        data_value = float(released_on(series, row["date"]).sum()) if metric == "hectares_cleared" else np.nan
+        rows.append(
+            {
+                "metric": metric,
+                "date": row["date"],
+                "value": float(row["value"]),
+                "qualifier": row["qualifier"],
+                "source": str(row["source"]).split(" | ")[0].strip(),
+                "data_value": data_value,
+            }
+        )
+    return pd.DataFrame(rows, columns=["metric", "date", "value", "qualifier", "source", "data_value"])
+
+
+def reported_series(figures: pd.DataFrame, day, metric: str = "hectares_cleared") -> pd.DataFrame:
+    """Every national report of ``metric`` up to ``day`` (``date``, ``value``, ``qualifier``,
+    ``source``), oldest first, for charts that show the reports beside the data."""
+    rows = figures[
+        (figures["metric"] == metric) & figures["district_id"].isna() & (figures["date"] <= pd.Timestamp(day))
+    ]
+    return rows.sort_values("date")[["date", "value", "qualifier", "source"]].reset_index(drop=True)
+
+
+def headline(hazards: pd.DataFrame, series: pd.DataFrame, sessions: pd.DataFrame, day) -> dict[str, float]:
+    """The page's key figures on ``day``: ``released_ha`` (every method), ``cleared_ha``,
+    ``remaining_ha``, ``recorded_ha``, ``unreleased_polygons``, ``items_found``, ``mre_sessions``
+    and ``mre_people_reached``."""
+    codes = status_codes(hazards, day)
+    known = codes != NOT_RECORDED
+    released = codes == HAZARD_STATUSES.index("released")
+    recorded_ha = float(hazards["area_ha"].to_numpy(dtype="float64")[known].sum())
+    released_ha = float(_released_ha(hazards, codes).sum())
+    held = education_on(sessions, day)
+    return {
+        "released_ha": released_ha,
+        "cleared_ha": float(released_on(series, day).get("cleared", 0.0)),
+        "recorded_ha": recorded_ha,
+        "remaining_ha": max(recorded_ha - released_ha, 0.0),
+        "unreleased_polygons": int((known & ~released).sum()),
+        "items_found": int(hazards["items_found"].to_numpy(dtype="float64", na_value=0.0)[released].sum()),
+        "mre_sessions": len(held),
+        "mre_people_reached": int(held["people_reached"].sum()),
+    }
