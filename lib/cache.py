@@ -27,6 +27,7 @@ from lib import (
     disclosure,
     maps,
     metrics,
+    mine_action,
     place_search,
     progress,
     proximity,
@@ -358,6 +359,33 @@ class PageContext:
             "tiles_attribution": self.settings.tiles_attribution,
             "pieces": map_pieces(self.store.key, self.store.version),
         }
+
+    # --- mine action (issue 12) ---
+    def mine_action_bases(self) -> dict:
+        """What the mine action page shows of the page's districts that does not depend on the day
+        (:func:`mine_action_bases`)."""
+        return mine_action_bases(self.store.key, self.store.version, tuple(sorted(self.filters.districts)))
+
+    def mine_action_figures(self) -> dict:
+        """The mine action page's figures, charts' data and proximity tables for the shared
+        filters (:func:`mine_action_figures`)."""
+        store, filters = self.store, self.filters
+        return mine_action_figures(
+            store.key,
+            store.version,
+            tuple(sorted(filters.districts)),
+            filters.as_of,
+            filters.since,
+            self.settings.safety_distance_m,
+        )
+
+    def features_near_hazards(self) -> dict:
+        """Houses and assets of the page's districts that were ever within the safety distance of a
+        hazard polygon, with their geometry (:func:`features_near_hazards_in`)."""
+        store = self.store
+        return features_near_hazards_in(
+            store.key, store.version, self.settings.safety_distance_m, tuple(sorted(self.filters.districts))
+        )
 
 
 def page_context() -> PageContext:
@@ -745,3 +773,80 @@ def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, .
     from lib.provenance import sources_of
 
     return sources_of(overview_layers(store_key, data_version, district_ids))
+
+
+# --- mine action (issue 12) ---
+MINE_ACTION_LAYERS = ("settlements", "settlement_boundaries", "hazard_areas", "mine_risk_education", "reported_figures")
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
+def mine_action_bases(store_key: str, data_version: int, district_ids: tuple[str, ...]) -> dict:
+    """Some districts' layers of the mine action page (:data:`MINE_ACTION_LAYERS`, filtered in
+    memory from the shared whole layers) and their hectares released per day and method
+    (lib.mine_action.release_series): once per district selection, so that a change of day only
+    compares dates."""
+    layers = selection.in_districts(
+        _all_layers(store_key, data_version, MINE_ACTION_LAYERS), district_ids, keep_whole=UNFILTERED_LAYERS
+    )
+    return {**layers, "release_series": mine_action.release_series(layers["hazard_areas"])}
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
+def mine_action_figures(
+    store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, distance_m: float
+) -> dict:
+    """Everything the mine action page shows for one set of filters but the map: key figures,
+    the charts' tables, the national reports beside the data, and what lies within ``distance_m``
+    of unreleased hazard polygons (per settlement, ranked for clearance, and the houses and assets
+    near). Small tables only: the passes over the polygons are numpy comparisons of dates."""
+    bases = mine_action_bases(store_key, data_version, district_ids)
+    hazards, series, sessions = bases["hazard_areas"], bases["release_series"], bases["mine_risk_education"]
+    figures, settlements = bases["reported_figures"], bases["settlements"]
+    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)
+    near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], as_of)
+    return {
+        "kpis": mine_action.key_figures(hazards, series, sessions, figures, as_of, since),
+        "status_by_device": mine_action.status_by_device(hazards, as_of),
+        "land_by_district": mine_action.land_by_district(hazards, as_of),
+        "items_found": mine_action.items_found(hazards, as_of),
+        "released_over_time": mine_action.released_over_time(series, as_of),
+        "reported_cleared": mine_action.reported_series(figures, as_of),
+        "reported": mine_action.reported_beside_data(figures, series, as_of),
+        "education_over_time": mine_action.education_over_time(sessions, as_of),
+        "education_by_district": mine_action.education_by_district(sessions, settlements, as_of),
+        "near": near,
+        "priority": proximity.clearance_priority(near, settlements),
+        "houses_near": pd.DataFrame(proximity.unreleased_on(pairs["housing"], as_of)),
+        "assets_near": pd.DataFrame(proximity.unreleased_on(pairs["infrastructure"], as_of)),
+    }
+
+
+@st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
+def features_near_hazards(store_key: str, data_version: int, distance_m: float) -> dict:
+    """The houses and assets ever within ``distance_m`` of a hazard polygon, with their geometry,
+    one row per period near (lib.hazard_maps.near_features of :func:`safety_pairs`), for the map:
+    once per data version; the other houses' geometry is read for it and let go."""
+    from lib.hazard_maps import near_features
+
+    pairs = safety_pairs(store_key, data_version, distance_m)
+    store = store_for_key(store_key)
+    near = {
+        name: near_features(pairs[name], store.read_layer(name, version=data_version, columns=[id_field]), id_field)
+        for name, id_field in (("housing", "house_id"), ("infrastructure", "asset_id"))
+    }
+    _out_of_garbage_collection()
+    return near
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+def features_near_hazards_in(
+    store_key: str, data_version: int, distance_m: float, district_ids: tuple[str, ...]
+) -> dict:
+    """:func:`features_near_hazards` of some districts (once per selection)."""
+    return {
+        name: frame[frame["district_id"].isin(district_ids)]
+        for name, frame in features_near_hazards(store_key, data_version, distance_m).items()
+    }
+
+
+CACHED_BY_VERSION += (mine_action_bases, mine_action_figures, features_near_hazards, features_near_hazards_in)

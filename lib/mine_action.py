@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from lib.as_of import reached
+from lib.kpi import Base, Kpi, Reported
 from lib.schema import DEVICE_CATEGORIES, HAZARD_STATUSES, LAYERS, MRE_AUDIENCES, RELEASE_METHODS
 
 # What a polygon is on the map and in the tables: its status, or how it was released.
@@ -248,3 +249,46 @@ def headline(hazards: pd.DataFrame, series: pd.DataFrame, sessions: pd.DataFrame
         "mre_sessions": len(held),
         "mre_people_reached": int(held["people_reached"].sum()),
     }
+
+
+def _latest_report(figures: pd.DataFrame, metric: str, day) -> Reported | None:
+    reports = reported_series(figures, day, metric)
+    if reports.empty:
+        return None
+    last = reports.iloc[-1]
+    return Reported(float(last["value"]), last["date"], str(last["source"]))
+
+
+def key_figures(
+    hazards: pd.DataFrame, series: pd.DataFrame, sessions: pd.DataFrame, figures: pd.DataFrame, day, since
+) -> list[Kpi]:
+    """The page's cards on ``day`` with their change since ``since``: hectares released (beside the
+    latest national report of hectares cleared), hectares remaining, items found, people reached by
+    mine-risk education, and the latest reported number of mine victims (when one is reported)."""
+    now, before = headline(hazards, series, sessions, day), headline(hazards, series, sessions, since)
+    area = Base("hazard_area", now["recorded_ha"])
+
+    def card(key, measure, unit, base=None, reported=None):
+        return Kpi(key, now[measure], unit, True, before[measure], pd.Timestamp(since), base, reported)
+
+    cards = [
+        card("hectares_released", "released_ha", "ha", area, _latest_report(figures, "hectares_cleared", day)),
+        card("hazard_remaining", "remaining_ha", "ha", area),
+        card("items_found", "items_found", "items"),
+        card("mre_people_reached", "mre_people_reached", "persons"),
+    ]
+    victims = _latest_report(figures, "mine_victims", day)
+    if victims is not None:
+        earlier = _latest_report(figures, "mine_victims", since)
+        cards.append(
+            Kpi(
+                "mine_victims",
+                victims.value,
+                "persons",
+                False,
+                earlier.value if earlier else 0.0,
+                pd.Timestamp(since),
+                reported=victims,
+            )
+        )
+    return cards

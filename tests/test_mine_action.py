@@ -160,3 +160,18 @@ def test_empty_layers_give_empty_figures_not_errors(day):
     assert mine_action.released_over_time(series, day).empty
     assert mine_action.education_over_time(sessions, day).empty
     assert mine_action.status_by_device(hazards, day)["polygons"].sum() == 0
+
+
+def test_key_figures_set_released_land_beside_the_latest_report_and_add_reported_victims():
+    hazards = _hazards()
+    cards = mine_action.key_figures(
+        hazards, mine_action.release_series(hazards), _sessions(), _figures(), "2022-12-31", "2021-12-31"
+    )
+    by_key = {card.key: card for card in cards}
+    released = by_key["hectares_released"]
+    assert (released.value, released.previous, released.base.value) == (30, 10, 70)  # h4 is recorded in 2023
+    assert released.reported.value == 28 and released.reported.source.startswith("https://b.example/2")
+    victims = by_key["mine_victims"]
+    assert (victims.value, victims.previous, victims.demonstration) == (300, 0, False)
+    assert victims.reported.source == "https://v.example"
+    assert by_key["mre_people_reached"].demonstration

@@ -1,0 +1,151 @@
+"""The mine action map: hazard polygons by status and release method, and what lies within the
+safety distance of unreleased ones (pure; GeoDataFrames in, folium layers out).
+
+The base map is the explorer's (:func:`lib.maps.explorer_map`: districts and settlement
+outlines); the hazard polygons and the houses and assets near them travel as one feature group
+with their legend, each in detail while it fits the feature budget and as grid cells otherwise
+(:mod:`lib.level_of_detail`): at 100x the data there are 198,000 polygons.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import folium
+import geopandas as gpd
+
+from lib.i18n import Translator
+from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
+from lib.map_elements import Legend, LegendEntry, StaticGeoJson, features_from
+from lib.mine_action import HAZARD_CLASSES, hazard_classes
+from lib.schema import DEVICE_CATEGORIES, RELEASE_METHODS
+from lib.styling import CONTEXT_COLOUR, OKABE_ITO, SETTLEMENT_OUTLINE_COLOUR
+
+# Hazardous land in warm colours by how sure and how far along; released land in cool ones by method.
+HAZARD_CLASS_COLOURS = {
+    "suspected": OKABE_ITO["yellow"],
+    "confirmed": OKABE_ITO["vermillion"],
+    "in_clearance": OKABE_ITO["reddish_purple"],
+    "cancelled": OKABE_ITO["sky_blue"],
+    "reduced": OKABE_ITO["blue"],
+    "cleared": OKABE_ITO["bluish_green"],
+}
+DEVICE_COLOURS = dict(
+    zip(
+        DEVICE_CATEGORIES,
+        (OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["blue"], OKABE_ITO["reddish_purple"]),
+    )
+)
+NEAR_COLOUR = "#000000"  # houses and assets within the safety distance: unlike any hazard colour
+
+
+def class_term(hazard_class: str, t: Translator) -> str:
+    """A polygon's class in words: its status, or "released: <method>"."""
+    if hazard_class in RELEASE_METHODS:
+        return t("mine_action.released_by", method=t.term("release_method", hazard_class))
+    return t.term("hazard_status", hazard_class)
+
+
+def hazards_on(hazards: gpd.GeoDataFrame, day) -> gpd.GeoDataFrame:
+    """The polygons recorded by ``day`` with their class then in ``status`` (what the level of
+    detail bins by): ``hazard_id``, ``area_ha``, ``status`` and the geometry."""
+    classes = hazard_classes(hazards, day)
+    known = classes != None  # noqa: E711 (an array of objects, compared element by element)
+    shown = hazards.loc[known, ["hazard_id", "area_ha", "geometry"]]
+    return shown.assign(status=classes[known])
+
+
+def near_features(periods: pd.DataFrame, features: gpd.GeoDataFrame, id_field: str) -> gpd.GeoDataFrame:
+    """The features of ``periods`` (lib.proximity.near_intervals: one row per period a feature was
+    near unreleased hazardous land) with their geometry, one row per period, so that a day's
+    features near are :func:`lib.proximity.unreleased_on` of it."""
+    shapes = features[[id_field, "geometry"]].drop_duplicates(id_field)
+    joined = periods.merge(shapes, on=id_field, how="inner")
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=features.crs)
+
+
+def _hazard_features(shown: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
+    words = {c: class_term(c, t) for c in HAZARD_CLASSES}
+    area = t("unit.ha")
+    labels = [
+        f"{words[c]} · {t.number(a, 1)} {area}" for c, a in zip(shown["status"].tolist(), shown["area_ha"].tolist())
+    ]
+    properties = {
+        "id": shown["hazard_id"].tolist(),
+        "label": labels,
+        "colour": [HAZARD_CLASS_COLOURS[c] for c in shown["status"].tolist()],
+    }
+    return StaticGeoJson(
+        features_from(properties, shown.geometry.to_numpy()),
+        {"weight": 1, "fillOpacity": 0.55},
+        colour_options=("color", "fillColor"),
+        tooltip_fields=("id", "label"),
+    )
+
+
+def _cells(cells: gpd.GeoDataFrame, colours: dict[str, str], t: Translator) -> StaticGeoJson:
+    counts = cells["count"].tolist()
+    words = {count: t("map.cell", count=t.number(count)) for count in set(counts)}
+    properties = {
+        "label": [words[count] for count in counts],
+        "colour": [colours.get(status, CONTEXT_COLOUR) for status in cells["status"].tolist()],
+    }
+    return StaticGeoJson(
+        features_from(properties, cells.geometry.to_numpy()),
+        {"weight": 0.5, "fillOpacity": 0.6},
+        colour_options=("color", "fillColor"),
+        tooltip_fields=("label",),
+    )
+
+
+def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, t: Translator) -> StaticGeoJson:
+    distances = [t("mine_action.nearest_m", distance=t.number(d)) for d in shown["nearest_m"].tolist()]
+    properties = {"id": shown[id_field].tolist(), "label": [f"{label} · {d}" for d in distances]}
+    return StaticGeoJson(
+        features_from(properties, shown.geometry.to_numpy()),
+        {"radius": 3, "weight": 2, "color": NEAR_COLOUR, "fillColor": NEAR_COLOUR, "fill": True, "fillOpacity": 0.9},
+        tooltip_fields=("id", "label"),
+    )
+
+
+def hazard_layers(
+    hazards: gpd.GeoDataFrame,
+    houses_near: gpd.GeoDataFrame,
+    assets_near: gpd.GeoDataFrame,
+    distance_m: float,
+    view: View | None,
+    t: Translator,
+    budget: int = FEATURE_BUDGET,
+) -> folium.FeatureGroup:
+    """The hazard polygons of a day (:func:`hazards_on`) coloured by status and release method,
+    the houses and assets within ``distance_m`` of an unreleased polygon that day (rows of
+    :func:`near_features` kept by :func:`lib.proximity.unreleased_on`), and their legend.
+
+    Each is sent in detail while it fits ``budget`` (inside the view once zoomed in), else as grid
+    cells coloured by the class most of their features have (:func:`lib.level_of_detail.fit_to_budget`).
+    """
+    group = folium.FeatureGroup(name=t("map.legend"))
+    entries = [LegendEntry(HAZARD_CLASS_COLOURS[c], "box", class_term(c, t)) for c in HAZARD_CLASSES]
+    if len(hazards):
+        shown = fit_to_budget(hazards, view, "area_ha", budget)
+        if shown.mode == "binned":
+            _cells(shown.frame, HAZARD_CLASS_COLOURS, t).add_to(group)
+            entries.append(LegendEntry(CONTEXT_COLOUR, "box", t("map.binned_note", layer=t("layer.hazard_areas"))))
+        elif len(shown.frame):
+            _hazard_features(shown.frame, t).add_to(group)
+    distance = t.number(distance_m)
+    for frame, id_field, key in ((houses_near, "house_id", "house"), (assets_near, "asset_id", "asset")):
+        if frame.empty:
+            continue
+        label = t(f"mine_action.near_{key}", distance=distance)
+        shown = fit_to_budget(frame.assign(status=np.full(len(frame), "near")), view, None, budget)
+        if shown.mode == "binned":
+            _cells(shown.frame, {"near": NEAR_COLOUR}, t).add_to(group)
+            label = t("map.binned_note", layer=label)
+        elif len(shown.frame):
+            _near_features(shown.frame, id_field, t(f"mine_action.near_{key}", distance=distance), t).add_to(group)
+        entries.append(LegendEntry(NEAR_COLOUR, "circle", label))
+    entries.append(LegendEntry(SETTLEMENT_OUTLINE_COLOUR, "box", t("layer.settlement_boundaries")))
+    Legend(t("mine_action.map_legend"), entries).add_to(group)
+    return group

@@ -1,0 +1,94 @@
+"""Mine action: hazardous land and its release (IMAS), what lies near unreleased land, and
+mine-risk education, beside the nationally reported figures."""
+
+import streamlit as st
+
+from lib import access, hazard_maps, maps, proximity, selection
+from lib import mine_action_charts as charts
+from lib import mine_action_tables as tables
+from lib.cache import load_layers, page_context
+from lib.i18n import place_names
+from lib.level_of_detail import View
+from lib.map_view import show_map
+from lib.widgets import chart_or_note, kpi_cards, reader_table
+
+page = page_context()
+filters, t, store = page.filters, page.t, page.store
+
+page.heading("mine_action")
+page.stop_unless(page.may(access.READ_RECORDS, filters.districts))
+
+bases, figures = page.mine_action_bases(), page.mine_action_figures()
+distance = page.settings.safety_distance_m
+kpi_cards(figures["kpis"], t, per_row=5)
+st.caption(t("mine_action.demo_note"))
+with st.expander(t("mine_action.reported_title"), expanded=True):
+    reader_table(tables.reported_table(figures["reported"], t))
+
+districts = load_layers(store, ["districts"])["districts"]
+district_names = place_names(districts, t).set_axis(districts["district_id"])
+left, right = st.columns(2)
+with left:
+    st.subheader(t("mine_action.status_title"))
+    chart_or_note(charts.status_by_device(figures["status_by_device"], t), t("mine_action.nothing"), key="ma_status")
+    st.subheader(t("mine_action.release_title"))
+    chart = charts.released_over_time(figures["released_over_time"], figures["reported_cleared"], t)
+    chart_or_note(chart, t("mine_action.nothing"), key="ma_release")
+with right:
+    land = figures["land_by_district"]
+    st.subheader(t("mine_action.district_title"))
+    chart = charts.land_by_district(land, land["district_id"].map(district_names), t)
+    chart_or_note(chart, t("mine_action.nothing"), key="ma_districts")
+    st.subheader(t("mine_action.items_title"))
+    chart_or_note(charts.items_found(figures["items_found"], t), t("mine_action.nothing"), key="ma_items")
+
+st.subheader(t("mine_action.map_title"))
+st.caption(t("mine_action.map_note", distance=t.number(distance)))
+
+
+@st.fragment
+def hazard_map():
+    """The map: a move or zoom reruns only it (detail comes once zoomed in, as on the explorer)."""
+    near = page.features_near_hazards()
+    focus = selection.map_focus(districts, filters.districts)
+    base = maps.explorer_map(
+        {"settlement_boundaries": bases["settlement_boundaries"]}, ["settlement_boundaries"], districts, focus, t,
+        **page.map_options,
+    )  # fmt: skip
+    layers = hazard_maps.hazard_layers(
+        hazard_maps.hazards_on(bases["hazard_areas"], filters.as_of),
+        proximity.unreleased_on(near["housing"], filters.as_of),
+        proximity.unreleased_on(near["infrastructure"], filters.as_of),
+        distance,
+        View.from_map_state(st.session_state.get("mine_action_map")),
+        t,
+    )
+    show_map(base, feature_group=layers, key="mine_action_map", returned_objects=["bounds", "zoom"], height=600)
+
+
+hazard_map()
+
+st.subheader(t("mine_action.safety_title"))
+st.caption(t("mine_action.safety_note", distance=t.number(distance)))
+names = tables.settlement_names(bases["settlements"], t)
+if figures["priority"].empty:
+    st.success(t("mine_action.safety_none", distance=t.number(distance)))
+st.markdown("\n".join(tables.priority_reasons(figures["priority"], names, distance, t)))
+tabs = st.tabs([t(f"mine_action.tab_{k}") for k in ("priority", "settlements", "houses", "assets")])
+with tabs[0]:
+    reader_table(tables.priority_table(figures["priority"], names, t), key="ma_priority")
+with tabs[1]:
+    reader_table(tables.near_table(figures["near"], names, t), key="ma_near")
+for tab, layer, id_field in ((tabs[2], "houses_near", "house_id"), (tabs[3], "assets_near", "asset_id")):
+    with tab:
+        reader_table(tables.features_near_table(figures[layer], id_field, names, t), key=f"ma_{layer}")
+
+st.subheader(t("mine_action.education_title"))
+st.caption(t("mine_action.education_note"))
+left, right = st.columns(2)
+with left:
+    chart = charts.education_over_time(figures["education_over_time"], t)
+    chart_or_note(chart, t("mine_action.no_sessions"), key="ma_education")
+with right:
+    chart = charts.education_by_district(figures["education_by_district"], district_names, t)
+    chart_or_note(chart, t("mine_action.no_sessions"), key="ma_education_districts")
