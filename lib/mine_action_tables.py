@@ -46,7 +46,7 @@ def near_table(near: pd.DataFrame, names: pd.Series, t: Translator) -> pd.DataFr
     shown = near.sort_values(["houses_near", "hazard_ha"], ascending=False)
     return pd.DataFrame(
         {
-            t("field.settlement_id"): _named(shown, names).to_numpy(),
+            t("mine_action.col_settlement"): _named(shown, names).to_numpy(),
             t("mine_action.col_hazard_count"): shown["hazard_count"].to_numpy(),
             t("mine_action.col_hazard_ha"): shown["hazard_ha"].round(1).to_numpy(),
             t("mine_action.col_nearest_m"): shown["nearest_m"].round(0).to_numpy(),
@@ -61,7 +61,7 @@ def priority_table(priority: pd.DataFrame, names: pd.Series, t: Translator) -> p
     return pd.DataFrame(
         {
             t("mine_action.col_rank"): priority["rank"].to_numpy(),
-            t("field.settlement_id"): _named(priority, names).to_numpy(),
+            t("mine_action.col_settlement"): _named(priority, names).to_numpy(),
             t("field.planned_households"): priority["planned_households"].to_numpy(),
             t("mine_action.col_hazard_ha"): priority["hazard_ha"].round(1).to_numpy(),
             t("mine_action.col_nearest_m"): priority["nearest_m"].round(0).to_numpy(),
@@ -98,7 +98,7 @@ def features_near_table(near: pd.DataFrame, id_field: str, names: pd.Series, t: 
     return pd.DataFrame(
         {
             t(f"field.{id_field}"): shown[id_field].astype(str).to_numpy(),
-            t("field.settlement_id"): _named(shown, names).astype(str).to_numpy(),
+            t("mine_action.col_settlement"): _named(shown, names).astype(str).to_numpy(),
             t("mine_action.col_nearest_m"): shown["nearest_m"].round(0).to_numpy(),
         }
     )
