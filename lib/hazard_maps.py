@@ -14,6 +14,7 @@ import pandas as pd
 
 import folium
 import geopandas as gpd
+import shapely
 
 from lib.i18n import Translator
 from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
@@ -101,10 +102,18 @@ def _cells(cells: gpd.GeoDataFrame, colours: dict[str, str], t: Translator) -> S
 
 def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, t: Translator) -> StaticGeoJson:
     distances = [t("mine_action.nearest_m", distance=t.number(d)) for d in shown["nearest_m"].tolist()]
-    properties = {"id": shown[id_field].tolist(), "label": [f"{label} · {d}" for d in distances]}
+    geometries = shown.geometry.to_numpy()
+    # points as filled dots; roads and lines as lines (filled, a line would close into a wedge)
+    points = shapely.get_type_id(geometries) == shapely.GeometryType.POINT
+    styles = {True: {"fill": True}, False: {"fill": False}}
+    properties = {
+        "id": shown[id_field].tolist(),
+        "label": [f"{label} · {d}" for d in distances],
+        "style": [styles[bool(p)] for p in points],
+    }
     return StaticGeoJson(
-        features_from(properties, shown.geometry.to_numpy()),
-        {"radius": 3, "weight": 2, "color": NEAR_COLOUR, "fillColor": NEAR_COLOUR, "fill": True, "fillOpacity": 0.9},
+        features_from(properties, geometries),
+        {"radius": 3, "weight": 2, "color": NEAR_COLOUR, "fillColor": NEAR_COLOUR, "fillOpacity": 0.9},
         tooltip_fields=("id", "label"),
     )
 

@@ -18,6 +18,7 @@ from lib.styling import OKABE_ITO
 
 AUDIENCE_COLOURS = dict(zip(MRE_AUDIENCES, (OKABE_ITO["blue"], OKABE_ITO["orange"], OKABE_ITO["reddish_purple"])))
 RELEASED, REMAINING = OKABE_ITO["bluish_green"], OKABE_ITO["vermillion"]
+BELOW_AXIS_TITLE = {"orientation": "h", "y": -0.28}  # a legend clear of the x axis's title
 
 
 def _hectares(t: Translator) -> str:
@@ -46,7 +47,15 @@ def status_by_device(table: pd.DataFrame, t: Translator) -> go.Figure | None:
                 "hovertemplate": f"{name}: {_hectares(t)} (%{{customdata:,}})<extra></extra>",
             }
         )
-    return _figure(traces, t, height=330, xaxis={"title": t("unit.ha")}, barmode="stack", hovermode="closest")
+    return _figure(
+        traces,
+        t,
+        height=360,
+        xaxis={"title": t("unit.ha")},
+        barmode="stack",
+        hovermode="closest",
+        legend=BELOW_AXIS_TITLE,
+    )
 
 
 def land_by_district(table: pd.DataFrame, names: pd.Series, t: Translator) -> go.Figure | None:
@@ -75,6 +84,7 @@ def land_by_district(table: pd.DataFrame, names: pd.Series, t: Translator) -> go
         xaxis={"title": t("unit.ha")},
         barmode="stack",
         hovermode="closest",
+        legend={**BELOW_AXIS_TITLE, "y": -90 / max(300, 34 * len(table) + 90)},
     )
 
 
@@ -181,4 +191,5 @@ def education_by_district(table: pd.DataFrame, names: pd.Series, t: Translator) 
         xaxis={"title": t("unit.persons")},
         barmode="stack",
         hovermode="closest",
+        legend={**BELOW_AXIS_TITLE, "y": -90 / max(300, 34 * len(totals) + 90)},
     )

@@ -20,7 +20,7 @@ page.stop_unless(page.may(access.READ_RECORDS, filters.districts))
 
 bases, figures = page.mine_action_bases(), page.mine_action_figures()
 distance = page.settings.safety_distance_m
-kpi_cards(figures["kpis"], t, per_row=5)
+kpi_cards(figures["kpis"], t, per_row=3)  # long labels: five do not fit one row at 1366 px
 st.caption(t("mine_action.demo_note"))
 with st.expander(t("mine_action.reported_title"), expanded=True):
     reader_table(tables.reported_table(figures["reported"], t))
