@@ -28,6 +28,7 @@ from lib import (
     maps,
     metrics,
     mine_action,
+    mine_action_tables,
     place_search,
     progress,
     proximity,
@@ -379,11 +380,11 @@ class PageContext:
             self.settings.safety_distance_m,
         )
 
-    def features_near_hazards(self) -> dict:
-        """Houses and assets of the page's districts that were ever within the safety distance of a
-        hazard polygon, with their geometry (:func:`features_near_hazards_in`)."""
+    def mine_action_map_layers(self):
+        """What the mine action map draws of the page's districts whatever the day
+        (:func:`mine_action_map_layers`)."""
         store = self.store
-        return features_near_hazards_in(
+        return mine_action_map_layers(
             store.key, store.version, self.settings.safety_distance_m, tuple(sorted(self.filters.districts))
         )
 
@@ -788,7 +789,12 @@ def mine_action_bases(store_key: str, data_version: int, district_ids: tuple[str
     layers = selection.in_districts(
         _all_layers(store_key, data_version, MINE_ACTION_LAYERS), district_ids, keep_whole=UNFILTERED_LAYERS
     )
-    return {**layers, "release_series": mine_action.release_series(layers["hazard_areas"])}
+    hazards = layers["hazard_areas"]
+    return {
+        **layers,
+        "hazard_table": mine_action.prepared(hazards),
+        "release_series": mine_action.release_series(hazards),
+    }
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
@@ -800,15 +806,18 @@ def mine_action_figures(
     of unreleased hazard polygons (per settlement, ranked for clearance, and the houses and assets
     near). Small tables only: the passes over the polygons are numpy comparisons of dates."""
     bases = mine_action_bases(store_key, data_version, district_ids)
-    hazards, series, sessions = bases["hazard_areas"], bases["release_series"], bases["mine_risk_education"]
+    hazards, series, sessions = bases["hazard_table"], bases["release_series"], bases["mine_risk_education"]
     figures, settlements = bases["reported_figures"], bases["settlements"]
     pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)
     near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], as_of)
+    codes = mine_action.status_codes(hazards, as_of)  # once for every figure of the day
+    before = mine_action_since(store_key, data_version, district_ids, since)
+    rows = mine_action_tables.NEAR_ROWS
     return {
-        "kpis": mine_action.key_figures(hazards, series, sessions, figures, as_of, since),
-        "status_by_device": mine_action.status_by_device(hazards, as_of),
-        "land_by_district": mine_action.land_by_district(hazards, as_of),
-        "items_found": mine_action.items_found(hazards, as_of),
+        "kpis": mine_action.key_figures(hazards, series, sessions, figures, as_of, since, codes, before),
+        "status_by_device": mine_action.status_by_device(hazards, as_of, codes),
+        "land_by_district": mine_action.land_by_district(hazards, as_of, codes),
+        "items_found": mine_action.items_found(hazards, as_of, codes),
         "released_over_time": mine_action.released_over_time(series, as_of),
         "reported_cleared": mine_action.reported_series(figures, as_of),
         "reported": mine_action.reported_beside_data(figures, series, as_of),
@@ -816,9 +825,28 @@ def mine_action_figures(
         "education_by_district": mine_action.education_by_district(sessions, settlements, as_of),
         "near": near,
         "priority": proximity.clearance_priority(near, settlements),
-        "houses_near": pd.DataFrame(proximity.unreleased_on(pairs["housing"], as_of)),
-        "assets_near": pd.DataFrame(proximity.unreleased_on(pairs["infrastructure"], as_of)),
+        "houses_near": mine_action.nearest_on(pairs["housing"], as_of, rows),
+        "assets_near": mine_action.nearest_on(pairs["infrastructure"], as_of, rows),
     }
+
+
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
+def mine_action_since(store_key: str, data_version: int, district_ids: tuple[str, ...], since) -> dict:
+    """The mine action page's key figures on the comparison day (lib.mine_action.headline), which
+    a change of the "as of" day leaves as they are."""
+    bases = mine_action_bases(store_key, data_version, district_ids)
+    return mine_action.headline(bases["hazard_table"], bases["release_series"], bases["mine_risk_education"], since)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def mine_action_map_layers(store_key: str, data_version: int, distance_m: float, district_ids: tuple[str, ...]):
+    """What the mine action map draws of some districts whatever the day (lib.hazard_maps.MapLayers):
+    once per district selection."""
+    from lib.hazard_maps import MapLayers
+
+    near = features_near_hazards_in(store_key, data_version, distance_m, district_ids)
+    hazards = mine_action_bases(store_key, data_version, district_ids)["hazard_areas"]
+    return MapLayers.of(hazards, near["housing"], near["infrastructure"])
 
 
 @st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
@@ -849,4 +877,11 @@ def features_near_hazards_in(
     }
 
 
-CACHED_BY_VERSION += (mine_action_bases, mine_action_figures, features_near_hazards, features_near_hazards_in)
+CACHED_BY_VERSION += (
+    mine_action_bases,
+    mine_action_figures,
+    features_near_hazards,
+    features_near_hazards_in,
+    mine_action_map_layers,
+    mine_action_since,
+)

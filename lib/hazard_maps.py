@@ -9,6 +9,8 @@ with their legend, each in detail while it fits the feature budget and as grid c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -17,9 +19,9 @@ import geopandas as gpd
 import shapely
 
 from lib.i18n import Translator
-from lib.level_of_detail import FEATURE_BUDGET, View, fit_to_budget
+from lib.level_of_detail import FEATURE_BUDGET, FixedCells, View, day_view
 from lib.map_elements import Legend, LegendEntry, StaticGeoJson, features_from
-from lib.mine_action import HAZARD_CLASSES, hazard_classes
+from lib.mine_action import HAZARD_CLASSES, class_codes, near_on, prepared
 from lib.schema import DEVICE_CATEGORIES, RELEASE_METHODS
 from lib.styling import CONTEXT_COLOUR, OKABE_ITO, SETTLEMENT_OUTLINE_COLOUR
 
@@ -46,15 +48,6 @@ def class_term(hazard_class: str, t: Translator) -> str:
     if hazard_class in RELEASE_METHODS:
         return t("mine_action.released_by", method=t.term("release_method", hazard_class))
     return t.term("hazard_status", hazard_class)
-
-
-def hazards_on(hazards: gpd.GeoDataFrame, day) -> gpd.GeoDataFrame:
-    """The polygons recorded by ``day`` with their class then in ``status`` (what the level of
-    detail bins by): ``hazard_id``, ``area_ha``, ``status`` and the geometry."""
-    classes = hazard_classes(hazards, day)
-    known = classes != None  # noqa: E711 (an array of objects, compared element by element)
-    shown = hazards.loc[known, ["hazard_id", "area_ha", "geometry"]]
-    return shown.assign(status=classes[known])
 
 
 def near_features(periods: pd.DataFrame, features: gpd.GeoDataFrame, id_field: str) -> gpd.GeoDataFrame:
@@ -118,37 +111,60 @@ def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, t: Transl
     )
 
 
+@dataclass(frozen=True)
+class MapLayers:
+    """What the mine action map draws of some districts, whatever the day: the hazard polygons
+    (``hazards``, row for row with ``table``, their :func:`lib.mine_action.prepared` attributes),
+    the houses and assets ever near one (:func:`near_features`) and the grid cells each is counted
+    in when too many to send (:class:`lib.level_of_detail.FixedCells`). Built once per data version
+    and district selection; a day then only compares dates."""
+
+    hazards: gpd.GeoDataFrame
+    table: pd.DataFrame
+    houses: gpd.GeoDataFrame
+    assets: gpd.GeoDataFrame
+    cells: dict[str, FixedCells]
+
+    @classmethod
+    def of(cls, hazards: gpd.GeoDataFrame, houses: gpd.GeoDataFrame, assets: gpd.GeoDataFrame) -> MapLayers:
+        frames = {
+            "hazards": hazards[["hazard_id", "area_ha", "geometry"]].reset_index(drop=True),
+            "houses": houses.reset_index(drop=True),
+            "assets": assets.reset_index(drop=True),
+        }
+        cells = {name: FixedCells.of(frame) for name, frame in frames.items()}
+        return cls(frames["hazards"], prepared(hazards), frames["houses"], frames["assets"], cells)
+
+
 def hazard_layers(
-    hazards: gpd.GeoDataFrame,
-    houses_near: gpd.GeoDataFrame,
-    assets_near: gpd.GeoDataFrame,
-    distance_m: float,
-    view: View | None,
-    t: Translator,
-    budget: int = FEATURE_BUDGET,
+    layers: MapLayers, day, distance_m: float, view: View | None, t: Translator, budget: int = FEATURE_BUDGET
 ) -> folium.FeatureGroup:
-    """The hazard polygons of a day (:func:`hazards_on`) coloured by status and release method,
-    the houses and assets within ``distance_m`` of an unreleased polygon that day (rows of
-    :func:`near_features` kept by :func:`lib.proximity.unreleased_on`), and their legend.
+    """The hazard polygons on ``day`` coloured by status and release method, the houses and assets
+    within ``distance_m`` of an unreleased polygon that day, and their legend.
 
     Each is sent in detail while it fits ``budget`` (inside the view once zoomed in), else as grid
-    cells coloured by the class most of their features have (:func:`lib.level_of_detail.fit_to_budget`).
+    cells coloured by the class most of their features have (:func:`lib.level_of_detail.day_view`).
     """
     group = folium.FeatureGroup(name=t("map.legend"))
     entries = [LegendEntry(HAZARD_CLASS_COLOURS[c], "box", class_term(c, t)) for c in HAZARD_CLASSES]
-    if len(hazards):
-        shown = fit_to_budget(hazards, view, "area_ha", budget)
-        if shown.mode == "binned":
-            _cells(shown.frame, HAZARD_CLASS_COLOURS, t).add_to(group)
-            entries.append(LegendEntry(CONTEXT_COLOUR, "box", t("map.binned_note", layer=t("layer.hazard_areas"))))
-        elif len(shown.frame):
-            _hazard_features(shown.frame, t).add_to(group)
+    codes = class_codes(layers.table, day)
+    shown = day_view(
+        layers.hazards, layers.cells["hazards"], codes >= 0, codes, HAZARD_CLASSES, view, "area_ha", budget
+    )
+    if shown.mode == "binned":
+        _cells(shown.frame, HAZARD_CLASS_COLOURS, t).add_to(group)
+        entries.append(LegendEntry(CONTEXT_COLOUR, "box", t("map.binned_note", layer=t("layer.hazard_areas"))))
+    elif len(shown.frame):
+        _hazard_features(shown.frame, t).add_to(group)
     distance = t.number(distance_m)
-    for frame, id_field, key in ((houses_near, "house_id", "house"), (assets_near, "asset_id", "asset")):
-        if frame.empty:
+    for name, id_field, key in (("houses", "house_id", "house"), ("assets", "asset_id", "asset")):
+        frame = getattr(layers, name)
+        keep = near_on(frame, day)
+        if not keep.any():
             continue
         label = t(f"mine_action.near_{key}", distance=distance)
-        shown = fit_to_budget(frame.assign(status=np.full(len(frame), "near")), view, None, budget)
+        near = np.zeros(len(frame), dtype="int64")
+        shown = day_view(frame, layers.cells[name], keep, near, ("near",), view, None, budget)
         if shown.mode == "binned":
             _cells(shown.frame, {"near": NEAR_COLOUR}, t).add_to(group)
             label = t("map.binned_note", layer=label)

@@ -163,3 +163,84 @@ def fit_to_budget(
     (minx, maxx), (miny, maxy) = to_web_mercator([west, east], [south, north])
     cell_m = grid_cell_metres((minx, miny, maxx, maxy), budget)
     return LayerView("binned", binned(frame, cell_m, weight, bounds), total, cell_m)
+
+
+@dataclass(frozen=True)
+class FixedCells:
+    """A layer's features binned once into the cells :func:`fit_to_budget` would use for all of
+    them, so that a layer whose features come and go with the day (hazard polygons recorded and
+    released, houses near unreleased ones) is counted per day without binning it again: at 100x
+    the data binning 200,000 polygons cost a tenth of a second on every change of day.
+
+    Build it once per data version with :meth:`of`; :func:`day_view` then sends a day's features.
+    """
+
+    cell_m: float
+    cell_of: np.ndarray  # each feature's cell (an index into ``squares``)
+    squares: np.ndarray  # the cells' shapely boxes in EPSG:4326
+    costs: np.ndarray  # each feature's drawing cost (its coordinates / COORDINATES_PER_FEATURE, at least 1)
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame, budget: int = FEATURE_BUDGET) -> FixedCells:
+        """The cells of ``frame``'s features (every one of them, whatever the day)."""
+        geometries = frame.geometry.to_numpy()
+        costs = np.maximum(1.0, shapely.get_num_coordinates(geometries) / COORDINATES_PER_FEATURE)
+        if not len(frame):
+            return cls(0.0, np.zeros(0, dtype="int64"), np.zeros(0, dtype=object), costs)
+        bounds = shapely.bounds(geometries)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", r"All-NaN slice encountered", RuntimeWarning)
+            west, south = np.nanmin(bounds[:, 0]), np.nanmin(bounds[:, 1])
+            east, north = np.nanmax(bounds[:, 2]), np.nanmax(bounds[:, 3])
+        (minx, maxx), (miny, maxy) = to_web_mercator([west, east], [south, north])
+        cell_m = grid_cell_metres((minx, miny, maxx, maxy), budget)
+        x, y = to_web_mercator((bounds[:, 0] + bounds[:, 2]) / 2, (bounds[:, 1] + bounds[:, 3]) / 2)
+        column, row = np.floor(x / cell_m).astype("int64"), np.floor(y / cell_m).astype("int64")
+        cell, keys = pd.factorize(column * 2**32 + (row + 2**31))
+        column, row = keys // 2**32, keys % 2**32 - 2**31
+        west, south = from_web_mercator(column * cell_m, row * cell_m)
+        east, north = from_web_mercator((column + 1) * cell_m, (row + 1) * cell_m)
+        return cls(cell_m, cell.astype("int64"), shapely.box(west, south, east, north), costs)
+
+    def counted(
+        self, keep: np.ndarray, codes: np.ndarray, statuses, weights: np.ndarray | None = None
+    ) -> gpd.GeoDataFrame:
+        """The kept features (boolean mask ``keep``) counted per cell, as :func:`binned` gives them:
+        ``count``, ``total`` (of ``weights``) and ``status``, the most frequent of ``statuses``
+        (``codes``: each feature's position in it; ties go to the first)."""
+        cells, kinds = self.cell_of[keep], np.asarray(codes)[keep]
+        # one bincount over (cell, status) pairs: np.add.at cost ten times as much
+        size = len(self.squares) * len(statuses)
+        per_status = np.bincount(cells * len(statuses) + kinds, minlength=size).reshape(-1, len(statuses))
+        count = per_status.sum(axis=1)
+        total = np.bincount(cells, weights=None if weights is None else weights[keep], minlength=len(self.squares))
+        shown = count > 0
+        statuses = np.asarray(list(statuses), dtype=object)
+        return gpd.GeoDataFrame(
+            {"count": count[shown], "total": total[shown], "status": statuses[per_status.argmax(axis=1)[shown]]},
+            geometry=self.squares[shown],
+            crs=STORAGE_CRS,
+        )
+
+
+def day_view(
+    frame: gpd.GeoDataFrame,
+    cells: FixedCells,
+    keep: np.ndarray,
+    codes: np.ndarray,
+    statuses,
+    view: View | None,
+    weight: str | None = None,
+    budget: int = FEATURE_BUDGET,
+) -> LayerView:
+    """The features of a day (boolean mask ``keep``; each one's status is ``statuses[codes]``) as
+    :func:`fit_to_budget` sends them, counted in the :class:`FixedCells` of the whole layer when
+    they go as cells: only a day's features that fit the budget, or those in a zoomed-in view,
+    are taken out of the layer."""
+    zoomed = view is not None and view.zoom >= DETAIL_ZOOM
+    fits = keep.sum() <= budget and cells.costs[keep].sum() <= budget
+    if zoomed or fits:
+        names = np.asarray(list(statuses), dtype=object)
+        return fit_to_budget(frame[keep].assign(status=names[np.asarray(codes)[keep]]), view, weight, budget)
+    weights = frame[weight].to_numpy(dtype="float64") if weight else None
+    return LayerView("binned", cells.counted(keep, codes, statuses, weights), int(keep.sum()), cells.cell_m)

@@ -17,7 +17,8 @@ NEAR_ROWS = 5_000  # houses or assets listed, nearest first (a browser table sta
 
 
 def _named(frame: pd.DataFrame, names: pd.Series, column: str = "settlement_id") -> pd.Series:
-    return frame[column].map(names).fillna(frame[column])
+    ids = frame[column].astype(str)  # the proximity periods hold them as categories
+    return ids.map(names).fillna(ids)
 
 
 def settlement_names(settlements: pd.DataFrame, t: Translator) -> pd.Series:

@@ -175,3 +175,26 @@ def test_key_figures_set_released_land_beside_the_latest_report_and_add_reported
     assert (victims.value, victims.previous, victims.demonstration) == (300, 0, False)
     assert victims.reported.source == "https://v.example"
     assert by_key["mre_people_reached"].demonstration
+
+
+def test_the_prepared_table_gives_the_same_figures_as_the_layer():
+    hazards = _hazards()
+    table = mine_action.prepared(hazards)
+    for function in (mine_action.status_by_device, mine_action.land_by_district, mine_action.items_found):
+        pd.testing.assert_frame_equal(function(table, "2022-12-31"), function(hazards, "2022-12-31"), check_dtype=False)
+    assert mine_action.class_codes(table, "2022-12-31").tolist() == [3, 5, 2, -1]
+
+
+def test_nearest_on_keeps_the_periods_holding_the_day_nearest_first():
+    periods = pd.DataFrame(
+        {
+            "house_id": ["a", "b", "c", "d"],
+            "settlement_id": pd.Categorical(["s", "s", "t", "t"]),
+            "near_from": pd.to_datetime(["2021-01-01", "2021-01-01", "2022-01-01", "2021-01-01"]),
+            "near_until": pd.to_datetime(["2021-06-01", None, None, None]),
+            "nearest_m": [10.0, 400.0, 20.0, 300.0],
+        }
+    )
+    assert mine_action.near_on(periods, "2021-07-01").tolist() == [False, True, False, True]
+    assert mine_action.nearest_on(periods, "2022-06-30", 2)["house_id"].tolist() == ["c", "d"]
+    assert mine_action.nearest_on(periods, "2022-06-30", 10)["house_id"].tolist() == ["c", "d", "b"]
