@@ -21,6 +21,7 @@ import shapely
 from lib.i18n import Translator
 from lib.level_of_detail import FEATURE_BUDGET, FixedCells, View, day_view
 from lib.map_elements import Legend, LegendEntry, StaticGeoJson, features_from
+from lib.maps import binned_cells
 from lib.mine_action import HAZARD_CLASSES, class_codes, near_on, prepared
 from lib.schema import DEVICE_CATEGORIES, RELEASE_METHODS
 from lib.styling import CONTEXT_COLOUR, OKABE_ITO, SETTLEMENT_OUTLINE_COLOUR
@@ -75,21 +76,6 @@ def _hazard_features(shown: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
         {"weight": 1, "fillOpacity": 0.55},
         colour_options=("color", "fillColor"),
         tooltip_fields=("id", "label"),
-    )
-
-
-def _cells(cells: gpd.GeoDataFrame, colours: dict[str, str], t: Translator) -> StaticGeoJson:
-    counts = cells["count"].tolist()
-    words = {count: t("map.cell", count=t.number(count)) for count in set(counts)}
-    properties = {
-        "label": [words[count] for count in counts],
-        "colour": [colours.get(status, CONTEXT_COLOUR) for status in cells["status"].tolist()],
-    }
-    return StaticGeoJson(
-        features_from(properties, cells.geometry.to_numpy()),
-        {"weight": 0.5, "fillOpacity": 0.6},
-        colour_options=("color", "fillColor"),
-        tooltip_fields=("label",),
     )
 
 
@@ -152,7 +138,7 @@ def hazard_layers(
         layers.hazards, layers.cells["hazards"], codes >= 0, codes, HAZARD_CLASSES, view, "area_ha", budget
     )
     if shown.mode == "binned":
-        _cells(shown.frame, HAZARD_CLASS_COLOURS, t).add_to(group)
+        binned_cells(shown.frame, HAZARD_CLASS_COLOURS, t).add_to(group)
         entries.append(LegendEntry(CONTEXT_COLOUR, "box", t("map.binned_note", layer=t("layer.hazard_areas"))))
     elif len(shown.frame):
         _hazard_features(shown.frame, t).add_to(group)
@@ -166,7 +152,7 @@ def hazard_layers(
         near = np.zeros(len(frame), dtype="int64")
         shown = day_view(frame, layers.cells[name], keep, near, ("near",), view, None, budget)
         if shown.mode == "binned":
-            _cells(shown.frame, {"near": NEAR_COLOUR}, t).add_to(group)
+            binned_cells(shown.frame, {"near": NEAR_COLOUR}, t).add_to(group)
             label = t("map.binned_note", layer=label)
         elif len(shown.frame):
             _near_features(shown.frame, id_field, t(f"mine_action.near_{key}", distance=distance), t).add_to(group)

@@ -433,9 +433,15 @@ def _returnee_symbols(summary: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson
 
 
 def _binned_layer(cells: gpd.GeoDataFrame, layer: str, t: Translator) -> StaticGeoJson:
-    """Grid cells standing for a layer too dense to send whole: coloured by their dominant status,
-    with the count in the tooltip."""
-    counts, colours = cells["count"].tolist(), STATUS_COLOURS[layer]
+    """Grid cells standing for a layer too dense to send whole (:func:`binned_cells` in the
+    layer's status colours)."""
+    return binned_cells(cells, STATUS_COLOURS[layer], t)
+
+
+def binned_cells(cells: gpd.GeoDataFrame, colours: dict[str, str], t: Translator) -> StaticGeoJson:
+    """Grid cells (lib.level_of_detail) standing for features too dense to send whole: coloured by
+    their dominant status (``colours``: status → colour), with the count in the tooltip."""
+    counts = cells["count"].tolist()
     words = {count: t("map.cell", count=t.number(count)) for count in set(counts)}
     properties = {
         "label": [words[count] for count in counts],

@@ -21,6 +21,37 @@ RELEASED, REMAINING = OKABE_ITO["bluish_green"], OKABE_ITO["vermillion"]
 BELOW_AXIS_TITLE = {"orientation": "h", "y": -0.28}  # a legend clear of the x axis's title
 
 
+def _stacked_bars(parts: dict, rows: list, labels: list[str], columns: tuple[str, str], looks: dict, amount: str):
+    """Horizontal bars stacked by part: for each part (``parts``: key → its rows indexed like
+    ``rows``), the value ``columns[0]`` of every row (0 when missing) with ``columns[1]`` in its
+    hover, named and coloured by ``looks`` (key → (name, colour)); ``amount``: the hover's value."""
+    traces = []
+    for key, frame in parts.items():
+        shown = frame.reindex(rows)
+        name, colour = escape_html(looks[key][0]), looks[key][1]
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": shown[columns[0]].fillna(0).to_numpy(),
+                "customdata": shown[columns[1]].fillna(0).to_numpy(),
+                "name": name,
+                "marker": {"color": colour},
+                "hovertemplate": f"{name}: {amount} (%{{customdata:,}})<extra></extra>",
+            }
+        )
+    return traces
+
+
+def _places_figure(traces: list, places: int, unit: str, t: Translator) -> go.Figure:
+    """Bars of ``places`` (districts) stacked, a row each, the legend below the axis's ``unit``."""
+    height = max(300, 34 * places + 90)
+    xaxis = {"title": unit}
+    legend = {**BELOW_AXIS_TITLE, "y": -90 / height}
+    return _figure(traces, t, height=height, xaxis=xaxis, barmode="stack", hovermode="closest", legend=legend)
+
+
 def _hectares(t: Translator) -> str:
     return "%{x:,.0f} " + escape_html(t("unit.ha"))
 
@@ -30,23 +61,15 @@ def status_by_device(table: pd.DataFrame, t: Translator) -> go.Figure | None:
     (:func:`lib.mine_action.status_by_device`)."""
     if not table["area_ha"].any():
         return None
-    statuses = [escape_html(t.term("hazard_status", s)) for s in HAZARD_STATUSES]
-    traces = []
-    for device in DEVICE_CATEGORIES:
-        rows = table[table["device_category"] == device].set_index("status").reindex(list(HAZARD_STATUSES))
-        name = escape_html(t.term("device_category", device))
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": statuses,
-                "x": rows["area_ha"].fillna(0).to_numpy(),
-                "customdata": rows["polygons"].fillna(0).to_numpy(),
-                "name": name,
-                "marker": {"color": DEVICE_COLOURS[device]},
-                "hovertemplate": f"{name}: {_hectares(t)} (%{{customdata:,}})<extra></extra>",
-            }
-        )
+    by_status = table.set_index("status")
+    traces = _stacked_bars(
+        {d: by_status[by_status["device_category"] == d] for d in DEVICE_CATEGORIES},
+        list(HAZARD_STATUSES),
+        [escape_html(t.term("hazard_status", s)) for s in HAZARD_STATUSES],
+        ("area_ha", "polygons"),
+        {d: (t.term("device_category", d), DEVICE_COLOURS[d]) for d in DEVICE_CATEGORIES},
+        _hectares(t),
+    )
     return _figure(
         traces,
         t,
@@ -77,15 +100,7 @@ def land_by_district(table: pd.DataFrame, names: pd.Series, t: Translator) -> go
         }
         for column, colour in (("released_ha", RELEASED), ("remaining_ha", REMAINING))
     ]
-    return _figure(
-        traces,
-        t,
-        height=max(300, 34 * len(table) + 90),
-        xaxis={"title": t("unit.ha")},
-        barmode="stack",
-        hovermode="closest",
-        legend={**BELOW_AXIS_TITLE, "y": -90 / max(300, 34 * len(table) + 90)},
-    )
+    return _places_figure(traces, len(table), t("unit.ha"), t)
 
 
 def released_over_time(over_time: pd.DataFrame, reported: pd.DataFrame, t: Translator) -> go.Figure | None:
@@ -167,29 +182,13 @@ def education_by_district(table: pd.DataFrame, names: pd.Series, t: Translator) 
     if table.empty:
         return None
     totals = table.groupby("district_id")["people_reached"].sum().sort_values()
-    labels = [escape_html(str(names.get(d, d))) for d in totals.index]
-    traces = []
-    for audience in MRE_AUDIENCES:
-        rows = table[table["audience"] == audience].set_index("district_id").reindex(totals.index)
-        name = escape_html(t.term("mre_audience", audience))
-        traces.append(
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": labels,
-                "x": rows["people_reached"].fillna(0).to_numpy(),
-                "customdata": rows["sessions"].fillna(0).to_numpy(),
-                "name": name,
-                "marker": {"color": AUDIENCE_COLOURS[audience]},
-                "hovertemplate": f"{name}: %{{x:,}} (%{{customdata:,}})<extra></extra>",
-            }
-        )
-    return _figure(
-        traces,
-        t,
-        height=max(300, 34 * len(totals) + 90),
-        xaxis={"title": t("unit.persons")},
-        barmode="stack",
-        hovermode="closest",
-        legend={**BELOW_AXIS_TITLE, "y": -90 / max(300, 34 * len(totals) + 90)},
+    by_district = table.set_index("district_id")
+    traces = _stacked_bars(
+        {a: by_district[by_district["audience"] == a] for a in MRE_AUDIENCES},
+        list(totals.index),
+        [escape_html(str(names.get(d, d))) for d in totals.index],
+        ("people_reached", "sessions"),
+        {a: (t.term("mre_audience", a), AUDIENCE_COLOURS[a]) for a in MRE_AUDIENCES},
+        "%{x:,}",
     )
+    return _places_figure(traces, len(totals), t("unit.persons"), t)

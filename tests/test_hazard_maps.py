@@ -12,17 +12,9 @@ from lib import hazard_maps
 from lib.i18n import Translator
 from lib.level_of_detail import FixedCells, View, binned, day_view
 from tests.fixtures import square
+from tests.test_level_of_detail import _points
 
 EN = Translator("en")
-
-
-def _points(count: int, seed: int = 1) -> gpd.GeoDataFrame:
-    rng = np.random.default_rng(seed)
-    return gpd.GeoDataFrame(
-        {"status": rng.choice(["a", "b"], count), "units": rng.integers(1, 5, count)},
-        geometry=gpd.points_from_xy(rng.uniform(46.0, 46.5, count), rng.uniform(39.5, 40.0, count)),
-        crs="EPSG:4326",
-    )
 
 
 def test_fixed_cells_count_a_days_features_as_binning_them_anew():
