@@ -809,7 +809,9 @@ def mine_action_figures(
     hazards, series, sessions = bases["hazard_table"], bases["release_series"], bases["mine_risk_education"]
     figures, settlements = bases["reported_figures"], bases["settlements"]
     pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)
-    near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], as_of)
+    near = mine_action.near_per_settlement(
+        pairs["settlements"], *mine_action_near_counts(store_key, data_version, distance_m, district_ids), as_of
+    )
     codes = mine_action.status_codes(hazards, as_of)  # once for every figure of the day
     before = mine_action_since(store_key, data_version, district_ids, since)
     rows = mine_action_tables.NEAR_ROWS
@@ -827,7 +829,19 @@ def mine_action_figures(
         "priority": proximity.clearance_priority(near, settlements),
         "houses_near": mine_action.nearest_on(pairs["housing"], as_of, rows),
         "assets_near": mine_action.nearest_on(pairs["infrastructure"], as_of, rows),
+        "houses_near_total": int(near["houses_near"].sum()),
+        "assets_near_total": int(near["assets_near"].sum()),
     }
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+def mine_action_near_counts(
+    store_key: str, data_version: int, distance_m: float, district_ids: tuple[str, ...]
+) -> tuple[mine_action.NearCounts, mine_action.NearCounts]:
+    """The houses' and the assets' periods near hazardous land of some districts, sorted per
+    settlement so that a day's count is a lookup (lib.mine_action.NearCounts): once per selection."""
+    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)
+    return mine_action.NearCounts.of(pairs["housing"]), mine_action.NearCounts.of(pairs["infrastructure"])
 
 
 @st.cache_data(ttl=3600, max_entries=16, show_spinner=False)
@@ -884,4 +898,5 @@ CACHED_BY_VERSION += (
     features_near_hazards_in,
     mine_action_map_layers,
     mine_action_since,
+    mine_action_near_counts,
 )

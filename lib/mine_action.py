@@ -11,9 +11,12 @@ work that does not depend on the day (:func:`release_series`) is done once per d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
+from lib import proximity
 from lib.as_of import reached
 from lib.kpi import Base, Kpi, Reported
 from lib.schema import DEVICE_CATEGORIES, HAZARD_STATUSES, LAYERS, MRE_AUDIENCES, RELEASE_METHODS
@@ -164,7 +167,7 @@ def release_series(hazards: pd.DataFrame) -> pd.DataFrame:
 def released_on(series: pd.DataFrame, day) -> pd.Series:
     """Hectares released by each method by ``day`` (a row of :func:`release_series`; zeros before
     the first release)."""
-    day = pd.Timestamp(day)
+    day = pd.Timestamp(day).normalize()  # the series is by day (and a time of day cannot be cast to its unit)
     if series.empty or day < series.index[0]:
         return pd.Series(0.0, index=list(RELEASE_METHODS))
     return series.iloc[series.index.searchsorted(day, side="right") - 1]
@@ -173,7 +176,7 @@ def released_on(series: pd.DataFrame, day) -> pd.Series:
 def released_over_time(series: pd.DataFrame, day) -> pd.DataFrame:
     """Cumulative hectares released by method at each month's end up to ``day``, and on ``day``:
     ``date`` and one column per method (:data:`lib.schema.RELEASE_METHODS`)."""
-    day = pd.Timestamp(day)
+    day = pd.Timestamp(day).normalize()
     if series.empty or day < series.index[0]:
         return pd.DataFrame(columns=["date", *RELEASE_METHODS])
     month_ends = pd.date_range(series.index[0], day, freq="ME")
@@ -354,3 +357,55 @@ def nearest_on(periods: pd.DataFrame, day, rows: int) -> pd.DataFrame:
         first = np.argpartition(distance, rows - 1)[:rows]
         kept, distance = kept[first], distance[first]
     return periods.iloc[kept[np.argsort(distance, kind="stable")]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class NearCounts:
+    """How many features (houses or assets) of each settlement are near hazardous land on any
+    day, from their periods near it (:func:`lib.proximity.near_intervals`) sorted once per data
+    version: a day's count is then two binary searches per settlement, where grouping the 600,000
+    periods of the houses at 100x the data on every change of day cost tens of milliseconds."""
+
+    settlement_ids: tuple[str, ...]
+    starts: tuple[np.ndarray, ...]  # each settlement's periods' first days, sorted
+    ends: tuple[np.ndarray, ...]  # their last days (the release of the last polygon), sorted; none while open
+
+    @classmethod
+    def of(cls, periods: pd.DataFrame) -> NearCounts:
+        ids = periods["settlement_id"].astype(str).to_numpy()
+        starts = periods["near_from"].to_numpy(dtype="datetime64[ns]")
+        ends = periods["near_until"].to_numpy(dtype="datetime64[ns]")
+        names = tuple(sorted(set(ids)))
+        return cls(
+            names,
+            tuple(np.sort(starts[ids == name]) for name in names),
+            tuple(np.sort(ends[(ids == name) & ~np.isnat(ends)]) for name in names),
+        )
+
+    def on(self, day) -> pd.Series:
+        """Features near hazardous land on ``day`` per settlement_id (those with any)."""
+        day = np.datetime64(pd.Timestamp(day), "ns")
+        counts = np.array(
+            [
+                np.searchsorted(s, day, "right") - np.searchsorted(e, day, "right")
+                for s, e in zip(self.starts, self.ends)
+            ],
+            dtype="int64",
+        )
+        series = pd.Series(counts, index=pd.Index(self.settlement_ids, name="settlement_id"), dtype="int64")
+        return series[series > 0]
+
+
+def near_per_settlement(settlement_pairs: pd.DataFrame, houses: NearCounts, assets: NearCounts, day) -> pd.DataFrame:
+    """:func:`lib.proximity.near_per_settlement` with the houses and assets counted by
+    :class:`NearCounts` (the same table, at a fraction of the cost of a change of day)."""
+    empty = pd.DataFrame(
+        {"settlement_id": pd.Series(dtype="str"), "near_from": pd.Series(dtype="datetime64[ns]")}
+    ).assign(near_until=pd.Series(dtype="datetime64[ns]"))
+    near = proximity.near_per_settlement(settlement_pairs, empty, empty, day).set_index("settlement_id")
+    counts = pd.DataFrame({"houses_near": houses.on(day), "assets_near": assets.on(day)})
+    near = near.drop(columns=["houses_near", "assets_near"]).join(counts, how="outer")
+    columns = ["hazard_count", "houses_near", "assets_near"]
+    near[columns] = near[columns].fillna(0).astype("int64")
+    near["hazard_ha"] = near["hazard_ha"].fillna(0.0)
+    return near.rename_axis("settlement_id").reset_index()[proximity.NEAR_COLUMNS]

@@ -13,7 +13,7 @@ from lib.i18n import Translator, place_names
 from lib.safe_text import escape_markdown
 
 PRIORITY_SHOWN = 10  # settlements whose reasoning is written out; the table lists every one
-NEAR_ROWS = 5_000  # houses or assets listed, nearest first (a browser table stays responsive)
+NEAR_ROWS = 1_000  # houses or assets listed, nearest first (the rest are counted per settlement)
 
 
 def _named(frame: pd.DataFrame, names: pd.Series, column: str = "settlement_id") -> pd.Series:

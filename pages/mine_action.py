@@ -74,6 +74,8 @@ with tabs[1]:
     reader_table(tables.near_table(figures["near"], names, t), key="ma_near")
 for tab, layer, id_field in ((tabs[2], "houses_near", "house_id"), (tabs[3], "assets_near", "asset_id")):
     with tab:
+        shown, total = t.number(len(figures[layer])), t.number(figures[f"{layer}_total"])
+        st.caption(t("mine_action.nearest_shown", shown=shown, total=total, distance=t.number(distance)))
         reader_table(tables.features_near_table(figures[layer], id_field, names, t), key=f"ma_{layer}")
 
 st.subheader(t("mine_action.education_title"))

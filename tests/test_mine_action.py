@@ -198,3 +198,34 @@ def test_nearest_on_keeps_the_periods_holding_the_day_nearest_first():
     assert mine_action.near_on(periods, "2021-07-01").tolist() == [False, True, False, True]
     assert mine_action.nearest_on(periods, "2022-06-30", 2)["house_id"].tolist() == ["c", "d"]
     assert mine_action.nearest_on(periods, "2022-06-30", 10)["house_id"].tolist() == ["c", "d", "b"]
+
+
+def test_near_counts_give_the_same_table_as_grouping_the_periods_every_day():
+    from lib import proximity
+
+    day = pd.Timestamp
+    houses = pd.DataFrame(
+        {
+            "house_id": ["a", "b", "c", "d"],
+            "settlement_id": pd.Categorical(["s", "s", "t", "u"]),
+            "near_from": [day("2021-01-01"), day("2021-03-01"), day("2022-01-01"), day("2021-01-01")],
+            "near_until": [day("2021-06-01"), pd.NaT, pd.NaT, day("2022-02-01")],
+            "nearest_m": [10.0, 400.0, 20.0, 300.0],
+        }
+    )
+    assets = houses.iloc[[1]].rename(columns={"house_id": "asset_id"})
+    outlines = pd.DataFrame(
+        {
+            "settlement_id": ["s", "v"],
+            "hazard_id": ["h1", "h2"],
+            "area_ha": [5.0, 7.0],
+            "distance_m": [30.0, 90.0],
+            "suspected_date": [day("2020-12-01"), day("2021-02-01")],
+            "released_date": [pd.NaT, day("2021-12-01")],
+        }
+    )
+    counts = mine_action.NearCounts.of(houses), mine_action.NearCounts.of(assets)
+    for when in ("2020-06-01", "2021-04-01", "2021-07-01", "2022-01-15", "2023-01-01"):
+        expected = proximity.near_per_settlement(outlines, houses, assets, when)
+        found = mine_action.near_per_settlement(outlines, *counts, when)
+        pd.testing.assert_frame_equal(found, expected, check_dtype=False)
