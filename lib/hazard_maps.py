@@ -21,9 +21,10 @@ import shapely
 from lib.i18n import Translator
 from lib.level_of_detail import FEATURE_BUDGET, FixedCells, View, day_view
 from lib.map_elements import Legend, LegendEntry, StaticGeoJson, features_from
-from lib.maps import binned_cells
+from lib.maps import binned_cells, explorer_map
 from lib.mine_action import HAZARD_CLASSES, class_codes, near_on, prepared
 from lib.schema import DEVICE_CATEGORIES, RELEASE_METHODS
+from lib.selection import map_focus
 from lib.styling import CONTEXT_COLOUR, OKABE_ITO, SETTLEMENT_OUTLINE_COLOUR
 
 # Hazardous land in warm colours by how sure and how far along; released land in cool ones by method.
@@ -42,6 +43,14 @@ DEVICE_COLOURS = dict(
     )
 )
 NEAR_COLOUR = "#000000"  # houses and assets within the safety distance: unlike any hazard colour
+
+
+def base_map(outlines: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, chosen, t: Translator, **options) -> folium.Map:
+    """The map the layers of :func:`hazard_layers` are drawn on: the explorer's base map
+    (:func:`lib.maps.explorer_map`) with the settlements' outlines, zoomed to the ``chosen``
+    districts; ``options``: the basemap and the kept pieces (lib.cache.PageContext.map_options)."""
+    focus = map_focus(districts, chosen)
+    return explorer_map({"settlement_boundaries": outlines}, ["settlement_boundaries"], districts, focus, t, **options)
 
 
 def class_term(hazard_class: str, t: Translator) -> str:

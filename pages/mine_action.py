@@ -3,7 +3,7 @@ mine-risk education, beside the nationally reported figures."""
 
 import streamlit as st
 
-from lib import access, hazard_maps, maps, selection
+from lib import access, hazard_maps
 from lib import mine_action_charts as charts
 from lib import mine_action_tables as tables
 from lib.cache import load_layers, page_context
@@ -49,11 +49,7 @@ st.caption(t("mine_action.map_note", distance=t.number(distance)))
 @st.fragment
 def hazard_map():
     """The map: a move or zoom reruns only it (detail comes once zoomed in, as on the explorer)."""
-    focus = selection.map_focus(districts, filters.districts)
-    base = maps.explorer_map(
-        {"settlement_boundaries": bases["settlement_boundaries"]}, ["settlement_boundaries"], districts, focus, t,
-        **page.map_options,
-    )  # fmt: skip
+    base = hazard_maps.base_map(bases["settlement_boundaries"], districts, filters.districts, t, **page.map_options)
     view = View.from_map_state(st.session_state.get("mine_action_map"))
     layers = hazard_maps.hazard_layers(page.mine_action_map_layers(), filters.as_of, distance, view, t)
     show_map(base, feature_group=layers, key="mine_action_map", returned_objects=["bounds", "zoom"], height=600)
