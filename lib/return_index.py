@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
+from lib.i18n import Translator
 from lib.schema import INFRASTRUCTURE_CATEGORIES
 
 SCALES = ("services", "safety")
@@ -245,3 +246,57 @@ def severity_over_time(history: pd.DataFrame, settlement_ids=None) -> pd.DataFra
         history = history[history["settlement_id"].isin(list(settlement_ids))]
     counts = history.groupby(["day", "severity"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(SEVERITIES), fill_value=0).rename_axis(columns=None).reset_index()
+
+
+# --- in words ------------------------------------------------------------------------------------
+
+
+def driver_words(indicator: str, value: float, t: Translator, distance_m: float) -> str:
+    """What one driver's value says (``conditions.driver.<indicator>``), in the page's language."""
+    distance = t.number(distance_m)
+    if indicator in INFRASTRUCTURE_CATEGORIES:
+        return t("conditions.driver.works", category=t.term("asset_category", indicator), value=t.percent(value / 100))
+    if indicator in ("homes", "mine_risk_education"):
+        shown = t.percent(value)
+    elif indicator == "jobs":
+        shown = t.number(value, 2)
+    elif indicator == "hazard_ha":
+        shown = t.number(value, 1)
+    else:
+        shown = "–" if np.isnan(value) else t.number(value)
+    return t(f"conditions.driver.{indicator}", value=shown, distance=distance)
+
+
+def drivers_in_words(drivers: pd.DataFrame, t: Translator, distance_m: float, count: int = 3) -> pd.Series:
+    """Each settlement's :func:`top_drivers` in words with their points, one text per settlement
+    (by settlement_id; those with none are absent)."""
+    top = top_drivers(drivers, count)
+    texts = [
+        t("conditions.driver_points", driver=driver_words(i, v, t, distance_m), points=t.number(p, 1))
+        for i, v, p in zip(top["indicator"].tolist(), top["value"].tolist(), top["score_points"].tolist())
+    ]
+    return (
+        pd.Series(texts, index=top["settlement_id"].to_numpy(), dtype="object")
+        .groupby(level=0, sort=False)
+        .agg("; ".join)
+    )
+
+
+def ranking_table(index: ReturnIndex, names: pd.Series, districts: pd.Series, t: Translator, distance_m: float):
+    """The settlements worst first, as a reader's table: name, district, class, the score, its
+    two scales and what weighs most. ``names`` and ``districts``: names by settlement_id and by
+    district_id in the page's language."""
+    scores = index.scores.sort_values(["score", "settlement_id"], ascending=[False, True], kind="stable")
+    words = drivers_in_words(index.drivers, t, distance_m)
+    ids = scores["settlement_id"]
+    return pd.DataFrame(
+        {
+            t("conditions.col.settlement"): ids.map(names).fillna(ids).to_numpy(),
+            t("conditions.col.district"): scores["district_id"].map(districts).fillna(scores["district_id"]).to_numpy(),
+            t("conditions.col.severity"): [t.term("conditions.severity", s) for s in scores["severity"]],
+            t("conditions.col.score"): scores["score"].round().astype("int64").to_numpy(),
+            t("conditions.col.services"): scores["services"].round().astype("int64").to_numpy(),
+            t("conditions.col.safety"): scores["safety"].round().astype("int64").to_numpy(),
+            t("conditions.col.drivers"): ids.map(words).fillna("–").to_numpy(),
+        }
+    )
