@@ -25,11 +25,13 @@ from lib import (
     daily_totals,
     diagnosis,
     disclosure,
+    employment,
     maps,
     metrics,
     place_search,
     progress,
     proximity,
+    return_index,
     selection,
     spatial,
 )
@@ -37,7 +39,7 @@ from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
 from lib.i18n import Translator
-from lib.schema import ECONOMIC_REGIONS
+from lib.schema import ECONOMIC_REGIONS, LAYERS
 from lib.store import StoreNotReady, VersionedStore, open_store, remember, store_for_key
 
 # Before the first page the language is not known yet: the first start says it in all three.
@@ -358,6 +360,19 @@ class PageContext:
             "tiles_attribution": self.settings.tiles_attribution,
             "pieces": map_pieces(self.store.key, self.store.version),
         }
+
+    def return_conditions_figures(self) -> dict:
+        """The return conditions page's figures for the shared filters (:func:`return_conditions_figures`)."""
+        store, filters = self.store, self.filters
+        return return_conditions_figures(
+            store.key,
+            store.version,
+            tuple(sorted(filters.districts)),
+            filters.as_of,
+            self.metadata["data_date"],
+            self.settings.safety_distance_m,
+            self.scope,
+        )
 
 
 def page_context() -> PageContext:
@@ -745,3 +760,97 @@ def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, .
     from lib.provenance import sources_of
 
     return sources_of(overview_layers(store_key, data_version, district_ids))
+
+
+# --- return conditions (issue 12) ---
+# Layers the index and the employment figures read besides the daily totals and the safety pairs.
+CONDITIONS_LAYERS = ("settlements", "infrastructure", "employment_projects")
+
+
+def _conditions_layers(store_key: str, data_version: int) -> dict[str, pd.DataFrame]:
+    layers = {name: load_layer(store_key, name, data_version, None, False) for name in CONDITIONS_LAYERS}
+    # a store written before mine-risk education was recorded has no such layer: not measured
+    layers["mine_risk_education"] = (
+        load_layer(store_key, "mine_risk_education", data_version, None, False)
+        if "mine_risk_education" in LAYERS
+        else None
+    )
+    return layers
+
+
+def _index_conditions(store_key: str, data_version: int, data_date: str, distance_m: float, day, district_ids=None):
+    """The settlements' conditions on ``day`` (lib.return_index.index_conditions), of some
+    districts or all: lookups in the daily totals and a pass over the day's safety pairs."""
+    layers = _conditions_layers(store_key, data_version)
+    pairs = (
+        safety_pairs(store_key, data_version, distance_m)
+        if district_ids is None
+        else safety_pairs_in(store_key, data_version, distance_m, district_ids)
+    )
+    settlements = layers["settlements"]
+    if district_ids is not None:
+        settlements = settlements[settlements["district_id"].isin(district_ids)]
+    near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], day)
+    return return_index.index_conditions(
+        settlements,
+        layers["infrastructure"],
+        layers["employment_projects"],
+        daily_totals_of(store_key, data_version, data_date, "settlement_id"),
+        near,
+        day,
+        data_date,
+        layers["mine_risk_education"],
+    )
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def return_index_history(store_key: str, data_version: int, data_date: str, distance_m: float) -> pd.DataFrame:
+    """Every settlement's index at each month end from the first reconstruction to the data date
+    (lib.return_index.index_over_time), once per data version."""
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    first = settlements["reconstruction_date"].min()
+    days = return_index.month_ends(first if pd.notna(first) else data_date, data_date)
+    return return_index.index_over_time(
+        lambda day: _index_conditions(store_key, data_version, data_date, distance_m, day), days, distance_m
+    )
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)
+def return_conditions_figures(
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    data_date: str,
+    distance_m: float,
+    scope: access.Scope,
+) -> dict:
+    """The return conditions page's figures for some districts on a day: the index
+    (lib.return_index.ReturnIndex), the settlements per severity class at each month end, the
+    projects by sector and status, and jobs against families per settlement (lib.employment).
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read these districts' records (the public; another's coordinator).
+    """
+    access.require(scope, access.READ_RECORDS, district_ids)
+    conditions = _index_conditions(store_key, data_version, data_date, distance_m, as_of, district_ids)
+    layers = _conditions_layers(store_key, data_version)
+    ids = conditions["settlement_id"]
+    history = return_index_history(store_key, data_version, data_date, distance_m)
+    settlements = layers["settlements"][layers["settlements"]["district_id"].isin(district_ids)]
+    projects = layers["employment_projects"][layers["employment_projects"]["settlement_id"].isin(ids)]
+    jobs = employment.jobs_against_families(
+        settlements, daily_totals_of(store_key, data_version, data_date, "settlement_id"), as_of
+    )
+    return {
+        "index": return_index.return_index(conditions, distance_m),
+        "over_time": return_index.severity_over_time(history[history["day"] <= pd.Timestamp(as_of)], ids),
+        "sectors": employment.projects_by_sector_status(projects, as_of, data_date),
+        "jobs": jobs,
+        "behind": employment.returns_outpace_jobs(jobs),
+    }
+
+
+CACHED_BY_VERSION += (return_index_history, return_conditions_figures)

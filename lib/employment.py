@@ -16,6 +16,7 @@ import pandas as pd
 from lib.as_of import ramp, records_as_of
 from lib.daily_totals import DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
+from lib.i18n import Translator
 from lib.schema import EMPLOYMENT_SECTORS, PROJECT_STATUSES
 
 SECTOR_COLUMNS = ["sector", "status", "projects", "jobs_planned", "jobs_created"]
@@ -97,3 +98,38 @@ def returns_outpace_jobs(table: pd.DataFrame) -> pd.DataFrame:
     are fewer than :data:`JOBS_PER_FAMILY_MIN` jobs per family, most jobs short first."""
     behind = table[(table["families_returned"] > 0) & (table["jobs_per_family"] < JOBS_PER_FAMILY_MIN)]
     return behind.sort_values(["jobs_short", "settlement_id"], ascending=[False, True], ignore_index=True)
+
+
+# --- in words ------------------------------------------------------------------------------------
+
+
+def sector_table(table: pd.DataFrame, t: Translator) -> pd.DataFrame:
+    """:func:`projects_by_sector_status` as a reader's table (sectors and statuses in words)."""
+    return pd.DataFrame(
+        {
+            t("employment.col.sector"): [t.term("sector", s) for s in table["sector"]],
+            t("employment.col.status"): [t.term("project_status", s) for s in table["status"]],
+            t("employment.col.projects"): table["projects"].to_numpy(),
+            t("employment.jobs_planned"): table["jobs_planned"].to_numpy(),
+            t("employment.jobs_created"): table["jobs_created"].to_numpy(),
+        }
+    )
+
+
+def behind_table(behind: pd.DataFrame, names: pd.Series, districts: pd.Series, t: Translator) -> pd.DataFrame:
+    """:func:`returns_outpace_jobs` as a reader's table; ``names`` and ``districts`` are the
+    names by settlement_id and by district_id in the page's language."""
+    return pd.DataFrame(
+        {
+            t("conditions.col.settlement"): behind["settlement_id"]
+            .map(names)
+            .fillna(behind["settlement_id"])
+            .to_numpy(),
+            t("conditions.col.district"): behind["district_id"].map(districts).fillna(behind["district_id"]).to_numpy(),
+            t("col.families_returned"): behind["families_returned"].to_numpy(),
+            t("employment.jobs_created"): behind["jobs_created"].to_numpy(),
+            # as the language writes a fraction (a float column shows a decimal point in every language)
+            t("employment.col.jobs_per_family"): [t.number(v, 2) for v in behind["jobs_per_family"]],
+            t("employment.col.jobs_short"): behind["jobs_short"].to_numpy(),
+        }
+    )

@@ -22,8 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lib.daily_totals import DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
 from lib.i18n import Translator
+from lib.readiness import settlement_conditions
 from lib.schema import INFRASTRUCTURE_CATEGORIES
 
 SCALES = ("services", "safety")
@@ -246,6 +248,37 @@ def severity_over_time(history: pd.DataFrame, settlement_ids=None) -> pd.DataFra
         history = history[history["settlement_id"].isin(list(settlement_ids))]
     counts = history.groupby(["day", "severity"]).size().unstack(fill_value=0)
     return counts.reindex(columns=list(SEVERITIES), fill_value=0).rename_axis(columns=None).reset_index()
+
+
+def index_conditions(
+    settlements: pd.DataFrame,
+    infrastructure: pd.DataFrame,
+    employment_projects: pd.DataFrame,
+    totals: DailyTotals,
+    near: pd.DataFrame,
+    day,
+    data_date,
+    mine_risk_education: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """What :func:`return_index` scores, per settlement on ``day``: the conditions of
+    lib.readiness.settlement_conditions with ``houses_near`` (lib.proximity.near_per_settlement)
+    and, when mine-risk education sessions are recorded, ``persons_returned`` and
+    ``mre_people_reached`` (people its sessions in the settlement reached by ``day``).
+
+    ``totals``: the daily totals per settlement, so that a day costs lookups (the index is
+    worked out at every month end)."""
+    conditions = settlement_conditions(settlements, infrastructure, employment_projects, totals, near, day, data_date)
+    houses = near.set_index("settlement_id")["houses_near"] if len(near) else pd.Series(dtype="int64")
+    conditions["houses_near"] = conditions["settlement_id"].map(houses).fillna(0).astype("int64")
+    if mine_risk_education is not None and len(mine_risk_education):
+        ids = conditions["settlement_id"]
+        conditions["persons_returned"] = totals.on(day, ids)["persons_returned"].round().astype("int64").to_numpy()
+        held = mine_risk_education[
+            (mine_risk_education["date"] <= pd.Timestamp(day)).to_numpy(dtype=bool, na_value=False)
+        ]
+        reached = held.groupby("settlement_id")["people_reached"].sum()
+        conditions["mre_people_reached"] = ids.map(reached).fillna(0).astype("int64")
+    return conditions
 
 
 # --- in words ------------------------------------------------------------------------------------
