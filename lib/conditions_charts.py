@@ -17,23 +17,62 @@ from lib.styling import NOT_STARTED, OKABE_ITO, SEVERITY_COLOURS, STATUS_COLOURS
 
 def severity_over_time(counts: pd.DataFrame, t: Translator) -> go.Figure | None:
     """Settlements per severity class at each month end (lib.return_index.severity_over_time), as
-    stacked bars, low at the bottom; None when there is no month yet."""
+    stacked areas, low at the bottom; None when there is no month yet."""
     if counts.empty:
         return None
     days = counts["day"].to_numpy()
     traces = [
         {
-            "type": "bar",
+            "type": "scatter",
+            "mode": "lines",
+            "stackgroup": "severity",
             "x": days,
             "y": counts[severity].to_numpy(),
             "name": t.term("conditions.severity", severity),
-            "marker": {"color": colour},
+            "line": {"color": colour, "width": 0.5},
+            "fillcolor": colour,
             "hovertemplate": f"%{{y}}<extra>{escape_html(t.term('conditions.severity', severity))}</extra>",
         }
         for severity, colour in SEVERITY_COLOURS.items()
     ]
     xaxis = date_axis(counts["day"].min(), counts["day"].max(), t)
-    return figure(traces, t, xaxis=xaxis, yaxis={"title": t("conditions.settlements")}, barmode="stack", bargap=0.1)
+    return figure(traces, t, xaxis=xaxis, yaxis={"title": t("conditions.settlements")})
+
+
+def settlement_drivers(drivers: pd.DataFrame, words: list[str], t: Translator) -> go.Figure | None:
+    """What one settlement's overall score is made of: a bar per indicator adding to it, its points
+    of the score, coloured by scale, labelled by what the indicator says (``words``, one per row
+    of ``drivers``); None when nothing adds to the score."""
+    adding = drivers["score_points"].to_numpy() > 0.05
+    if not adding.any():
+        return None
+    shown = drivers[adding].assign(words=np.asarray(words, dtype=object)[adding])
+    shown = shown.sort_values("score_points", kind="stable")
+    colours = {"services": BLUE, "safety": OKABE_ITO["vermillion"]}
+    traces = []
+    for scale, colour in colours.items():
+        of = shown[shown["scale"] == scale]
+        if of.empty:
+            continue
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": [escape_html(w) for w in of["words"]],
+                "x": of["score_points"].round(1).to_numpy(),
+                "name": t(f"conditions.col.{scale}"),
+                "marker": {"color": colour},
+                "hovertemplate": "%{x:.1f}<extra>%{y}</extra>",
+            }
+        )
+    return figure(
+        traces,
+        t,
+        height=max(240, 36 * len(shown) + 110),
+        xaxis={"title": t("conditions.points")},
+        yaxis={"categoryorder": "array", "categoryarray": [escape_html(w) for w in shown["words"]], "automargin": True},
+        hovermode="closest",
+    )
 
 
 def jobs_by_sector(table: pd.DataFrame, t: Translator) -> go.Figure | None:

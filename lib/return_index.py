@@ -300,6 +300,22 @@ def driver_words(indicator: str, value: float, t: Translator, distance_m: float)
     return t(f"conditions.driver.{indicator}", value=shown, distance=distance)
 
 
+def words_of(drivers: pd.DataFrame, t: Translator, distance_m: float) -> list[str]:
+    """What each driver of ``drivers`` says (:func:`driver_words`), one text per row."""
+    return [driver_words(i, v, t, distance_m) for i, v in zip(drivers["indicator"].tolist(), drivers["value"].tolist())]
+
+
+def worst_first(index: ReturnIndex) -> list[str]:
+    """The settlements' ids, the highest score first (the ranking's order)."""
+    scores = index.scores.sort_values(["score", "settlement_id"], ascending=[False, True], kind="stable")
+    return scores["settlement_id"].tolist()
+
+
+def drivers_of(index: ReturnIndex, settlement_id: str) -> pd.DataFrame:
+    """One settlement's drivers (every indicator)."""
+    return index.drivers[index.drivers["settlement_id"] == settlement_id]
+
+
 def drivers_in_words(drivers: pd.DataFrame, t: Translator, distance_m: float, count: int = 3) -> pd.Series:
     """Each settlement's :func:`top_drivers` in words with their points, one text per settlement
     (by settlement_id; those with none are absent)."""
@@ -319,7 +335,7 @@ def ranking_table(index: ReturnIndex, names: pd.Series, districts: pd.Series, t:
     """The settlements worst first, as a reader's table: name, district, class, the score, its
     two scales and what weighs most. ``names`` and ``districts``: names by settlement_id and by
     district_id in the page's language."""
-    scores = index.scores.sort_values(["score", "settlement_id"], ascending=[False, True], kind="stable")
+    scores = index.scores.set_index("settlement_id", drop=False).loc[worst_first(index)]
     words = drivers_in_words(index.drivers, t, distance_m)
     ids = scores["settlement_id"]
     return pd.DataFrame(

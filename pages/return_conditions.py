@@ -39,6 +39,22 @@ show_map(
 st.subheader(t("conditions.ranking"))
 reader_table(return_index.ranking_table(index, names, districts, t, distance), key="conditions_ranking")
 
+st.subheader(t("conditions.why"))
+ranked = return_index.worst_first(index)
+chosen = st.selectbox(
+    t("conditions.choose_settlement"),
+    ranked,
+    format_func=names.get,
+    # other districts, other options: a widget of their own, which starts from the worst
+    key=f"conditions_settlement_{filters.language}_{'-'.join(filters.districts)}",
+)
+one = return_index.drivers_of(index, chosen)
+chart_or_note(
+    conditions_charts.settlement_drivers(one, return_index.words_of(one, t, distance), t),
+    t("conditions.nothing_adds"),
+    key="conditions_why",
+)
+
 st.subheader(t("conditions.over_time"))
 chart_or_note(
     conditions_charts.severity_over_time(figures["over_time"], t), t("conditions.no_history"), key="conditions_time"
