@@ -199,7 +199,8 @@ def return_index(conditions: pd.DataFrame, distance_m: float) -> ReturnIndex:
             "services": scale_scores["services"],
             "safety": scale_scores["safety"],
             "score": score,
-            "severity": severity(score),
+            # classed as shown (whole points): a 59.97 read as 60 is not "high" beside another 60
+            "severity": severity(np.round(score)),
         }
     )
     ids = conditions["settlement_id"].to_numpy()
