@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lib.as_of import ramp, records_as_of
+from lib.as_of import ramp, reached, records_as_of
 from lib.daily_totals import DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
 from lib.i18n import Translator
@@ -47,24 +47,37 @@ def projects_by_sector_status(projects: pd.DataFrame, day, data_date) -> pd.Data
     """Projects per sector and status on ``day``: how many, jobs planned and jobs created by then.
 
     One row per (sector, status) that has a project, sectors and statuses in the schema's order.
+    Counted in numpy (codes of sector and status): a change of day at 100x the data must not wait
+    for a pandas group-by.
     """
-    known = projects_on(projects, day, data_date)
-    if known.empty:
-        return pd.DataFrame(columns=SECTOR_COLUMNS)
-    table = (
-        known.groupby(["sector", "status"], observed=True)
-        .agg(
-            projects=("project_id", "size"),
-            jobs_planned=("jobs_planned", "sum"),
-            jobs_created=("jobs_created", "sum"),
-        )
-        .reset_index()
+    day = pd.Timestamp(day)
+    begun = reached(projects, "start_date", day)
+    known = projects[begun]
+    status = np.where(
+        reached(known, "completed_date", day), 2, np.where(reached(known, "active_date", day), 1, 0)
+    )  # the positions of PROJECT_STATUSES
+    sector = pd.Categorical(known["sector"], categories=EMPLOYMENT_SECTORS).codes
+    cell = sector.astype("int64") * len(PROJECT_STATUSES) + status
+    keep = sector >= 0
+    end = known["completed_date"].fillna(pd.Timestamp(data_date))
+    filled = np.round(known["jobs_created"].to_numpy(dtype="float64") * ramp(known["active_date"], end, day))
+    cells = len(EMPLOYMENT_SECTORS) * len(PROJECT_STATUSES)
+
+    def total(weights=None):
+        return np.bincount(cell[keep], None if weights is None else weights[keep], minlength=cells)
+
+    counts = total()
+    present = np.flatnonzero(counts)
+    return pd.DataFrame(
+        {
+            "sector": np.asarray(EMPLOYMENT_SECTORS, dtype=object)[present // len(PROJECT_STATUSES)],
+            "status": np.asarray(PROJECT_STATUSES, dtype=object)[present % len(PROJECT_STATUSES)],
+            "projects": counts[present].astype("int64"),
+            "jobs_planned": total(known["jobs_planned"].to_numpy(dtype="float64"))[present].astype("int64"),
+            "jobs_created": total(filled)[present].astype("int64"),
+        },
+        columns=SECTOR_COLUMNS,
     )
-    order = {"sector": EMPLOYMENT_SECTORS, "status": PROJECT_STATUSES}
-    table = table.sort_values(
-        ["sector", "status"], key=lambda c: c.map({v: i for i, v in enumerate(order[c.name])}), ignore_index=True
-    )
-    return table[SECTOR_COLUMNS].astype({"projects": "int64", "jobs_planned": "int64", "jobs_created": "int64"})
 
 
 def jobs_against_families(settlements: pd.DataFrame, totals: DailyTotals, day) -> pd.DataFrame:
