@@ -4,15 +4,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lib.daily_totals import MEASURES, DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
+from lib.i18n import Translator
 from lib.return_index import (
     SEVERITIES,
+    index_conditions,
     index_over_time,
     month_ends,
+    ranking_table,
     return_index,
     severity,
     severity_over_time,
     top_drivers,
+    words_of,
 )
 from lib.schema import INFRASTRUCTURE_CATEGORIES
 
@@ -167,3 +172,82 @@ def test_the_index_over_time_classes_each_day_and_counts_settlements_per_class()
     assert counts.loc["2021-01-31"].tolist() == [1, 0, 0, 1]
     assert counts.loc["2021-02-28"].tolist() == [2, 0, 0, 0]
     assert severity_over_time(history, ["b"])["low"].tolist() == [1, 1]
+
+
+def _totals(families: dict, persons: dict) -> DailyTotals:
+    ids = pd.Index(sorted(families), name="settlement_id")
+    values = {m: np.zeros((1, len(ids))) for m in MEASURES}
+    values["families_returned"][0] = [families[i] for i in ids]
+    values["persons_returned"][0] = [persons[i] for i in ids]
+    return DailyTotals(pd.Timestamp("2024-01-01"), ids, values)
+
+
+def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education_reached():
+    settlements = pd.DataFrame({"settlement_id": ["a", "b"], "district_id": ["d", "d"], "planned_households": [10, 20]})
+    infrastructure = pd.DataFrame(
+        columns=["asset_id", "settlement_id", "category", "progress_pct", "under_construction_date", "completed_date"]
+    ).astype({"under_construction_date": "datetime64[ns]", "completed_date": "datetime64[ns]"})
+    projects = pd.DataFrame({"settlement_id": ["a"], "jobs_planned": [5], "start_date": pd.to_datetime(["2023-01-01"])})
+    near = pd.DataFrame(
+        {"settlement_id": ["a"], "hazard_count": [2], "hazard_ha": [40.0], "nearest_m": [120.0], "houses_near": [7]}
+    )
+    sessions = pd.DataFrame(
+        {
+            "settlement_id": ["a", "a", "b"],
+            "date": pd.to_datetime(["2023-05-01", "2025-01-01", "2023-06-01"]),
+            "people_reached": [30, 99, 12],
+        }
+    )
+    conditions = index_conditions(
+        settlements,
+        infrastructure,
+        projects,
+        _totals({"a": 8, "b": 0}, {"a": 40, "b": 0}),
+        near,
+        "2024-06-30",
+        "2024-12-31",
+        sessions,
+    ).set_index("settlement_id")
+    assert conditions["houses_near"].to_dict() == {"a": 7, "b": 0}
+    assert conditions["mre_people_reached"].to_dict() == {"a": 30, "b": 12}  # the 2025 session not yet
+    assert conditions["persons_returned"].to_dict() == {"a": 40, "b": 0}
+    assert conditions.loc["a", "nearest_m"] == 120.0
+    without = index_conditions(
+        settlements,
+        infrastructure,
+        projects,
+        _totals({"a": 8, "b": 0}, {"a": 40, "b": 0}),
+        near,
+        "2024-06-30",
+        "2024-12-31",
+    )
+    assert "mre_people_reached" not in without.columns
+
+
+def test_the_ranking_puts_the_worst_first_and_says_what_weighs_most_in_words():
+    index = return_index(_conditions(_settlement("ok"), _settlement("worst", **NOTHING_BUILT_MINES_NEAR)), DISTANCE_M)
+    t = Translator("en")
+    names = pd.Series({"ok": "Okville", "worst": "Worsttown"})
+    table = ranking_table(index, names, pd.Series({"AZ-LAC": "Lachin"}), t, DISTANCE_M)
+    assert table[t("conditions.col.settlement")].tolist() == ["Worsttown", "Okville"]
+    assert table[t("conditions.col.severity")].tolist() == ["very high", "low"]
+    assert (
+        table[t("conditions.col.drivers")]
+        .iloc[0]
+        .startswith(
+            t(
+                "conditions.driver_points",
+                driver=t("conditions.driver.hazard_near", value="1", distance="500"),
+                points="20.0",
+            )
+        )
+    )
+    assert table[t("conditions.col.drivers")].iloc[1] == "–"
+
+
+def test_every_driver_reads_in_each_language():
+    drivers = return_index(_conditions(_settlement("worst", **NOTHING_BUILT_MINES_NEAR)), DISTANCE_M).drivers
+    for language in ("az", "en", "ru"):
+        words = words_of(drivers, Translator(language), DISTANCE_M)
+        assert len(words) == len(drivers) and all(words)
+        assert not any("{" in w or "nan" in w for w in words), words

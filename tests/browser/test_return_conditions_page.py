@@ -28,9 +28,7 @@ def _open(offline_page, url: str, language: str):
 
 
 @pytest.mark.parametrize("language", ["en", "az", "ru"])
-def test_the_map_draws_every_settlement_and_nothing_raw_or_english_shows(
-    app_url, offline_page, built_store, language
-):
+def test_the_map_draws_every_settlement_and_nothing_raw_or_english_shows(app_url, offline_page, built_store, language):
     signed_in_browser(offline_page.page, app_url, "rauf")  # leadership reads every record
     page, frame = _open(offline_page, app_url, language)
     settlements = len(built_store.read_layer("settlements", columns=["settlement_id"]))
