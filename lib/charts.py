@@ -42,7 +42,7 @@ def date_ticks(start, end, t: Translator) -> tuple[list[pd.Timestamp], list[str]
     return ticks, labels
 
 
-def date_axis(start, end, t: Translator) -> dict:
+def _date_axis(start, end, t: Translator) -> dict:
     """A time axis worded in the chosen language (:func:`date_ticks`), as layout properties."""
     ticks, labels = date_ticks(start, end, t)
     return {
@@ -60,7 +60,7 @@ def _separators(t: Translator) -> str:
     return symbols["decimal"] + symbols["group"]
 
 
-def figure(data: list, t: Translator, height: int = 380, xaxis=None, yaxis=None, **layout) -> go.Figure:
+def _figure(data: list, t: Translator, height: int = 380, xaxis=None, yaxis=None, **layout) -> go.Figure:
     """The figure of ``data`` (traces) in the charts' common layout, with ``xaxis``, ``yaxis``
     and ``layout`` over it.
 
@@ -132,8 +132,8 @@ def returns_trajectory(
             }
         )
     dates = pd.concat([frame["date"] for frame in (series, trajectory, reported) if frame is not None])
-    xaxis = date_axis(dates.min(), dates.max(), t) if len(dates) else None
-    return figure(traces, t, xaxis=xaxis, yaxis={"title": t("unit.families")})
+    xaxis = _date_axis(dates.min(), dates.max(), t) if len(dates) else None
+    return _figure(traces, t, xaxis=xaxis, yaxis={"title": t("unit.families")})
 
 
 def district_ranking(
@@ -164,7 +164,7 @@ def district_ranking(
         "textposition": "auto",
         "hovertemplate": "%{y}: %{text}<extra></extra>",
     }
-    return figure([bar], t, height=max(300, 34 * len(order) + 80), xaxis={"title": unit})
+    return _figure([bar], t, height=max(300, 34 * len(order) + 80), xaxis={"title": unit})
 
 
 # Each stage in the colour its status has on the maps.
@@ -214,5 +214,5 @@ def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Tra
             }
         )
     starts = ordered[STAGES[0][0]]
-    xaxis = date_axis(starts[starts <= day].min() if (starts <= day).any() else day, day, t)
-    return figure(traces, t, height=max(260, 32 * len(ordered) + 100), xaxis=xaxis, barmode="overlay")
+    xaxis = _date_axis(starts[starts <= day].min() if (starts <= day).any() else day, day, t)
+    return _figure(traces, t, height=max(260, 32 * len(ordered) + 100), xaxis=xaxis, barmode="overlay")
