@@ -16,10 +16,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from lib.as_of import records_as_of
 from lib.daily_totals import DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
 from lib.metrics import infrastructure_progress
-from lib.schema import INFRASTRUCTURE_CATEGORIES
+from lib.schema import INFRASTRUCTURE_CATEGORIES, WORK_STATUSES
 
 ITEMS = ("homes", "road", "power", "water", "gas", "school", "health", "safety", "jobs")
 STATES = ("ready", "ready_next_month", "blocked_by_mines", "not_ready")
@@ -124,3 +125,277 @@ def jobs_met(conditions: pd.DataFrame) -> pd.Series:
     family has returned to yet meets it (its first families bring the first jobs)."""
     ratio = conditions["jobs_per_family"]
     return ratio.isna() | (ratio >= JOBS_PER_FAMILY_MIN)
+
+
+# --- when each missing item is expected -------------------------------------------------------
+
+
+def asset_expected(infrastructure: pd.DataFrame, data_date) -> pd.Series:
+    """When each asset is (or is expected to be) completed: its recorded completion date, else
+    projected from the progress recorded on the data date (works run at the pace so far: start +
+    time so far × 100 / progress), else NaT (not started, or no progress recorded)."""
+    data_date = pd.Timestamp(data_date)
+    start = infrastructure["under_construction_date"]
+    progress = pd.to_numeric(infrastructure["progress_pct"], errors="coerce").clip(upper=100)
+    elapsed = (data_date - start).dt.days.to_numpy(dtype="float64")
+    days = np.divide(
+        elapsed * 100,
+        progress.to_numpy(dtype="float64"),
+        out=np.full(len(start), np.nan),
+        where=progress.to_numpy(dtype="float64") > 0,
+    )
+    projected = start + pd.to_timedelta(np.ceil(days), unit="D")
+    return infrastructure["completed_date"].fillna(projected)
+
+
+def hazard_expected(hazard_areas: pd.DataFrame, data_date) -> pd.Series:
+    """When each hazard polygon is (or is expected to be) released: its recorded release date,
+    else, in clearance, projected at the pace so far (start + time so far × area / released
+    area on the data date), else NaT (clearance not started or nothing released yet)."""
+    data_date = pd.Timestamp(data_date)
+    start = hazard_areas["in_clearance_date"]
+    area = hazard_areas["area_ha"].to_numpy(dtype="float64")
+    released = hazard_areas["released_ha"].to_numpy(dtype="float64")
+    elapsed = (data_date - start).dt.days.to_numpy(dtype="float64")
+    days = np.divide(elapsed * area, released, out=np.full(len(start), np.nan), where=released > 0)
+    projected = start + pd.to_timedelta(np.ceil(days), unit="D")
+    return hazard_areas["released_date"].fillna(projected)
+
+
+def house_expected(housing: pd.DataFrame, data_date) -> pd.Series:
+    """When each house not completed by the data date is expected to be: its start of
+    construction plus the median build time of the completed houses (the day after the data date
+    at the earliest, as it was not done by then); NaT for planned houses and houses completed."""
+    data_date = pd.Timestamp(data_date)
+    start, completed = housing["under_construction_date"], housing["completed_date"]
+    build_days = (completed - start).dt.days.dropna()
+    if build_days.empty:
+        return pd.Series(pd.NaT, index=housing.index, dtype=start.dtype)
+    projected = start + pd.Timedelta(days=float(build_days.median()))
+    projected = projected.where(projected > data_date, data_date + pd.Timedelta(days=1))
+    return projected.where(completed.isna() & start.notna())
+
+
+def expected_bases(
+    housing: pd.DataFrame,
+    infrastructure: pd.DataFrame,
+    settlement_pairs: pd.DataFrame,
+    hazard_areas: pd.DataFrame,
+    data_date,
+) -> dict:
+    """What :func:`expected_dates` needs that does not depend on the day (built once per data version).
+
+    Returns
+    -------
+    dict
+        ``works``: per settlement_id (index) and category (columns) the date all its assets are
+        completed (NaT when one has no date the data says, or there is none);
+        ``homes``: per settlement_id the earliest projected completion of a house still being
+        built on the data date; ``hazards``: the settlement pairs (lib.proximity.hazard_pairs of
+        the outlines) with ``expected`` (:func:`hazard_expected`).
+    """
+    assets = infrastructure[infrastructure["settlement_id"].notna()]
+    table = pd.DataFrame(
+        {
+            "settlement_id": assets["settlement_id"].to_numpy(),
+            "category": assets["category"].to_numpy(),
+            "expected": asset_expected(assets, data_date).to_numpy(),
+        }
+    )
+    grouped = table.groupby(["settlement_id", "category"])["expected"]
+    # any asset without a date leaves the whole item without one
+    works = grouped.max().where(grouped.count() == grouped.size()).unstack("category")
+    works = works.reindex(columns=list(INFRASTRUCTURE_CATEGORIES))
+    homes = house_expected(housing, data_date).groupby(housing["settlement_id"]).min()
+    release = hazard_areas.set_index("hazard_id")
+    hazards = settlement_pairs[["settlement_id", "hazard_id", "suspected_date", "released_date"]].copy()
+    hazards["expected"] = hazard_expected(release, data_date).reindex(hazards["hazard_id"]).to_numpy()
+    return {"works": works, "homes": homes, "hazards": hazards}
+
+
+def _first_day_after(met: np.ndarray, first_day: pd.Timestamp, row: int) -> np.ndarray:
+    """Per column of ``met`` (days × settlements, from row ``row + 1`` on), the first day it is True (NaT if never)."""
+    later = met[row + 1 :]
+    if not len(later):  # nothing changes after the last day of the totals
+        return np.full(met.shape[1], np.datetime64("NaT"), dtype="datetime64[ns]")
+    found = later.any(axis=0)
+    offsets = row + 1 + later.argmax(axis=0)
+    days = first_day + pd.to_timedelta(offsets, unit="D")
+    return np.where(found, days.to_numpy(), np.datetime64("NaT"))
+
+
+def _dates_of(dates: pd.Series, ids: pd.Series) -> np.ndarray:
+    """The dates of ``dates`` (by settlement_id) for ``ids``, NaT for those it does not hold."""
+    return pd.to_datetime(dates.reindex(ids.to_numpy())).to_numpy(dtype="datetime64[ns]")
+
+
+def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: DailyTotals, day) -> pd.DataFrame:
+    """When each item of :data:`ITEMS` is expected to be met in each settlement of ``conditions``,
+    where the data says (NaT where it does not).
+
+    - homes: the first later day with free homes in the daily totals (recorded later dates, when
+      ``day`` is before the data date), else the earliest projected completion of a house;
+    - road … health: the day every asset of the category is completed (recorded, or projected
+      from its progress; :func:`asset_expected`);
+    - safety: the day the last hazard polygon unreleased on ``day`` within the distance is
+      released (recorded, or projected in clearance; :func:`hazard_expected`);
+    - jobs: the first later day the jobs created reach the minimum per family returned by ``day``.
+
+    Dates are given for met items too (the day itself or earlier); :func:`readiness` keeps those of
+    the missing ones.
+    """
+    day = pd.Timestamp(day)
+    ids = conditions["settlement_id"]
+    expected = pd.DataFrame({"settlement_id": ids.to_numpy()})
+    totals = totals_by_settlement
+    columns = totals.groups.get_indexer(ids)
+    row = (day - totals.first_day).days
+    known = columns >= 0
+    homes = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    jobs = homes.copy()
+    if known.any():
+        # before the totals' first day every later day is in them (row -1: search from the first)
+        row = min(max(row, -1), totals.days - 1)
+        values = {
+            m: totals.values[m][:, columns[known]] for m in ("units_completed", "units_allocated", "units_occupied")
+        }
+        free = values["units_completed"] - np.maximum(values["units_allocated"], values["units_occupied"]) >= 0.5
+        homes[known] = _first_day_after(free, totals.first_day, row)
+        families = totals.values["families_returned"][row, columns[known]] if row >= 0 else 0.0
+        enough = totals.values["jobs_created"][:, columns[known]] >= JOBS_PER_FAMILY_MIN * families - 1e-9
+        jobs[known] = _first_day_after(enough, totals.first_day, row)
+    projected = _dates_of(bases["homes"], ids)
+    expected["homes_expected"] = pd.Series(homes).fillna(pd.Series(projected)).to_numpy()
+    works = bases["works"]
+    for category in INFRASTRUCTURE_CATEGORIES:
+        expected[f"{category}_expected"] = _dates_of(works[category], ids)
+    pairs = bases["hazards"]
+    unreleased = pairs[(pairs["suspected_date"] <= day) & ~(pairs["released_date"] <= day)]
+    by_settlement = unreleased.groupby("settlement_id")["expected"]
+    safety = by_settlement.max().where(by_settlement.count() == by_settlement.size())
+    expected["safety_expected"] = _dates_of(safety, ids)
+    expected["jobs_expected"] = jobs
+    return expected
+
+
+# --- the checklist ----------------------------------------------------------------------------
+
+WORK_ITEMS = INFRASTRUCTURE_CATEGORIES  # the items met by infrastructure of one category
+
+
+def readiness(conditions: pd.DataFrame, expected: pd.DataFrame, day, horizon_days: int = 30) -> pd.DataFrame:
+    """The readiness checklist of each settlement on ``day`` and its state.
+
+    Parameters
+    ----------
+    conditions : :func:`settlement_conditions` on ``day``.
+    expected : :func:`expected_dates` on ``day``.
+    horizon_days : how far ahead "next month" looks.
+
+    Returns
+    -------
+    DataFrame
+        The columns of ``conditions``, then per item of :data:`ITEMS` ``<item>_met`` and
+        ``<item>_expected`` (when a missing item is expected; NaT when met or when the data does
+        not say), ``lacking`` (the missing items, in checklist order), ``no_record`` (the missing
+        works items of which the data holds no asset at all), ``expected_by`` (when the last
+        missing item is expected; NaT if one has no date) and ``state``: "ready" (nothing
+        missing), "blocked_by_mines" (unreleased hazard within the distance, not expected to be
+        released within the horizon), "ready_next_month" (every missing item expected within the
+        horizon), else "not_ready". Rows ordered: ready (most free homes first), ready next month
+        (soonest first), blocked by mines (largest hazard area first), not ready.
+    """
+    day = pd.Timestamp(day)
+    horizon = day + pd.Timedelta(days=horizon_days)
+    table = conditions.merge(expected, on="settlement_id", how="left")
+    met = {"homes": table["free_homes"] > 0, "safety": table["hazard_count"] == 0, "jobs": jobs_met(table)}
+    for category in WORK_ITEMS:
+        met[category] = table[f"{category}_done"].astype(bool)
+    for item in ITEMS:
+        table[f"{item}_met"] = met[item].to_numpy()
+        table[f"{item}_expected"] = table[f"{item}_expected"].where(~met[item])
+    missing = pd.DataFrame({item: ~met[item] for item in ITEMS})
+    table["lacking"] = [tuple(item for item in ITEMS if row[item]) for row in missing.to_dict("records")]
+    no_record = pd.DataFrame({c: missing[c] & (table[f"{c}_assets"] == 0) for c in WORK_ITEMS})
+    table["no_record"] = [tuple(c for c in WORK_ITEMS if row[c]) for row in no_record.to_dict("records")]
+    dates = table[[f"{item}_expected" for item in ITEMS]]
+    undated = (missing.to_numpy() & dates.isna().to_numpy()).any(axis=1)
+    table["expected_by"] = dates.max(axis=1).where(~undated & missing.any(axis=1).to_numpy())
+    within = (dates.le(horizon).to_numpy() | ~missing.to_numpy()).all(axis=1)
+    safety_soon = table["safety_met"] | (table["safety_expected"] <= horizon)
+    table["state"] = np.select(
+        [~missing.any(axis=1).to_numpy(), ~safety_soon.to_numpy(), within],
+        ["ready", "blocked_by_mines", "ready_next_month"],
+        "not_ready",
+    )
+    order = table["state"].map({s: i for i, s in enumerate(STATES)})
+    within_state = np.select(
+        [table["state"] == "ready", table["state"] == "ready_next_month", table["state"] == "blocked_by_mines"],
+        [-table["free_homes"], table["expected_by"].to_numpy().astype("int64"), -table["hazard_ha"]],
+        0,
+    )
+    table = table.assign(_order=order, _within=within_state).sort_values(["_order", "_within", "settlement_id"])
+    return table.drop(columns=["_order", "_within"]).reset_index(drop=True)
+
+
+def counts_by_state(table: pd.DataFrame) -> dict[str, int]:
+    """How many settlements of :func:`readiness` are in each state (every state, 0 when none)."""
+    counts = table["state"].value_counts()
+    return {state: int(counts.get(state, 0)) for state in STATES}
+
+
+# --- reconstruction ---------------------------------------------------------------------------
+
+PIPELINE_STAGES = ("planned", "under_construction", "completed", "allocated", "occupied")
+
+
+def housing_pipeline(housing: pd.DataFrame, day) -> pd.DataFrame:
+    """Dwelling units per settlement in each stage of :data:`PIPELINE_STAGES` on ``day`` (a house
+    counts in the last stage it reached; houses first dated after ``day`` are not counted yet).
+
+    Returns
+    -------
+    DataFrame
+        settlement_id, then one column of units per stage (settlements with houses only).
+    """
+    known = records_as_of("housing", housing, day)
+    table = known.groupby(["settlement_id", "status"])["units"].sum().unstack("status")
+    table = table.reindex(columns=list(PIPELINE_STAGES)).fillna(0).astype("int64")
+    table.columns.name = None
+    return table.reset_index()
+
+
+def infrastructure_completion(infrastructure: pd.DataFrame, day, data_date) -> pd.DataFrame:
+    """Per category of :data:`lib.schema.INFRASTRUCTURE_CATEGORIES`: assets known on ``day`` by
+    status (planned, under_construction, completed), their mean percent done, and how many
+    settlements have all theirs completed of those served.
+
+    Returns
+    -------
+    DataFrame
+        category, assets, planned, under_construction, completed, progress (percent, NaN without
+        assets), settlements_served, settlements_done; one row per category, in schema order.
+    """
+    known = records_as_of("infrastructure", infrastructure, day)
+    table = pd.DataFrame(
+        {
+            "category": known["category"].to_numpy(),
+            "status": known["status"].to_numpy(),
+            "settlement_id": known["settlement_id"].to_numpy(),
+            "progress": infrastructure_progress(known, day, data_date).to_numpy(),
+        }
+    )
+    statuses = table.groupby(["category", "status"]).size().unstack("status")
+    statuses = statuses.reindex(index=list(INFRASTRUCTURE_CATEGORIES), columns=list(WORK_STATUSES)).fillna(0)
+    completion = statuses.astype("int64")
+    completion.insert(0, "assets", completion.sum(axis=1))
+    completion["progress"] = table.groupby("category")["progress"].mean().reindex(completion.index)
+    served = table[table["settlement_id"].notna()]
+    per_settlement = (served["status"] == "completed").groupby([served["category"], served["settlement_id"]]).all()
+    completion["settlements_served"] = per_settlement.groupby(level="category").size().reindex(completion.index)
+    completion["settlements_done"] = per_settlement.groupby(level="category").sum().reindex(completion.index)
+    completion[["settlements_served", "settlements_done"]] = (
+        completion[["settlements_served", "settlements_done"]].fillna(0).astype("int64")
+    )
+    completion.columns.name = None
+    return completion.rename_axis("category").reset_index()
