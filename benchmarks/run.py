@@ -44,11 +44,15 @@ PAGES = {
     "explorer": "/explorer?districts=AZ-LAC",
     "profile": "/profile",
     "return_areas": "/return_areas",
+    "mine_action": "/mine_action",
+    "readiness": "/readiness",
+    "return_conditions": "/return_conditions",
     report.NAIVE: "/",
 }
-# Pages opened signed in (as leadership, who reads every record): the explorer refuses the public.
-# The others are measured as the public, whose figures cost the most (suppressed on top).
-SIGNED_IN_PAGES = {"explorer"}
+# Pages opened signed in (as leadership, who reads every record): the explorer and the analyses of
+# issue 12 refuse the public. The others are measured as the public, whose figures cost the most
+# (suppressed on top).
+SIGNED_IN_PAGES = {"explorer", "mine_action", "readiness", "return_conditions"}
 # Streamlit refuses a message larger than server.maxMessageSize (200 MB by default).
 STREAMLIT_MAX_MESSAGE_BYTES = 200e6
 # How far before the data's last day the filter-change load sets "as of".

@@ -20,7 +20,19 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 import streamlit as st
 
-from lib import access, daily_totals, diagnosis, disclosure, maps, metrics, place_search, progress, selection, spatial
+from lib import (
+    access,
+    daily_totals,
+    diagnosis,
+    disclosure,
+    maps,
+    metrics,
+    place_search,
+    progress,
+    proximity,
+    selection,
+    spatial,
+)
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -323,6 +335,15 @@ class PageContext:
             self.threshold,
         )
 
+    def safety_pairs(self) -> dict[str, pd.DataFrame]:
+        """What lies within the safety distance of a hazard polygon in the page's districts
+        (:func:`safety_pairs_in`): ``settlements``, ``housing`` and ``infrastructure`` pairs; keep
+        a day's with :func:`lib.proximity.unreleased_on`."""
+        store = self.store
+        return safety_pairs_in(
+            store.key, store.version, self.settings.safety_distance_m, tuple(sorted(self.filters.districts))
+        )
+
     @property
     def tiles(self) -> dict:
         """The configured (optional) basemap, as keyword arguments of the map builders."""
@@ -385,6 +406,51 @@ def hazards_near_settlements(store_key: str, data_version: int) -> pd.DataFrame:
     """Hazard polygons near each settlement (the spatial join, which does not depend on the day)."""
     layers = _all_layers(store_key, data_version, ("hazard_areas", "settlement_boundaries"))
     return spatial.hazards_near_settlements(layers["hazard_areas"], layers["settlement_boundaries"])
+
+
+@st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
+def safety_pairs(store_key: str, data_version: int, distance_m: float) -> dict[str, pd.DataFrame]:
+    """What lies within the safety distance of hazard polygons: the (settlement outline, polygon)
+    pairs (lib.proximity.hazard_pairs) and the houses' and assets' periods near unreleased land
+    (lib.proximity.near_intervals), each with its settlement and district: the spatial join that
+    does not depend on the day, once per data version. The
+    houses' geometry is read for it and let go (the pages' figures use houses without it)."""
+    layers = _all_layers(store_key, data_version, ("settlements", "settlement_boundaries", "hazard_areas"))
+    district_of = layers["settlements"].set_index("settlement_id")["district_id"]
+    store = store_for_key(store_key)
+    features = {
+        "settlements": (layers["settlement_boundaries"], "settlement_id"),
+        "housing": (
+            store.read_layer("housing", version=data_version, columns=["house_id", "settlement_id"]),
+            "house_id",
+        ),
+        "infrastructure": (
+            store.read_layer(
+                "infrastructure", version=data_version, columns=["asset_id", "settlement_id", "district_id"]
+            ),
+            "asset_id",
+        ),
+    }
+    pairs = {}
+    for name, (frame, id_field) in features.items():
+        if "district_id" not in frame.columns:
+            frame = frame.assign(district_id=frame["settlement_id"].map(district_of))
+        # outlines as pairs (each polygon near counts); houses and assets as their periods near one
+        near = proximity.hazard_pairs if name == "settlements" else proximity.near_intervals
+        pairs[name] = near(frame, id_field, layers["hazard_areas"], distance_m)
+    _out_of_garbage_collection()
+    return pairs
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=False)
+def safety_pairs_in(
+    store_key: str, data_version: int, distance_m: float, district_ids: tuple[str, ...]
+) -> dict[str, pd.DataFrame]:
+    """:func:`safety_pairs` of some districts' settlements, houses and assets (once per selection)."""
+    return {
+        name: pairs[pairs["district_id"].isin(district_ids)]
+        for name, pairs in safety_pairs(store_key, data_version, distance_m).items()
+    }
 
 
 # What the overview's figures draw on besides the daily totals (no houses: the totals hold them).

@@ -85,6 +85,15 @@ class Settings(BaseSettings):
         ge=1,
         description='Counts of families or persons below this are shown as "<5" (the threshold) in the public view.',
     )
+    safety_distance_m: float = Field(
+        default=500.0,
+        gt=0,
+        le=5000,
+        description=(
+            "Houses, assets and settlements closer than this (metres, measured in EPSG:32638) to a hazard "
+            "area not yet released count as near it (mine action, readiness, return conditions)."
+        ),
+    )
     accounts_file: Path = Field(
         default=Path(platformdirs.user_config_dir("great-return-dashboard")) / "accounts.toml",
         description="The local accounts (argon2 password hashes, roles, districts); managed with `lib.cli accounts`.",
