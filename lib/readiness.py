@@ -25,6 +25,7 @@ from lib.schema import INFRASTRUCTURE_CATEGORIES, WORK_STATUSES
 ITEMS = ("homes", "road", "power", "water", "gas", "school", "health", "safety", "jobs")
 STATES = ("ready", "ready_next_month", "blocked_by_mines", "not_ready")
 NEAR_COLUMNS = ("hazard_count", "hazard_ha", "nearest_m")
+NEXT_MONTH_DAYS = 30  # "next month": how far ahead an item expected counts
 
 
 def settlement_conditions(
@@ -283,7 +284,9 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
 WORK_ITEMS = INFRASTRUCTURE_CATEGORIES  # the items met by infrastructure of one category
 
 
-def readiness(conditions: pd.DataFrame, expected: pd.DataFrame, day, horizon_days: int = 30) -> pd.DataFrame:
+def readiness(
+    conditions: pd.DataFrame, expected: pd.DataFrame, day, horizon_days: int = NEXT_MONTH_DAYS
+) -> pd.DataFrame:
     """The readiness checklist of each settlement on ``day`` and its state.
 
     Parameters
