@@ -777,10 +777,15 @@ def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str,
 def readiness_bases(store_key: str, data_version: int, data_date: str, distance_m: float) -> dict:
     """When each asset, house and hazard polygon near a settlement is expected to be done
     (lib.readiness.expected_bases): it does not depend on the day, so once per data version."""
-    layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas"))
+    layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
     pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
     return readiness.expected_bases(
-        layers["housing"], layers["infrastructure"], pairs, layers["hazard_areas"], data_date
+        layers["housing"],
+        layers["infrastructure"],
+        pairs,
+        layers["hazard_areas"],
+        data_date,
+        layers["employment_projects"],
     )
 
 

@@ -177,12 +177,32 @@ def house_expected(housing: pd.DataFrame, data_date) -> pd.Series:
     return projected.where(completed.isna() & start.notna())
 
 
+def hiring(employment_projects: pd.DataFrame, data_date) -> pd.DataFrame:
+    """Per settlement, how jobs are still being created on the data date: ``jobs_per_day`` (the
+    pace so far of its projects hiring and not completed: jobs created / days since their first
+    jobs) and ``jobs_open`` (the jobs those projects plan and have not filled yet)."""
+    data_date = pd.Timestamp(data_date)
+    projects = employment_projects
+    running = projects[projects["active_date"].notna() & projects["completed_date"].isna()]
+    running = running[running["active_date"] < data_date]
+    days = (data_date - running["active_date"]).dt.days.to_numpy(dtype="float64")
+    table = pd.DataFrame(
+        {
+            "settlement_id": running["settlement_id"].to_numpy(),
+            "jobs_per_day": running["jobs_created"].to_numpy(dtype="float64") / days,
+            "jobs_open": (running["jobs_planned"] - running["jobs_created"]).clip(lower=0).to_numpy(dtype="float64"),
+        }
+    )
+    return table.groupby("settlement_id")[["jobs_per_day", "jobs_open"]].sum()
+
+
 def expected_bases(
     housing: pd.DataFrame,
     infrastructure: pd.DataFrame,
     settlement_pairs: pd.DataFrame,
     hazard_areas: pd.DataFrame,
     data_date,
+    employment_projects: pd.DataFrame | None = None,
 ) -> dict:
     """What :func:`expected_dates` needs that does not depend on the day (built once per data version).
 
@@ -193,7 +213,8 @@ def expected_bases(
         completed (NaT when one has no date the data says, or there is none);
         ``homes``: per settlement_id the earliest projected completion of a house still being
         built on the data date; ``hazards``: the settlement pairs (lib.proximity.hazard_pairs of
-        the outlines) with ``expected`` (:func:`hazard_expected`).
+        the outlines) with ``expected`` (:func:`hazard_expected`); ``hiring``: per settlement the
+        pace of hiring on the data date (:func:`hiring`; None without projects).
     """
     assets = infrastructure[infrastructure["settlement_id"].notna()]
     table = pd.DataFrame(
@@ -211,7 +232,8 @@ def expected_bases(
     release = hazard_areas.set_index("hazard_id")
     hazards = settlement_pairs[["settlement_id", "hazard_id", "suspected_date", "released_date"]].copy()
     hazards["expected"] = hazard_expected(release, data_date).reindex(hazards["hazard_id"]).to_numpy()
-    return {"works": works, "homes": homes, "hazards": hazards}
+    jobs = hiring(employment_projects, data_date) if employment_projects is not None else None
+    return {"works": works, "homes": homes, "hazards": hazards, "hiring": jobs}
 
 
 def _first_day_after(met: np.ndarray, first_day: pd.Timestamp, row: int) -> np.ndarray:
@@ -240,7 +262,8 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
       from its progress; :func:`asset_expected`);
     - safety: the day the last hazard polygon unreleased on ``day`` within the distance is
       released (recorded, or projected in clearance; :func:`hazard_expected`);
-    - jobs: the first later day the jobs created reach the minimum per family returned by ``day``.
+    - jobs: the first later day the jobs created reach the minimum per family returned by ``day``,
+      else the day they would at the pace of hiring on the data date (:func:`hiring`).
 
     Dates are given for met items too (the day itself or earlier); :func:`readiness` keeps those of
     the missing ones.
@@ -275,8 +298,29 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
     by_settlement = unreleased.groupby("settlement_id")["expected"]
     safety = by_settlement.max().where(by_settlement.count() == by_settlement.size())
     expected["safety_expected"] = _dates_of(safety, ids)
-    expected["jobs_expected"] = jobs
+    expected["jobs_expected"] = (
+        pd.Series(jobs).fillna(pd.Series(_jobs_projected(conditions, bases, totals, day))).to_numpy()
+    )
     return expected
+
+
+def _jobs_projected(conditions: pd.DataFrame, bases: dict, totals: DailyTotals, day) -> np.ndarray:
+    """When the jobs the settlements lack on ``day`` would be created at the pace of hiring on the
+    data date (NaT where nothing is hiring, or the jobs its projects still plan are too few)."""
+    ids = conditions["settlement_id"]
+    projected = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    if bases.get("hiring") is None or bases["hiring"].empty:
+        return projected
+    last_day = totals.first_day + pd.Timedelta(days=totals.days - 1)
+    on_last_day = totals.on(last_day, ids)["jobs_created"].to_numpy()
+    needed = JOBS_PER_FAMILY_MIN * conditions["families_returned"].to_numpy(dtype="float64") - on_last_day
+    pace = bases["hiring"].reindex(ids.to_numpy())
+    rate, open_jobs = pace["jobs_per_day"].to_numpy(), pace["jobs_open"].to_numpy()
+    can = (needed > 0) & (rate > 0) & (needed <= open_jobs + 1e-9)
+    days = np.ceil(np.divide(needed, rate, out=np.zeros(len(ids)), where=can))
+    dates = last_day + pd.to_timedelta(days, unit="D")
+    projected[can] = dates.to_numpy()[can]
+    return projected
 
 
 # --- the checklist ----------------------------------------------------------------------------

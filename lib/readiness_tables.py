@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from lib.i18n import Translator, place_names
-from lib.readiness import ITEMS, STATES
+from lib.readiness import ITEMS
 
 MET, MISSING, NO_RECORD = "✓", "✗", "∅"
 
@@ -77,17 +77,3 @@ def checklist_marks(checklist: pd.DataFrame, settlements: pd.DataFrame, t: Trans
         unrecorded = no_record.map(lambda items, item=item: item in items)
         table[t(f"readiness.item.{item}")] = marks.mask(unrecorded.to_numpy(dtype=bool), NO_RECORD).to_numpy()
     return pd.DataFrame(table)
-
-
-def answer(counts: dict[str, int], day, horizon, t: Translator) -> str:
-    """The page's answer in one sentence: how many settlements are in each state."""
-    values = {state: t.number(counts.get(state, 0)) for state in STATES}
-    return t(
-        "readiness.answer",
-        date=t.day(day),
-        horizon=t.day(horizon),
-        ready=values["ready"],
-        next_month=values["ready_next_month"],
-        blocked=values["blocked_by_mines"],
-        not_ready=values["not_ready"],
-    )

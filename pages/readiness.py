@@ -26,9 +26,9 @@ horizon = pd.Timestamp(filters.as_of) + pd.Timedelta(days=readiness.NEXT_MONTH_D
 
 # the answer first: how many settlements can take families, now and next month, and how many mines block
 counts = readiness.counts_by_state(checklist)
-st.subheader(readiness_tables.answer(counts, filters.as_of, horizon, t))
 for column, (state, count) in zip(st.columns(len(counts)), counts.items()):
     column.metric(t(f"readiness.state.{state}"), t.number(count))
+st.caption(t("readiness.horizon", date=t.day(horizon), distance=t.number(distance)))
 
 district_names = dict(zip(filters.districts, page.district_names(filters.districts)))
 rows = readiness_tables.settlement_list(checklist, settlements, district_names, distance, t)
@@ -39,7 +39,7 @@ show_map(
         settlements,
         loaded["settlement_boundaries"],
         districts,
-        selection.map_focus(districts, filters.districts),
+        selection.map_focus(districts, filters.districts, loaded["settlement_boundaries"]),
         t,
         **page.map_options,
     ),

@@ -190,7 +190,7 @@ def _checklist(settlements, housing, assets, pairs, hazards, day, near=NOTHING_N
     projects = _projects([]) if projects is None else projects
     totals = _totals(settlements, housing, returns, projects)
     conditions = readiness.settlement_conditions(settlements, assets, projects, totals, near, day, DATA_DATE)
-    bases = readiness.expected_bases(housing, assets, pairs, hazards, DATA_DATE)
+    bases = readiness.expected_bases(housing, assets, pairs, hazards, DATA_DATE, projects)
     expected = readiness.expected_dates(conditions, bases, totals, day)
     return readiness.readiness(conditions, expected, day).set_index("settlement_id")
 
@@ -339,6 +339,34 @@ def test_jobs_lag_when_fewer_than_half_a_job_per_family_was_created():
     assert row.lacking == ("jobs",)
     assert DAY("2024-04-25") <= row.jobs_expected <= DAY("2024-05-05")
     assert row.state == "not_ready"
+
+
+def test_jobs_lacking_on_the_data_date_are_expected_at_the_pace_of_hiring():
+    settlements = _settlements("AZ-LAC-a", "AZ-LAC-b")
+    returns = _returns([("AZ-LAC-a", "2024-01-01", 40), ("AZ-LAC-b", "2024-01-01", 40)])
+    # a: 15 jobs in the 30 days since hiring began, 10 more planned: the 5 missing take 10 days;
+    # b: as fast, but its projects plan no job beyond those filled
+    projects = _projects(
+        [
+            ("AZ-LAC-a", 15, "2024-05-01", DATA_DATE - pd.Timedelta(days=30), None),
+            ("AZ-LAC-b", 15, "2024-05-01", DATA_DATE - pd.Timedelta(days=30), None),
+        ]
+    )
+    projects["jobs_planned"] = [25, 15]
+    houses = [(s, 1, *FREE_HOUSE) for s in ("AZ-LAC-a", "AZ-LAC-b")]
+    table = _checklist(
+        settlements,
+        _houses(houses),
+        _assets(_every_work_done("AZ-LAC-a") + _every_work_done("AZ-LAC-b")),
+        _pairs([]),
+        _hazards([]),
+        DATA_DATE,
+        returns=returns,
+        projects=projects,
+    )
+    assert table.loc["AZ-LAC-a"].jobs_expected == DATA_DATE + pd.Timedelta(days=10)
+    assert table.loc["AZ-LAC-a"].state == "ready_next_month"
+    assert pd.isna(table.loc["AZ-LAC-b"].jobs_expected) and table.loc["AZ-LAC-b"].state == "not_ready"
 
 
 def test_counts_by_state_name_every_state():
