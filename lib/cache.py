@@ -763,7 +763,7 @@ def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, .
 
 # --- readiness (issue 12) ---
 
-READINESS_LAYERS = ("settlements", "housing", "infrastructure", "employment_projects")
+READINESS_LAYERS = ("settlements", "infrastructure", "employment_projects")  # houses: in the daily totals
 
 
 @st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
@@ -776,10 +776,11 @@ def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str,
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
 def readiness_bases(store_key: str, data_version: int, data_date: str, distance_m: float) -> dict:
     """When each asset, house and hazard polygon near a settlement is expected to be done
-    (lib.readiness.expected_bases): it does not depend on the day, so once per data version."""
+    (lib.readiness.expected_bases) and the planned homes of each settlement
+    (lib.readiness.planned_units): they do not depend on the day, so once per data version."""
     layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
     pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
-    return readiness.expected_bases(
+    bases = readiness.expected_bases(
         layers["housing"],
         layers["infrastructure"],
         pairs,
@@ -787,6 +788,7 @@ def readiness_bases(store_key: str, data_version: int, data_date: str, distance_
         data_date,
         layers["employment_projects"],
     )
+    return {**bases, "planned_units": readiness.planned_units(layers["housing"])}
 
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)
@@ -812,8 +814,12 @@ def readiness_figures(
     access.require(scope, access.READ_RECORDS, district_ids)
     layers = readiness_layers(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
-    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)
-    near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], as_of)
+    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)["settlements"]
+    bases = readiness_bases(store_key, data_version, data_date, distance_m)
+    # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
+    never = pd.Series(dtype="datetime64[ns]")
+    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
+    near = proximity.near_per_settlement(pairs, nothing, nothing, as_of)
     conditions = readiness.settlement_conditions(
         layers["settlements"],
         layers["infrastructure"],
@@ -823,12 +829,11 @@ def readiness_figures(
         as_of,
         data_date,
     )
-    expected = readiness.expected_dates(
-        conditions, readiness_bases(store_key, data_version, data_date, distance_m), totals, as_of
-    )
+    expected = readiness.expected_dates(conditions, bases, totals, as_of)
+    ids = layers["settlements"]["settlement_id"]
     return {
         "checklist": readiness.readiness(conditions, expected, as_of),
-        "pipeline": readiness.housing_pipeline(layers["housing"], as_of),
+        "pipeline": readiness.housing_pipeline_on(totals, bases["planned_units"], ids, as_of),
         "infrastructure": readiness.infrastructure_completion(layers["infrastructure"], as_of, data_date),
     }
 

@@ -16,12 +16,12 @@ def _names(checklist: pd.DataFrame, settlements: pd.DataFrame, t: Translator) ->
     return checklist["settlement_id"].map(names).fillna(checklist["settlement_id"])
 
 
-def _lacking(row, t: Translator) -> str | None:
+def _lacking(row: dict, t: Translator) -> str | None:
     """What a settlement lacks, each item with the date it is expected or why there is none."""
     parts = []
-    for item in row.lacking:
+    for item in row["lacking"]:
         name = t(f"readiness.item.{item}")
-        if item in row.no_record:
+        if item in row["no_record"]:
             parts.append(t("readiness.no_record", item=name))
         elif pd.isna(row[f"{item}_expected"]):
             parts.append(t("readiness.no_date", item=name))
@@ -30,14 +30,14 @@ def _lacking(row, t: Translator) -> str | None:
     return "; ".join(parts) or None
 
 
-def _hazard(row, t: Translator) -> str | None:
-    if not row.hazard_count:
+def _hazard(row: dict, t: Translator) -> str | None:
+    if not row["hazard_count"]:
         return None
     return t(
         "readiness.hazard_near",
-        count=t.number(row.hazard_count),
-        ha=t.number(row.hazard_ha, 1),
-        nearest=t.number(row.nearest_m),
+        count=t.number(row["hazard_count"]),
+        ha=t.number(row["hazard_ha"], 1),
+        nearest=t.number(row["nearest_m"]),
     )
 
 
@@ -51,14 +51,14 @@ def settlement_list(
 
     ``district_names`` maps district_id to its name in the reader's language.
     """
-    rows = list(checklist.itertuples(index=False))
+    rows = checklist.to_dict("records")
     return pd.DataFrame(
         {
             t("readiness.col.settlement"): _names(checklist, settlements, t).to_numpy(),
             t("readiness.col.district"): checklist["district_id"].map(district_names).fillna(checklist["district_id"]),
             t("readiness.col.state"): [t(f"readiness.state.{s}") for s in checklist["state"]],
             t("readiness.col.free_homes"): checklist["free_homes"].to_numpy(),
-            t("readiness.col.lacking"): [_lacking(pd.Series(r._asdict()), t) for r in rows],
+            t("readiness.col.lacking"): [_lacking(r, t) for r in rows],
             t("readiness.col.ready_by"): [None if pd.isna(d) else t.day(d) for d in checklist["expected_by"]],
             t("readiness.col.hazard", distance=t.number(distance_m)): [_hazard(r, t) for r in rows],
         }

@@ -421,3 +421,35 @@ def test_infrastructure_completion_by_category():
     assert (power.assets, power.planned, power.progress) == (1, 1, 0.0)
     assert gas.assets == 0 and np.isnan(gas.progress)
     assert list(completion.index) == list(INFRASTRUCTURE_CATEGORIES)
+
+
+def _pipeline_from_totals(housing, settlements, day):
+    totals = _totals(settlements, housing, _returns([]), _projects([]))
+    planned = readiness.planned_units(housing)
+    return readiness.housing_pipeline_on(totals, planned, settlements["settlement_id"], day)
+
+
+def test_the_housing_pipeline_from_the_daily_totals_is_the_records_one():
+    housing = _houses(
+        [
+            ("AZ-LAC-a", 1, None, None, None, None),
+            ("AZ-LAC-a", 2, "2024-01-01", None, None, None),
+            ("AZ-LAC-a", 3, "2023-01-01", "2023-06-01", None, None),
+            ("AZ-LAC-a", 4, "2023-01-01", "2023-06-01", "2024-02-01", None),
+            ("AZ-LAC-a", 5, "2023-01-01", "2023-06-01", "2023-07-01", "2023-08-01"),
+            ("AZ-LAC-b", 1, "2024-09-01", None, None, None),
+        ]
+    )
+    housing["status"] = "planned"
+    settlements = _settlements("AZ-LAC-a", "AZ-LAC-b", "AZ-LAC-c")
+    for day in ("2022-06-01", "2023-06-15", ON, "2024-09-02"):
+        expected = readiness.housing_pipeline(housing, day)
+        pd.testing.assert_frame_equal(_pipeline_from_totals(housing, settlements, day), expected, check_dtype=False)
+
+
+def test_the_housing_pipeline_from_the_daily_totals_holds_for_the_demonstration_data(demo_layers):
+    housing, settlements = demo_layers["housing"], demo_layers["settlements"]
+    for day in ("2021-06-01", "2023-03-01", "2024-11-15", "2025-10-01"):
+        expected = readiness.housing_pipeline(housing, day)
+        got = _pipeline_from_totals(housing, settlements, day)
+        pd.testing.assert_frame_equal(got, expected, check_dtype=False)
