@@ -25,6 +25,7 @@ from lib.schema import INFRASTRUCTURE_CATEGORIES
 ITEMS = ("homes", "road", "power", "water", "gas", "school", "health", "safety", "jobs")
 STATES = ("ready", "ready_next_month", "blocked_by_mines", "not_ready")
 NEAR_COLUMNS = ("hazard_count", "hazard_ha", "nearest_m")
+NAT = np.datetime64("NaT", "ns")
 NEXT_MONTH_DAYS = 30  # "next month": how far ahead an item expected counts
 
 
@@ -64,30 +65,40 @@ def settlement_conditions(
     """
     day = pd.Timestamp(day)
     ids = settlements["settlement_id"]
-    conditions = pd.DataFrame(
-        {
-            "settlement_id": ids.to_numpy(),
-            "district_id": settlements["district_id"].to_numpy(),
-            "planned_households": settlements["planned_households"].fillna(0).astype("int64").to_numpy(),
-        }
-    )
+    columns = {
+        "settlement_id": ids.to_numpy(),
+        "district_id": settlements["district_id"].to_numpy(),
+        "planned_households": settlements["planned_households"].fillna(0).to_numpy(dtype="int64"),
+    }
     figures = totals_by_settlement.on(day, ids)
     for measure in ("families_returned", "units_completed", "units_occupied", "units_allocated", "jobs_created"):
-        values = figures[measure] if measure in figures.columns else pd.Series(0.0, index=figures.index)
-        conditions[measure] = values.round().astype("int64").to_numpy()
+        values = figures[measure].to_numpy() if measure in figures.columns else np.zeros(len(ids))
+        columns[measure] = np.round(values).astype("int64")
     # a house is allocated before its family moves in; a record with only an occupied date counts too
-    taken = np.maximum(conditions["units_allocated"], conditions["units_occupied"])
-    conditions["free_homes"] = np.maximum(conditions["units_completed"] - taken, 0)
-    conditions = conditions.join(_works(infrastructure, ids, day, data_date), on="settlement_id")
-    planned = employment_projects[employment_projects["start_date"] <= day].groupby("settlement_id")["jobs_planned"]
-    conditions["jobs_planned"] = conditions["settlement_id"].map(planned.sum()).fillna(0).astype("int64")
-    families = conditions["families_returned"].where(conditions["families_returned"] > 0)
-    conditions["jobs_per_family"] = conditions["jobs_created"] / families
+    taken = np.maximum(columns["units_allocated"], columns["units_occupied"])
+    columns["free_homes"] = np.maximum(columns["units_completed"] - taken, 0)
+    works = _works(infrastructure, ids, day, data_date)
+    columns.update({name: works[name].to_numpy() for name in works.columns})
+    started = employment_projects[reached(employment_projects, "start_date", day)]
+    planned = started["jobs_planned"].groupby(started["settlement_id"]).sum()
+    columns["jobs_planned"] = _values_of(planned, ids, 0).astype("int64")
+    families = columns["families_returned"].astype("float64")
+    columns["jobs_per_family"] = np.divide(
+        columns["jobs_created"], families, out=np.full(len(ids), np.nan), where=families > 0
+    )
     near = near.set_index("settlement_id") if len(near) else pd.DataFrame(columns=NEAR_COLUMNS)
-    conditions["hazard_count"] = conditions["settlement_id"].map(near["hazard_count"]).fillna(0).astype("int64")
-    conditions["hazard_ha"] = conditions["settlement_id"].map(near["hazard_ha"]).fillna(0.0).astype("float64")
-    conditions["nearest_m"] = conditions["settlement_id"].map(near["nearest_m"]).astype("float64")
-    return conditions
+    columns["hazard_count"] = _values_of(near["hazard_count"], ids, 0).astype("int64")
+    columns["hazard_ha"] = _values_of(near["hazard_ha"], ids, 0.0).astype("float64")
+    columns["nearest_m"] = _values_of(near["nearest_m"], ids, np.nan).astype("float64")
+    return pd.DataFrame(columns)
+
+
+def _values_of(values: pd.Series, ids: pd.Series, missing) -> np.ndarray:
+    """The values of ``values`` (indexed by settlement_id) for ``ids``, ``missing`` for those it lacks."""
+    if not len(values):
+        return np.full(len(ids), missing)
+    found = values.index.get_indexer(ids.to_numpy())
+    return np.where(found >= 0, values.to_numpy(dtype="float64")[np.maximum(found, 0)], missing)
 
 
 def _asset_states(assets: pd.DataFrame, day, data_date) -> dict[str, np.ndarray]:
@@ -264,16 +275,18 @@ def _first_day_after(met: np.ndarray, first_day: pd.Timestamp, row: int) -> np.n
     """Per column of ``met`` (days × settlements, from row ``row + 1`` on), the first day it is True (NaT if never)."""
     later = met[row + 1 :]
     if not len(later):  # nothing changes after the last day of the totals
-        return np.full(met.shape[1], np.datetime64("NaT"), dtype="datetime64[ns]")
+        return np.full(met.shape[1], NAT, dtype="datetime64[ns]")
     found = later.any(axis=0)
     offsets = row + 1 + later.argmax(axis=0)
     days = first_day + pd.to_timedelta(offsets, unit="D")
-    return np.where(found, days.to_numpy(), np.datetime64("NaT"))
+    return np.where(found, days.to_numpy(), NAT)
 
 
 def _dates_of(dates: pd.Series, ids: pd.Series) -> np.ndarray:
     """The dates of ``dates`` (by settlement_id) for ``ids``, NaT for those it does not hold."""
-    return pd.to_datetime(dates.reindex(ids.to_numpy())).to_numpy(dtype="datetime64[ns]")
+    found = dates.index.get_indexer(ids.to_numpy()) if len(dates) else np.full(len(ids), -1)
+    values = dates.to_numpy(dtype="datetime64[ns]") if len(dates) else np.array([], dtype="datetime64[ns]")
+    return np.where(found >= 0, values[np.maximum(found, 0)] if len(values) else NAT, NAT)
 
 
 def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: DailyTotals, day) -> pd.DataFrame:
@@ -294,12 +307,12 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
     """
     day = pd.Timestamp(day)
     ids = conditions["settlement_id"]
-    expected = pd.DataFrame({"settlement_id": ids.to_numpy()})
+    expected = {"settlement_id": ids.to_numpy()}
     totals = totals_by_settlement
     columns = totals.groups.get_indexer(ids)
     row = (day - totals.first_day).days
     known = columns >= 0
-    homes = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    homes = np.full(len(ids), NAT, dtype="datetime64[ns]")
     jobs = homes.copy()
     if known.any():
         # before the totals' first day every later day is in them (row -1: search from the first)
@@ -313,7 +326,7 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
         enough = totals.values["jobs_created"][:, columns[known]] >= JOBS_PER_FAMILY_MIN * families - 1e-9
         jobs[known] = _first_day_after(enough, totals.first_day, row)
     projected = _dates_of(bases["homes"], ids)
-    expected["homes_expected"] = pd.Series(homes).fillna(pd.Series(projected)).to_numpy()
+    expected["homes_expected"] = np.where(np.isnat(homes), projected, homes)
     works = bases["works"]
     for category in INFRASTRUCTURE_CATEGORIES:
         expected[f"{category}_expected"] = _dates_of(works[category], ids)
@@ -322,17 +335,15 @@ def expected_dates(conditions: pd.DataFrame, bases: dict, totals_by_settlement: 
     by_settlement = unreleased.groupby("settlement_id")["expected"]
     safety = by_settlement.max().where(by_settlement.count() == by_settlement.size())
     expected["safety_expected"] = _dates_of(safety, ids)
-    expected["jobs_expected"] = (
-        pd.Series(jobs).fillna(pd.Series(_jobs_projected(conditions, bases, totals, day))).to_numpy()
-    )
-    return expected
+    expected["jobs_expected"] = np.where(np.isnat(jobs), _jobs_projected(conditions, bases, totals, day), jobs)
+    return pd.DataFrame(expected)
 
 
 def _jobs_projected(conditions: pd.DataFrame, bases: dict, totals: DailyTotals, day) -> np.ndarray:
     """When the jobs the settlements lack on ``day`` would be created at the pace of hiring on the
     data date (NaT where nothing is hiring, or the jobs its projects still plan are too few)."""
     ids = conditions["settlement_id"]
-    projected = np.full(len(ids), np.datetime64("NaT"), dtype="datetime64[ns]")
+    projected = np.full(len(ids), NAT, dtype="datetime64[ns]")
     if bases.get("hiring") is None or bases["hiring"].empty:
         return projected
     last_day = totals.first_day + pd.Timedelta(days=totals.days - 1)
@@ -377,36 +388,48 @@ def readiness(
         (soonest first), blocked by mines (largest hazard area first), not ready.
     """
     day = pd.Timestamp(day)
-    horizon = day + pd.Timedelta(days=horizon_days)
-    table = conditions.merge(expected, on="settlement_id", how="left")
-    met = {"homes": table["free_homes"] > 0, "safety": table["hazard_count"] == 0, "jobs": jobs_met(table)}
+    horizon = np.datetime64(day + pd.Timedelta(days=horizon_days), "ns")
+    # columns gathered in numpy and joined once: setting them one by one on a wide frame cost
+    # more than the checklist itself
+    expected = expected.set_index("settlement_id").reindex(conditions["settlement_id"].to_numpy())
+    met = {
+        "homes": conditions["free_homes"].to_numpy() > 0,
+        "safety": conditions["hazard_count"].to_numpy() == 0,
+        "jobs": jobs_met(conditions).to_numpy(),
+    }
     for category in WORK_ITEMS:
-        met[category] = table[f"{category}_done"].astype(bool)
-    for item in ITEMS:
-        table[f"{item}_met"] = met[item].to_numpy()
-        table[f"{item}_expected"] = table[f"{item}_expected"].where(~met[item])
-    missing = pd.DataFrame({item: ~met[item] for item in ITEMS})
-    table["lacking"] = [tuple(item for item in ITEMS if row[item]) for row in missing.to_dict("records")]
-    no_record = pd.DataFrame({c: missing[c] & (table[f"{c}_assets"] == 0) for c in WORK_ITEMS})
-    table["no_record"] = [tuple(c for c in WORK_ITEMS if row[c]) for row in no_record.to_dict("records")]
-    dates = table[[f"{item}_expected" for item in ITEMS]]
-    undated = (missing.to_numpy() & dates.isna().to_numpy()).any(axis=1)
-    table["expected_by"] = dates.max(axis=1).where(~undated & missing.any(axis=1).to_numpy())
-    within = (dates.le(horizon).to_numpy() | ~missing.to_numpy()).all(axis=1)
-    safety_soon = table["safety_met"] | (table["safety_expected"] <= horizon)
-    table["state"] = np.select(
-        [~missing.any(axis=1).to_numpy(), ~safety_soon.to_numpy(), within],
-        ["ready", "blocked_by_mines", "ready_next_month"],
-        "not_ready",
-    )
-    order = table["state"].map({s: i for i, s in enumerate(STATES)})
+        met[category] = conditions[f"{category}_done"].to_numpy(dtype=bool)
+    missing = np.column_stack([~met[item] for item in ITEMS])
+    dates = np.column_stack([expected[f"{item}_expected"].to_numpy(dtype="datetime64[ns]") for item in ITEMS])
+    dates[~missing] = NAT
+    columns = {}
+    for position, item in enumerate(ITEMS):
+        columns[f"{item}_met"] = met[item]
+        columns[f"{item}_expected"] = dates[:, position]
+    unrecorded = np.column_stack([~met[c] & (conditions[f"{c}_assets"].to_numpy() == 0) for c in WORK_ITEMS])
+    columns["lacking"] = [tuple(np.array(ITEMS)[row]) for row in missing]
+    columns["no_record"] = [tuple(np.array(WORK_ITEMS)[row]) for row in unrecorded]
+    undated = (missing & np.isnat(dates)).any(axis=1)
+    lacks = missing.any(axis=1)
+    latest = pd.DataFrame(dates).max(axis=1).to_numpy(dtype="datetime64[ns]")
+    columns["expected_by"] = np.where(~undated & lacks, latest, NAT)
+    within = (~missing | (dates <= horizon)).all(axis=1)
+    safety = ITEMS.index("safety")
+    safety_soon = ~missing[:, safety] | (dates[:, safety] <= horizon)
+    state = np.select([~lacks, ~safety_soon, within], ["ready", "blocked_by_mines", "ready_next_month"], "not_ready")
+    columns["state"] = state
     within_state = np.select(
-        [table["state"] == "ready", table["state"] == "ready_next_month", table["state"] == "blocked_by_mines"],
-        [-table["free_homes"], table["expected_by"].to_numpy().astype("int64"), -table["hazard_ha"]],
-        0,
+        [state == "ready", state == "ready_next_month", state == "blocked_by_mines"],
+        [
+            -conditions["free_homes"].to_numpy(dtype="float64"),
+            columns["expected_by"].astype("int64").astype("float64"),
+            -conditions["hazard_ha"].to_numpy(dtype="float64"),
+        ],
+        0.0,
     )
-    table = table.assign(_order=order, _within=within_state).sort_values(["_order", "_within", "settlement_id"])
-    return table.drop(columns=["_order", "_within"]).reset_index(drop=True)
+    order = np.lexsort((conditions["settlement_id"].to_numpy(), within_state, pd.Index(STATES).get_indexer(state)))
+    table = pd.concat([conditions.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
+    return table.take(order).reset_index(drop=True)
 
 
 def counts_by_state(table: pd.DataFrame) -> dict[str, int]:
