@@ -147,6 +147,7 @@ navigation = st.navigation(
         st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
         st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
         st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
+        st.Page("pages/readiness.py", title=t("page.readiness"), icon=":material/checklist:"),
         st.Page("pages/return_conditions.py", title=t("page.return_conditions"), icon=":material/thermostat:"),
         st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
     ]

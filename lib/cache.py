@@ -31,6 +31,7 @@ from lib import (
     place_search,
     progress,
     proximity,
+    readiness,
     return_index,
     selection,
     spatial,
@@ -360,6 +361,19 @@ class PageContext:
             "tiles_attribution": self.settings.tiles_attribution,
             "pieces": map_pieces(self.store.key, self.store.version),
         }
+
+    def readiness_figures(self) -> dict:
+        """The readiness checklist, housing pipeline and works for the shared filters (:func:`readiness_figures`)."""
+        store, filters = self.store, self.filters
+        return readiness_figures(
+            store.key,
+            store.version,
+            tuple(sorted(filters.districts)),
+            filters.as_of,
+            self.metadata["data_date"],
+            self.settings.safety_distance_m,
+            self.scope,
+        )
 
     def return_conditions_figures(self) -> dict:
         """The return conditions page's figures for the shared filters (:func:`return_conditions_figures`)."""
@@ -760,6 +774,86 @@ def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, .
     from lib.provenance import sources_of
 
     return sources_of(overview_layers(store_key, data_version, district_ids))
+
+
+# --- readiness (issue 12) ---
+
+READINESS_LAYERS = ("settlements", "infrastructure", "employment_projects")  # houses: in the daily totals
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
+def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The records the readiness checklist reads, for some districts (filtered in memory from the
+    shared whole layers once per selection, not on every change of day)."""
+    return selection.in_districts(_all_layers(store_key, data_version, READINESS_LAYERS), district_ids)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def readiness_bases(store_key: str, data_version: int, data_date: str, distance_m: float) -> dict:
+    """When each asset, house and hazard polygon near a settlement is expected to be done
+    (lib.readiness.expected_bases) and the planned homes of each settlement
+    (lib.readiness.planned_units): they do not depend on the day, so once per data version."""
+    layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    bases = readiness.expected_bases(
+        layers["housing"],
+        layers["infrastructure"],
+        pairs,
+        layers["hazard_areas"],
+        data_date,
+        layers["employment_projects"],
+    )
+    return {**bases, "planned_units": readiness.planned_units(layers["housing"])}
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)
+def readiness_figures(
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    data_date: str,
+    distance_m: float,
+    scope: access.Scope,
+) -> dict:
+    """The readiness page for one set of filters: the checklist and state of every settlement
+    (lib.readiness.readiness), its housing pipeline and the infrastructure completion by category.
+    Per day only lookups and small tables: the daily totals, the safety pairs and the expected
+    dates are built once per data version.
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read these districts' records.
+    """
+    access.require(scope, access.READ_RECORDS, district_ids)
+    layers = readiness_layers(store_key, data_version, district_ids)
+    totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
+    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)["settlements"]
+    bases = readiness_bases(store_key, data_version, data_date, distance_m)
+    # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
+    never = pd.Series(dtype="datetime64[ns]")
+    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
+    near = proximity.near_per_settlement(pairs, nothing, nothing, as_of)
+    conditions = readiness.settlement_conditions(
+        layers["settlements"],
+        layers["infrastructure"],
+        layers["employment_projects"],
+        totals,
+        near,
+        as_of,
+        data_date,
+    )
+    expected = readiness.expected_dates(conditions, bases, totals, as_of)
+    ids = layers["settlements"]["settlement_id"]
+    return {
+        "checklist": readiness.readiness(conditions, expected, as_of),
+        "pipeline": readiness.housing_pipeline_on(totals, bases["planned_units"], ids, as_of),
+        "infrastructure": readiness.infrastructure_completion(layers["infrastructure"], as_of, data_date),
+    }
+
+
+CACHED_BY_VERSION += (readiness_layers, readiness_bases, readiness_figures)
 
 
 # --- return conditions (issue 12) ---
