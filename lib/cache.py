@@ -884,17 +884,30 @@ def _index_conditions(store_key: str, data_version: int, data_date: str, distanc
     settlements = layers["settlements"]
     if district_ids is not None:
         settlements = settlements[settlements["district_id"].isin(district_ids)]
-    near = proximity.near_per_settlement(pairs["settlements"], pairs["housing"], pairs["infrastructure"], day)
+    # the outlines' hazards only: the houses near come from their daily counts
+    never = pd.Series(dtype="datetime64[ns]")
+    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
+    near = proximity.near_per_settlement(pairs["settlements"], nothing, nothing, day)
     return return_index.index_conditions(
         settlements,
         layers["infrastructure"],
         layers["employment_projects"],
         daily_totals_of(store_key, data_version, data_date, "settlement_id"),
         near,
+        houses_near_of(store_key, data_version, data_date, distance_m),
         day,
         data_date,
         layers["mine_risk_education"],
     )
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def houses_near_of(store_key: str, data_version: int, data_date: str, distance_m: float) -> daily_totals.DailyTotals:
+    """Each settlement's houses near unreleased hazardous land on every day
+    (lib.return_index.houses_near_by_day), once per data version."""
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    periods = safety_pairs(store_key, data_version, distance_m)["housing"]
+    return return_index.houses_near_by_day(periods, settlements["settlement_id"], data_date)
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
@@ -947,4 +960,4 @@ def return_conditions_figures(
     }
 
 
-CACHED_BY_VERSION += (return_index_history, return_conditions_figures)
+CACHED_BY_VERSION += (houses_near_of, return_index_history, return_conditions_figures)

@@ -251,26 +251,50 @@ def severity_over_time(history: pd.DataFrame, settlement_ids=None) -> pd.DataFra
     return counts.reindex(columns=list(SEVERITIES), fill_value=0).rename_axis(columns=None).reset_index()
 
 
+def houses_near_by_day(house_periods: pd.DataFrame, settlement_ids, data_date) -> DailyTotals:
+    """Houses of each settlement within the safety distance of unreleased hazardous land on every
+    day, from the houses' periods near it (lib.proximity.near_intervals: one from ``near_from``
+    until ``near_until``, NaT while not released): each period adds one from its first day and
+    takes it away on its last, so any day is a lookup (at 100x the data there are some 600,000
+    periods, too many to filter on every change of day)."""
+    groups = pd.Index(sorted(settlement_ids), name="settlement_id")
+    group = pd.Series(np.arange(len(groups)), index=groups)
+    starts, ends = house_periods["near_from"], house_periods["near_until"]
+    first = starts.min() if len(starts) and pd.notna(starts.min()) else pd.Timestamp(data_date)
+    days = max((pd.Timestamp(data_date) - first).days + 1, 1)
+    at = house_periods["settlement_id"].astype(str).map(group).fillna(-1).to_numpy(dtype="int64")
+    start = (starts - first).dt.days.to_numpy(dtype="float64")
+    end = (ends - first).dt.days.to_numpy(dtype="float64")
+    steps = np.zeros((days + 1, len(groups)))
+    keep = (at >= 0) & ~np.isnan(start)
+    np.add.at(steps, (np.clip(start[keep], 0, days).astype("int64"), at[keep]), 1.0)
+    ending = keep & ~np.isnan(end)
+    np.add.at(steps, (np.clip(end[ending], 0, days).astype("int64"), at[ending]), -1.0)
+    return DailyTotals(first, groups, {"houses_near": np.cumsum(steps, axis=0)[:days]})
+
+
 def index_conditions(
     settlements: pd.DataFrame,
     infrastructure: pd.DataFrame,
     employment_projects: pd.DataFrame,
     totals: DailyTotals,
     near: pd.DataFrame,
+    houses_near: DailyTotals,
     day,
     data_date,
     mine_risk_education: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """What :func:`return_index` scores, per settlement on ``day``: the conditions of
-    lib.readiness.settlement_conditions with ``houses_near`` (lib.proximity.near_per_settlement)
-    and, when mine-risk education sessions are recorded, ``persons_returned`` and
-    ``mre_people_reached`` (people its sessions in the settlement reached by ``day``).
+    lib.readiness.settlement_conditions (``near``: the unreleased hazard polygons near each
+    outline, lib.proximity.near_per_settlement) with ``houses_near`` and, when mine-risk education
+    sessions are recorded, ``persons_returned`` and ``mre_people_reached`` (people its sessions
+    in the settlement reached by ``day``).
 
-    ``totals``: the daily totals per settlement, so that a day costs lookups (the index is
-    worked out at every month end)."""
+    ``totals`` (the daily totals per settlement) and ``houses_near`` (:func:`houses_near_by_day`)
+    make a day cost lookups: the index is worked out at every month end."""
     conditions = settlement_conditions(settlements, infrastructure, employment_projects, totals, near, day, data_date)
-    houses = near.set_index("settlement_id")["houses_near"] if len(near) else pd.Series(dtype="int64")
-    conditions["houses_near"] = conditions["settlement_id"].map(houses).fillna(0).astype("int64")
+    houses = houses_near.on(day, conditions["settlement_id"])["houses_near"]
+    conditions["houses_near"] = houses.round().astype("int64").to_numpy()
     if mine_risk_education is not None and len(mine_risk_education):
         ids = conditions["settlement_id"]
         conditions["persons_returned"] = totals.on(day, ids)["persons_returned"].round().astype("int64").to_numpy()
@@ -332,12 +356,12 @@ def drivers_in_words(drivers: pd.DataFrame, t: Translator, distance_m: float, co
     )
 
 
-def ranking_table(index: ReturnIndex, names: pd.Series, districts: pd.Series, t: Translator, distance_m: float):
+def ranking_table(index: ReturnIndex, names: pd.Series, districts: pd.Series, drivers: pd.Series, t: Translator):
     """The settlements worst first, as a reader's table: name, district, class, the score, its
     two scales and what weighs most. ``names`` and ``districts``: names by settlement_id and by
-    district_id in the page's language."""
+    district_id in the page's language; ``drivers``: :func:`drivers_in_words`."""
     scores = index.scores.set_index("settlement_id", drop=False).loc[worst_first(index)]
-    words = drivers_in_words(index.drivers, t, distance_m)
+    words = drivers.to_dict()
     ids = scores["settlement_id"]
     return pd.DataFrame(
         {
@@ -347,6 +371,6 @@ def ranking_table(index: ReturnIndex, names: pd.Series, districts: pd.Series, t:
             t("conditions.col.score"): scores["score"].round().astype("int64").to_numpy(),
             t("conditions.col.services"): scores["services"].round().astype("int64").to_numpy(),
             t("conditions.col.safety"): scores["safety"].round().astype("int64").to_numpy(),
-            t("conditions.col.drivers"): ids.map(words).fillna("–").to_numpy(),
+            t("conditions.col.drivers"): [words.get(i, "–") for i in ids],
         }
     )

@@ -37,7 +37,7 @@ show_map(
 )
 
 st.subheader(t("conditions.ranking"))
-reader_table(return_index.ranking_table(index, names, districts, t, distance), key="conditions_ranking")
+reader_table(return_index.ranking_table(index, names, districts, drivers, t), key="conditions_ranking")
 
 st.subheader(t("conditions.why"))
 ranked = return_index.worst_first(index)

@@ -7,8 +7,11 @@ import pytest
 from lib.daily_totals import MEASURES, DailyTotals
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
 from lib.i18n import Translator
+from lib.proximity import unreleased_on
 from lib.return_index import (
     SEVERITIES,
+    drivers_in_words,
+    houses_near_by_day,
     index_conditions,
     index_over_time,
     month_ends,
@@ -182,15 +185,20 @@ def _totals(families: dict, persons: dict) -> DailyTotals:
     return DailyTotals(pd.Timestamp("2024-01-01"), ids, values)
 
 
+def _houses_near(counts: dict) -> DailyTotals:
+    ids = pd.Index(sorted(counts), name="settlement_id")
+    return DailyTotals(
+        pd.Timestamp("2024-01-01"), ids, {"houses_near": np.array([[counts[i] for i in ids]], dtype=float)}
+    )
+
+
 def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education_reached():
     settlements = pd.DataFrame({"settlement_id": ["a", "b"], "district_id": ["d", "d"], "planned_households": [10, 20]})
     infrastructure = pd.DataFrame(
         columns=["asset_id", "settlement_id", "category", "progress_pct", "under_construction_date", "completed_date"]
     ).astype({"under_construction_date": "datetime64[ns]", "completed_date": "datetime64[ns]"})
     projects = pd.DataFrame({"settlement_id": ["a"], "jobs_planned": [5], "start_date": pd.to_datetime(["2023-01-01"])})
-    near = pd.DataFrame(
-        {"settlement_id": ["a"], "hazard_count": [2], "hazard_ha": [40.0], "nearest_m": [120.0], "houses_near": [7]}
-    )
+    near = pd.DataFrame({"settlement_id": ["a"], "hazard_count": [2], "hazard_ha": [40.0], "nearest_m": [120.0]})
     sessions = pd.DataFrame(
         {
             "settlement_id": ["a", "a", "b"],
@@ -204,6 +212,7 @@ def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education
         projects,
         _totals({"a": 8, "b": 0}, {"a": 40, "b": 0}),
         near,
+        _houses_near({"a": 7, "b": 0}),
         "2024-06-30",
         "2024-12-31",
         sessions,
@@ -218,6 +227,7 @@ def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education
         projects,
         _totals({"a": 8, "b": 0}, {"a": 40, "b": 0}),
         near,
+        _houses_near({"a": 7, "b": 0}),
         "2024-06-30",
         "2024-12-31",
     )
@@ -228,7 +238,8 @@ def test_the_ranking_puts_the_worst_first_and_says_what_weighs_most_in_words():
     index = return_index(_conditions(_settlement("ok"), _settlement("worst", **NOTHING_BUILT_MINES_NEAR)), DISTANCE_M)
     t = Translator("en")
     names = pd.Series({"ok": "Okville", "worst": "Worsttown"})
-    table = ranking_table(index, names, pd.Series({"AZ-LAC": "Lachin"}), t, DISTANCE_M)
+    words = drivers_in_words(index.drivers, t, DISTANCE_M)
+    table = ranking_table(index, names, pd.Series({"AZ-LAC": "Lachin"}), words, t)
     assert table[t("conditions.col.settlement")].tolist() == ["Worsttown", "Okville"]
     assert table[t("conditions.col.severity")].tolist() == ["very high", "low"]
     assert (
@@ -251,3 +262,32 @@ def test_every_driver_reads_in_each_language():
         words = words_of(drivers, Translator(language), DISTANCE_M)
         assert len(words) == len(drivers) and all(words)
         assert not any("{" in w or "nan" in w for w in words), words
+
+
+def test_houses_near_by_day_count_the_periods_that_hold_each_day():
+    periods = pd.DataFrame(
+        {
+            "house_id": ["h1", "h2", "h3", "h4"],
+            "settlement_id": pd.Categorical(["a", "a", "b", "a"]),
+            "near_from": pd.to_datetime(["2022-01-10", "2022-03-01", "2022-02-01", "2023-01-01"]),
+            "near_until": pd.to_datetime(["2022-06-01", None, "2022-02-15", "2023-02-01"]),
+        }
+    )
+    by_day = houses_near_by_day(periods, ["a", "b", "c"], "2023-12-31")
+    for day in (
+        "2022-01-09",
+        "2022-01-10",
+        "2022-02-14",
+        "2022-02-15",
+        "2022-05-31",
+        "2022-06-01",
+        "2023-01-15",
+        "2024-06-01",
+    ):
+        expected = (
+            unreleased_on(periods, day)
+            .groupby("settlement_id", observed=False)
+            .size()
+            .reindex(["a", "b", "c"], fill_value=0)
+        )
+        assert by_day.on(day, ["a", "b", "c"])["houses_near"].tolist() == expected.tolist(), day
