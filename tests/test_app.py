@@ -27,6 +27,7 @@ PAGES = [
     "pages/explorer.py",
     "pages/profile.py",
     "pages/return_areas.py",
+    "pages/return_conditions.py",
     "pages/import_data.py",
 ]
 
@@ -235,6 +236,7 @@ SCREENS = [
     ("pages/profile.py", {"district": "AZ-LAC"}),
     ("pages/profile.py", {"district": "AZ-LAC", "settlement": "AZ-LAC-zabukh"}),
     ("pages/return_areas.py", {}),
+    ("pages/return_conditions.py", {}),
     ("pages/import_data.py", {}),
 ]
 
