@@ -206,22 +206,7 @@ def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education
             "people_reached": [30, 99, 12],
         }
     )
-    conditions = index_conditions(
-        settlements,
-        infrastructure,
-        projects,
-        _totals({"a": 8, "b": 0}, {"a": 40, "b": 0}),
-        near,
-        _houses_near({"a": 7, "b": 0}),
-        "2024-06-30",
-        "2024-12-31",
-        sessions,
-    ).set_index("settlement_id")
-    assert conditions["houses_near"].to_dict() == {"a": 7, "b": 0}
-    assert conditions["mre_people_reached"].to_dict() == {"a": 30, "b": 12}  # the 2025 session not yet
-    assert conditions["persons_returned"].to_dict() == {"a": 40, "b": 0}
-    assert conditions.loc["a", "nearest_m"] == 120.0
-    without = index_conditions(
+    inputs = (
         settlements,
         infrastructure,
         projects,
@@ -231,7 +216,12 @@ def test_index_conditions_add_the_houses_near_and_the_people_mine_risk_education
         "2024-06-30",
         "2024-12-31",
     )
-    assert "mre_people_reached" not in without.columns
+    conditions = index_conditions(*inputs, sessions).set_index("settlement_id")
+    assert conditions["houses_near"].to_dict() == {"a": 7, "b": 0}
+    assert conditions["mre_people_reached"].to_dict() == {"a": 30, "b": 12}  # the 2025 session not yet
+    assert conditions["persons_returned"].to_dict() == {"a": 40, "b": 0}
+    assert conditions.loc["a", "nearest_m"] == 120.0
+    assert "mre_people_reached" not in index_conditions(*inputs).columns  # no sessions recorded: not measured
 
 
 def test_the_ranking_puts_the_worst_first_and_says_what_weighs_most_in_words():
