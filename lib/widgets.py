@@ -44,9 +44,11 @@ def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
             column.caption(kpi_caption(kpi, t))
 
 
-def reader_table(frame: pd.DataFrame, *, key: str | None = None) -> None:
-    """A table across the page's width, without the index, empty cells shown as a dash."""
-    st.dataframe(frame, hide_index=True, width="stretch", placeholder=EMPTY, key=key)
+def reader_table(frame: pd.DataFrame, *, key: str | None = None, wide: Sequence[str] = ()) -> None:
+    """A table across the page's width, without the index, empty cells shown as a dash; the
+    columns named in ``wide`` (sentences) get the most room."""
+    config = {column: st.column_config.TextColumn(width="large") for column in wide}
+    st.dataframe(frame, hide_index=True, width="stretch", placeholder=EMPTY, key=key, column_config=config or None)
 
 
 def chart_or_note(figure: go.Figure | None, note: str, *, key: str) -> None:

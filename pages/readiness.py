@@ -47,7 +47,7 @@ show_map(
     height=520,
 )
 st.subheader(t("readiness.list"))
-widgets.reader_table(rows, key="readiness_list")
+widgets.reader_table(rows, key="readiness_list", wide=[t("readiness.col.lacking")])
 st.caption(
     t(
         "readiness.method",
