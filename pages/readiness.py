@@ -47,7 +47,8 @@ show_map(
     height=520,
 )
 st.subheader(t("readiness.list"))
-widgets.reader_table(rows, key="readiness_list", wide=[t("readiness.col.lacking")])
+widths = {t("readiness.col.state"): "medium", t("readiness.col.lacking"): "large"}
+widgets.reader_table(rows, key="readiness_list", widths=widths, every_row=True)
 st.caption(
     t(
         "readiness.method",
