@@ -45,7 +45,7 @@ def housing_pipeline(pipeline: pd.DataFrame, names: pd.Series, t: Translator) ->
         xaxis={"title": t("readiness.pipeline_axis")},
         barmode="stack",
         hovermode="closest",
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
     )
 
 
@@ -82,4 +82,11 @@ def infrastructure_completion(completion: pd.DataFrame, t: Translator) -> go.Fig
         }
         for status in WORK_STATUSES
     ]
-    return figure(bars, t, yaxis={"title": t("readiness.assets_axis")}, barmode="stack", hovermode="closest")
+    return figure(
+        bars,
+        t,
+        yaxis={"title": t("readiness.assets_axis")},
+        barmode="stack",
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},  # in the order works go
+    )
