@@ -788,13 +788,26 @@ def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str,
     return selection.in_districts(_all_layers(store_key, data_version, READINESS_LAYERS), district_ids)
 
 
+@st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
+def outline_hazard_pairs(store_key: str, data_version: int, distance_m: float) -> pd.DataFrame:
+    """The (settlement outline, hazard polygon) pairs within the safety distance
+    (lib.proximity.hazard_pairs), with each settlement's district; once per data version. The
+    checklist needs these alone: :func:`safety_pairs` also joins every house, which at 100x the
+    data takes a quarter of a minute and most of a server's memory."""
+    layers = _all_layers(store_key, data_version, ("settlements", "settlement_boundaries", "hazard_areas"))
+    district_of = layers["settlements"].set_index("settlement_id")["district_id"]
+    outlines = layers["settlement_boundaries"]
+    outlines = outlines.assign(district_id=outlines["settlement_id"].map(district_of))
+    return proximity.hazard_pairs(outlines, "settlement_id", layers["hazard_areas"], distance_m)
+
+
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
 def readiness_bases(store_key: str, data_version: int, data_date: str, distance_m: float) -> dict:
     """When each asset, house and hazard polygon near a settlement is expected to be done
     (lib.readiness.expected_bases) and the planned homes of each settlement
     (lib.readiness.planned_units): they do not depend on the day, so once per data version."""
     layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
-    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
     bases = readiness.expected_bases(
         layers["housing"],
         layers["infrastructure"],
@@ -829,7 +842,8 @@ def readiness_figures(
     access.require(scope, access.READ_RECORDS, district_ids)
     layers = readiness_layers(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
-    pairs = safety_pairs_in(store_key, data_version, distance_m, district_ids)["settlements"]
+    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
+    pairs = pairs[pairs["district_id"].isin(district_ids)]
     bases = readiness_bases(store_key, data_version, data_date, distance_m)
     # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
     never = pd.Series(dtype="datetime64[ns]")
@@ -853,7 +867,7 @@ def readiness_figures(
     }
 
 
-CACHED_BY_VERSION += (readiness_layers, readiness_bases, readiness_figures)
+CACHED_BY_VERSION += (readiness_layers, outline_hazard_pairs, readiness_bases, readiness_figures)
 
 
 # --- return conditions (issue 12) ---
@@ -874,20 +888,17 @@ def _conditions_layers(store_key: str, data_version: int) -> dict[str, pd.DataFr
 
 def _index_conditions(store_key: str, data_version: int, data_date: str, distance_m: float, day, district_ids=None):
     """The settlements' conditions on ``day`` (lib.return_index.index_conditions), of some
-    districts or all: lookups in the daily totals and a pass over the day's safety pairs."""
+    districts or all: lookups in the daily totals and a pass over the outlines' hazard pairs."""
     layers = _conditions_layers(store_key, data_version)
-    pairs = (
-        safety_pairs(store_key, data_version, distance_m)
-        if district_ids is None
-        else safety_pairs_in(store_key, data_version, distance_m, district_ids)
-    )
+    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
     settlements = layers["settlements"]
     if district_ids is not None:
         settlements = settlements[settlements["district_id"].isin(district_ids)]
+        pairs = pairs[pairs["district_id"].isin(district_ids)]
     # the outlines' hazards only: the houses near come from their daily counts
     never = pd.Series(dtype="datetime64[ns]")
     nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
-    near = proximity.near_per_settlement(pairs["settlements"], nothing, nothing, day)
+    near = proximity.near_per_settlement(pairs, nothing, nothing, day)
     return return_index.index_conditions(
         settlements,
         layers["infrastructure"],

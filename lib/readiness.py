@@ -388,7 +388,7 @@ def readiness(
         (soonest first), blocked by mines (largest hazard area first), not ready.
     """
     day = pd.Timestamp(day)
-    horizon = np.datetime64(day + pd.Timedelta(days=horizon_days), "ns")
+    last_day = np.datetime64(horizon(day, horizon_days), "ns")
     # columns gathered in numpy and joined once: setting them one by one on a wide frame cost
     # more than the checklist itself
     expected = expected.set_index("settlement_id").reindex(conditions["settlement_id"].to_numpy())
@@ -413,9 +413,9 @@ def readiness(
     lacks = missing.any(axis=1)
     latest = pd.DataFrame(dates).max(axis=1).to_numpy(dtype="datetime64[ns]")
     columns["expected_by"] = np.where(~undated & lacks, latest, NAT)
-    within = (~missing | (dates <= horizon)).all(axis=1)
+    within = (~missing | (dates <= last_day)).all(axis=1)
     safety = ITEMS.index("safety")
-    safety_soon = ~missing[:, safety] | (dates[:, safety] <= horizon)
+    safety_soon = ~missing[:, safety] | (dates[:, safety] <= last_day)
     state = np.select([~lacks, ~safety_soon, within], ["ready", "blocked_by_mines", "ready_next_month"], "not_ready")
     columns["state"] = state
     within_state = np.select(
@@ -430,6 +430,11 @@ def readiness(
     order = np.lexsort((conditions["settlement_id"].to_numpy(), within_state, pd.Index(STATES).get_indexer(state)))
     table = pd.concat([conditions.reset_index(drop=True), pd.DataFrame(columns)], axis=1)
     return table.take(order).reset_index(drop=True)
+
+
+def horizon(day, horizon_days: int = NEXT_MONTH_DAYS) -> pd.Timestamp:
+    """The last day "next month" reaches from ``day``."""
+    return pd.Timestamp(day) + pd.Timedelta(days=horizon_days)
 
 
 def counts_by_state(table: pd.DataFrame) -> dict[str, int]:

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -16,7 +18,7 @@ from lib.styling import STATUS_COLOURS, STATUS_TERMS
 BAR_PX = 22  # height of one settlement's bar
 
 
-def housing_pipeline(pipeline: pd.DataFrame, names: pd.Series, t: Translator) -> go.Figure | None:
+def housing_pipeline(pipeline: pd.DataFrame, names: Mapping[str, str], t: Translator) -> go.Figure | None:
     """Dwelling units per settlement stacked by stage (planned → occupied), the settlement with
     most homes at the top; None when there are no houses.
 
@@ -45,7 +47,7 @@ def housing_pipeline(pipeline: pd.DataFrame, names: pd.Series, t: Translator) ->
         xaxis={"title": t("readiness.pipeline_axis")},
         barmode="stack",
         hovermode="closest",
-        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom"},
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
     )
 
 
@@ -82,4 +84,11 @@ def infrastructure_completion(completion: pd.DataFrame, t: Translator) -> go.Fig
         }
         for status in WORK_STATUSES
     ]
-    return figure(bars, t, yaxis={"title": t("readiness.assets_axis")}, barmode="stack", hovermode="closest")
+    return figure(
+        bars,
+        t,
+        yaxis={"title": t("readiness.assets_axis")},
+        barmode="stack",
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},  # in the order works go
+    )

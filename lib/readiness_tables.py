@@ -46,8 +46,8 @@ def settlement_list(
 ) -> pd.DataFrame:
     """The answer's list: each settlement in the checklist's order (ready, ready next month,
     blocked by mines, not ready), its state, free homes, what it lacks and when each missing item
-    is expected (or that the data gives no date, or holds no record), the day it should be ready
-    and the unreleased hazard near it.
+    is expected (or that the data gives no date, or holds no record) and the unreleased hazard
+    near it.
 
     ``district_names`` maps district_id to its name in the reader's language.
     """
@@ -59,7 +59,6 @@ def settlement_list(
             t("readiness.col.state"): [t(f"readiness.state.{s}") for s in checklist["state"]],
             t("readiness.col.free_homes"): checklist["free_homes"].to_numpy(),
             t("readiness.col.lacking"): [_lacking(r, t) for r in rows],
-            t("readiness.col.ready_by"): [None if pd.isna(d) else t.day(d) for d in checklist["expected_by"]],
             t("readiness.col.hazard", distance=t.number(distance_m)): [_hazard(r, t) for r in rows],
         }
     )

@@ -1,13 +1,11 @@
 """Next convoy: which settlements can take families next month, which are blocked by mines, and
 what each of the others lacks and when it is expected."""
 
-import pandas as pd
 import streamlit as st
 
 from lib import access, readiness, readiness_charts, readiness_maps, readiness_tables, selection, widgets
 from lib.cache import load_layers, page_context
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
-from lib.i18n import place_names
 from lib.map_view import show_map
 
 page = page_context()
@@ -22,13 +20,12 @@ loaded = load_layers(store, ["settlements", "settlement_boundaries"], filters.di
 settlements = loaded["settlements"]
 districts = load_layers(store, ["districts"])["districts"]
 distance = page.settings.safety_distance_m
-horizon = pd.Timestamp(filters.as_of) + pd.Timedelta(days=readiness.NEXT_MONTH_DAYS)
 
 # the answer first: how many settlements can take families, now and next month, and how many mines block
 counts = readiness.counts_by_state(checklist)
 for column, (state, count) in zip(st.columns(len(counts)), counts.items()):
     column.metric(t(f"readiness.state.{state}"), t.number(count))
-st.caption(t("readiness.horizon", date=t.day(horizon), distance=t.number(distance)))
+st.caption(t("readiness.horizon", date=t.day(readiness.horizon(filters.as_of)), distance=t.number(distance)))
 
 district_names = dict(zip(filters.districts, page.district_names(filters.districts)))
 rows = readiness_tables.settlement_list(checklist, settlements, district_names, distance, t)
@@ -47,7 +44,8 @@ show_map(
     height=520,
 )
 st.subheader(t("readiness.list"))
-widgets.reader_table(rows, key="readiness_list")
+widths = {t("readiness.col.state"): "medium", t("readiness.col.lacking"): "large"}
+widgets.reader_table(rows, key="readiness_list", widths=widths, every_row=True)
 st.caption(
     t(
         "readiness.method",
@@ -62,9 +60,8 @@ st.caption(t("readiness.checklist_note"))
 widgets.reader_table(readiness_tables.checklist_marks(checklist, settlements, t), key="readiness_checklist")
 
 st.subheader(t("readiness.pipeline"))
-names = pd.Series(place_names(settlements, t).to_numpy(), index=settlements["settlement_id"].to_numpy())
 widgets.chart_or_note(
-    readiness_charts.housing_pipeline(figures["pipeline"], names, t),
+    readiness_charts.housing_pipeline(figures["pipeline"], selection.names_by_id(settlements, "settlement_id", t), t),
     t("readiness.no_pipeline"),
     key="readiness_pipeline",
 )
