@@ -807,7 +807,9 @@ def readiness_bases(store_key: str, data_version: int, data_date: str, distance_
     (lib.readiness.expected_bases) and the planned homes of each settlement
     (lib.readiness.planned_units): they do not depend on the day, so once per data version."""
     layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
-    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
     bases = readiness.expected_bases(
         layers["housing"],
         layers["infrastructure"],
@@ -842,7 +844,9 @@ def readiness_figures(
     access.require(scope, access.READ_RECORDS, district_ids)
     layers = readiness_layers(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
-    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
     pairs = pairs[pairs["district_id"].isin(district_ids)]
     bases = readiness_bases(store_key, data_version, data_date, distance_m)
     # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
@@ -888,9 +892,11 @@ def _conditions_layers(store_key: str, data_version: int) -> dict[str, pd.DataFr
 
 def _index_conditions(store_key: str, data_version: int, data_date: str, distance_m: float, day, district_ids=None):
     """The settlements' conditions on ``day`` (lib.return_index.index_conditions), of some
-    districts or all: lookups in the daily totals and a pass over the outlines' hazard pairs."""
+    districts or all: lookups in the daily totals and a pass over the day's outline hazard pairs."""
     layers = _conditions_layers(store_key, data_version)
-    pairs = outline_hazard_pairs(store_key, data_version, distance_m)
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
     settlements = layers["settlements"]
     if district_ids is not None:
         settlements = settlements[settlements["district_id"].isin(district_ids)]
