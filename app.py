@@ -148,6 +148,8 @@ navigation = st.navigation(
         st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
         st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
         st.Page("pages/mine_action.py", title=t("page.mine_action"), icon=":material/crisis_alert:"),
+        st.Page("pages/readiness.py", title=t("page.readiness"), icon=":material/checklist:"),
+        st.Page("pages/return_conditions.py", title=t("page.return_conditions"), icon=":material/thermostat:"),
         st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
     ]
 )

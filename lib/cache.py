@@ -25,6 +25,7 @@ from lib import (
     daily_totals,
     diagnosis,
     disclosure,
+    employment,
     maps,
     metrics,
     mine_action,
@@ -32,6 +33,8 @@ from lib import (
     place_search,
     progress,
     proximity,
+    readiness,
+    return_index,
     selection,
     spatial,
 )
@@ -39,7 +42,7 @@ from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
 from lib.i18n import Translator
-from lib.schema import ECONOMIC_REGIONS
+from lib.schema import ECONOMIC_REGIONS, LAYERS
 from lib.store import StoreNotReady, VersionedStore, open_store, remember, store_for_key
 
 # Before the first page the language is not known yet: the first start says it in all three.
@@ -360,6 +363,32 @@ class PageContext:
             "tiles_attribution": self.settings.tiles_attribution,
             "pieces": map_pieces(self.store.key, self.store.version),
         }
+
+    def readiness_figures(self) -> dict:
+        """The readiness checklist, housing pipeline and works for the shared filters (:func:`readiness_figures`)."""
+        store, filters = self.store, self.filters
+        return readiness_figures(
+            store.key,
+            store.version,
+            tuple(sorted(filters.districts)),
+            filters.as_of,
+            self.metadata["data_date"],
+            self.settings.safety_distance_m,
+            self.scope,
+        )
+
+    def return_conditions_figures(self) -> dict:
+        """The return conditions page's figures for the shared filters (:func:`return_conditions_figures`)."""
+        store, filters = self.store, self.filters
+        return return_conditions_figures(
+            store.key,
+            store.version,
+            tuple(sorted(filters.districts)),
+            filters.as_of,
+            self.metadata["data_date"],
+            self.settings.safety_distance_m,
+            self.scope,
+        )
 
     # --- mine action (issue 12) ---
     def mine_action_bases(self) -> dict:
@@ -774,6 +803,210 @@ def figure_sources(store_key: str, data_version: int, district_ids: tuple[str, .
     from lib.provenance import sources_of
 
     return sources_of(overview_layers(store_key, data_version, district_ids))
+
+
+# --- readiness (issue 12) ---
+
+READINESS_LAYERS = ("settlements", "infrastructure", "employment_projects")  # houses: in the daily totals
+
+
+@st.cache_resource(ttl=3600, max_entries=8, show_spinner=PREPARING)
+def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The records the readiness checklist reads, for some districts (filtered in memory from the
+    shared whole layers once per selection, not on every change of day)."""
+    return selection.in_districts(_all_layers(store_key, data_version, READINESS_LAYERS), district_ids)
+
+
+@st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
+def outline_hazard_pairs(store_key: str, data_version: int, distance_m: float) -> pd.DataFrame:
+    """The (settlement outline, hazard polygon) pairs within the safety distance
+    (lib.proximity.hazard_pairs), with each settlement's district; once per data version. The
+    checklist needs these alone: :func:`safety_pairs` also joins every house, which at 100x the
+    data takes a quarter of a minute and most of a server's memory."""
+    layers = _all_layers(store_key, data_version, ("settlements", "settlement_boundaries", "hazard_areas"))
+    district_of = layers["settlements"].set_index("settlement_id")["district_id"]
+    outlines = layers["settlement_boundaries"]
+    outlines = outlines.assign(district_id=outlines["settlement_id"].map(district_of))
+    return proximity.hazard_pairs(outlines, "settlement_id", layers["hazard_areas"], distance_m)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def readiness_bases(store_key: str, data_version: int, data_date: str, distance_m: float) -> dict:
+    """When each asset, house and hazard polygon near a settlement is expected to be done
+    (lib.readiness.expected_bases) and the planned homes of each settlement
+    (lib.readiness.planned_units): they do not depend on the day, so once per data version."""
+    layers = _all_layers(store_key, data_version, ("housing", "infrastructure", "hazard_areas", "employment_projects"))
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    bases = readiness.expected_bases(
+        layers["housing"],
+        layers["infrastructure"],
+        pairs,
+        layers["hazard_areas"],
+        data_date,
+        layers["employment_projects"],
+    )
+    return {**bases, "planned_units": readiness.planned_units(layers["housing"])}
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)
+def readiness_figures(
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    data_date: str,
+    distance_m: float,
+    scope: access.Scope,
+) -> dict:
+    """The readiness page for one set of filters: the checklist and state of every settlement
+    (lib.readiness.readiness), its housing pipeline and the infrastructure completion by category.
+    Per day only lookups and small tables: the daily totals, the safety pairs and the expected
+    dates are built once per data version.
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read these districts' records.
+    """
+    access.require(scope, access.READ_RECORDS, district_ids)
+    layers = readiness_layers(store_key, data_version, district_ids)
+    totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    pairs = pairs[pairs["district_id"].isin(district_ids)]
+    bases = readiness_bases(store_key, data_version, data_date, distance_m)
+    # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
+    never = pd.Series(dtype="datetime64[ns]")
+    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
+    near = proximity.near_per_settlement(pairs, nothing, nothing, as_of)
+    conditions = readiness.settlement_conditions(
+        layers["settlements"],
+        layers["infrastructure"],
+        layers["employment_projects"],
+        totals,
+        near,
+        as_of,
+        data_date,
+    )
+    expected = readiness.expected_dates(conditions, bases, totals, as_of)
+    ids = layers["settlements"]["settlement_id"]
+    return {
+        "checklist": readiness.readiness(conditions, expected, as_of),
+        "pipeline": readiness.housing_pipeline_on(totals, bases["planned_units"], ids, as_of),
+        "infrastructure": readiness.infrastructure_completion(layers["infrastructure"], as_of, data_date),
+    }
+
+
+CACHED_BY_VERSION += (readiness_layers, outline_hazard_pairs, readiness_bases, readiness_figures)
+
+
+# --- return conditions (issue 12) ---
+# Layers the index and the employment figures read besides the daily totals and the safety pairs.
+CONDITIONS_LAYERS = ("settlements", "infrastructure", "employment_projects")
+
+
+def _conditions_layers(store_key: str, data_version: int) -> dict[str, pd.DataFrame]:
+    layers = {name: load_layer(store_key, name, data_version, None, False) for name in CONDITIONS_LAYERS}
+    # a store written before mine-risk education was recorded has no such layer: not measured
+    layers["mine_risk_education"] = (
+        load_layer(store_key, "mine_risk_education", data_version, None, False)
+        if "mine_risk_education" in LAYERS
+        else None
+    )
+    return layers
+
+
+def _index_conditions(store_key: str, data_version: int, data_date: str, distance_m: float, day, district_ids=None):
+    """The settlements' conditions on ``day`` (lib.return_index.index_conditions), of some
+    districts or all: lookups in the daily totals and a pass over the day's outline hazard pairs."""
+    layers = _conditions_layers(store_key, data_version)
+    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
+    # pairs spare a second join
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    settlements = layers["settlements"]
+    if district_ids is not None:
+        settlements = settlements[settlements["district_id"].isin(district_ids)]
+        pairs = pairs[pairs["district_id"].isin(district_ids)]
+    # the outlines' hazards only: the houses near come from their daily counts
+    never = pd.Series(dtype="datetime64[ns]")
+    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
+    near = proximity.near_per_settlement(pairs, nothing, nothing, day)
+    return return_index.index_conditions(
+        settlements,
+        layers["infrastructure"],
+        layers["employment_projects"],
+        daily_totals_of(store_key, data_version, data_date, "settlement_id"),
+        near,
+        houses_near_of(store_key, data_version, data_date, distance_m),
+        day,
+        data_date,
+        layers["mine_risk_education"],
+    )
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def houses_near_of(store_key: str, data_version: int, data_date: str, distance_m: float) -> daily_totals.DailyTotals:
+    """Each settlement's houses near unreleased hazardous land on every day
+    (lib.return_index.houses_near_by_day), once per data version."""
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    periods = safety_pairs(store_key, data_version, distance_m)["housing"]
+    return return_index.houses_near_by_day(periods, settlements["settlement_id"], data_date)
+
+
+@st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
+def return_index_history(store_key: str, data_version: int, data_date: str, distance_m: float) -> pd.DataFrame:
+    """Every settlement's index at each month end from the first reconstruction to the data date
+    (lib.return_index.index_over_time), once per data version."""
+    settlements = load_layer(store_key, "settlements", data_version, None, False)
+    first = settlements["reconstruction_date"].min()
+    days = return_index.month_ends(first if pd.notna(first) else data_date, data_date)
+    return return_index.index_over_time(
+        lambda day: _index_conditions(store_key, data_version, data_date, distance_m, day), days, distance_m
+    )
+
+
+@st.cache_data(ttl=3600, max_entries=64, show_spinner=PREPARING)
+def return_conditions_figures(
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    data_date: str,
+    distance_m: float,
+    scope: access.Scope,
+) -> dict:
+    """The return conditions page's figures for some districts on a day: the index
+    (lib.return_index.ReturnIndex), the settlements per severity class at each month end, the
+    projects by sector and status, and jobs against families per settlement (lib.employment).
+
+    Raises
+    ------
+    lib.access.AccessDenied
+        When ``scope`` may not read these districts' records (the public; another's coordinator).
+    """
+    access.require(scope, access.READ_RECORDS, district_ids)
+    conditions = _index_conditions(store_key, data_version, data_date, distance_m, as_of, district_ids)
+    layers = _conditions_layers(store_key, data_version)
+    ids = conditions["settlement_id"]
+    history = return_index_history(store_key, data_version, data_date, distance_m)
+    settlements = layers["settlements"][layers["settlements"]["district_id"].isin(district_ids)]
+    projects = layers["employment_projects"][layers["employment_projects"]["settlement_id"].isin(ids)]
+    jobs = employment.jobs_against_families(
+        settlements, daily_totals_of(store_key, data_version, data_date, "settlement_id"), as_of
+    )
+    return {
+        "index": return_index.return_index(conditions, distance_m),
+        "over_time": return_index.severity_over_time(history[history["day"] <= pd.Timestamp(as_of)], ids),
+        "sectors": employment.projects_by_sector_status(projects, as_of, data_date),
+        "jobs": jobs,
+        "behind": employment.returns_outpace_jobs(jobs),
+    }
+
+
+CACHED_BY_VERSION += (houses_near_of, return_index_history, return_conditions_figures)
 
 
 # --- mine action (issue 12) ---

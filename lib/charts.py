@@ -84,6 +84,11 @@ def _figure(data: list, t: Translator, height: int = 380, xaxis=None, yaxis=None
     )
 
 
+# The common layout, for the chart modules of each analysis (lib/*_charts.py).
+figure = _figure
+date_axis = _date_axis
+
+
 def returns_trajectory(
     series: pd.DataFrame, trajectory: pd.DataFrame | None, reported: pd.DataFrame | None, t: Translator
 ) -> go.Figure:

@@ -23,8 +23,10 @@ from lib.metrics import works_ramp
 MEASURES = (
     "families_returned",
     "persons_returned",
+    "units_started",  # in any stage after planned (the first of a house's dates)
     "units_completed",
     "units_occupied",
+    "units_allocated",  # a house is allocated before (or when) it is occupied: free = completed - allocated
     "hectares_released",
     "infrastructure_progress",  # summed percent of every asset; divide by the asset count
     "jobs_created",
@@ -124,7 +126,7 @@ class _Grid:
 # The dates on which each layer's figures change.
 DATE_COLUMNS = {
     "returns": ["date"],
-    "housing": ["completed_date", "occupied_date"],
+    "housing": ["under_construction_date", "completed_date", "allocated_date", "occupied_date"],
     "hazard_areas": ["released_date", "in_clearance_date"],
     "infrastructure": ["under_construction_date", "completed_date"],
     "employment_projects": ["active_date", "completed_date"],
@@ -171,8 +173,11 @@ def daily_totals(layers: dict[str, pd.DataFrame], data_date, by: str = "district
         grid.step("persons_returned", g, returns["date"], returns["persons"].to_numpy())
     if "housing" in grouped:
         housing, g = wanted["housing"], grouped["housing"]
+        first = housing[["under_construction_date", "completed_date", "allocated_date", "occupied_date"]].min(axis=1)
+        grid.step("units_started", g, first, housing["units"].to_numpy())
         grid.step("units_completed", g, housing["completed_date"], housing["units"].to_numpy())
         grid.step("units_occupied", g, housing["occupied_date"], housing["units"].to_numpy())
+        grid.step("units_allocated", g, housing["allocated_date"], housing["units"].to_numpy())
     if "hazard_areas" in grouped:
         hazards, g = wanted["hazard_areas"], grouped["hazard_areas"]
         grid.step("hectares_released", g, hazards["released_date"], hazards["area_ha"].to_numpy())

@@ -56,7 +56,7 @@ LABEL_ZOOM = 8  # the zoom the return areas open at on a laptop or a projector
 CONTEXT_ZOOM = LABEL_ZOOM  # districts that are only context are simplified for this zoom
 
 
-def _frame_map(bounds, tiles_url, tiles_attribution) -> folium.Map:
+def frame_map(bounds, tiles_url, tiles_attribution) -> folium.Map:
     """A map fitted to ``bounds`` (minx, miny, maxx, maxy), with the labels' and legends' style."""
     minx, miny, maxx, maxy = bounds
     fmap = offline_map(
@@ -117,7 +117,7 @@ def _context_features(districts: gpd.GeoDataFrame, t: Translator, detail_ids) ->
     return features_from({"district_id": districts["district_id"].tolist(), "tooltip": tooltips}, geometries)
 
 
-def _context_layer(
+def context_layer(
     districts: gpd.GeoDataFrame, t: Translator, detail_ids=(), pieces: MapPieces | None = None, rows=None
 ) -> StaticGeoJson:
     """Districts (those of the boolean mask ``rows``, or all) as grey context, named in the
@@ -277,8 +277,8 @@ def return_areas_map(
     """
     in_return_areas = districts["economic_region"].notna().to_numpy()
     geometries, outlines = _outlines(districts, in_return_areas, pieces)
-    fmap = _frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
-    _context_layer(districts, t, pieces=pieces, rows=~in_return_areas).add_to(fmap)
+    fmap = frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
+    context_layer(districts, t, pieces=pieces, rows=~in_return_areas).add_to(fmap)
     names = place_names(districts, t)[in_return_areas].tolist()
     regions = districts["economic_region"].to_numpy()[in_return_areas].tolist()
     highlighted = {
@@ -320,9 +320,9 @@ def progress_map(
     if not chosen.any():
         chosen = districts["economic_region"].notna().to_numpy()
     geometries, outlines = _outlines(districts, chosen, pieces)
-    fmap = _frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
+    fmap = frame_map(shapely.total_bounds(geometries), tiles_url, tiles_attribution)
     if not chosen.all():
-        _context_layer(districts, t, pieces=pieces, rows=~chosen).add_to(fmap)
+        context_layer(districts, t, pieces=pieces, rows=~chosen).add_to(fmap)
     # a district's value, missing for a selected district the table lacks
     values = pd.Series(progress[column].to_numpy(), index=progress["district_id"].to_numpy()).reindex(ids[chosen])
     marks = (
@@ -481,11 +481,11 @@ def explorer_map(
     ``data`` holds the filtered layers plus ``settlement_summary`` (lib.metrics.settlement_summary).
     Every feature carries its layer and id so that a click can show its full record.
     """
-    fmap = _frame_map((focus if len(focus) else districts).total_bounds, tiles_url, tiles_attribution)
+    fmap = frame_map((focus if len(focus) else districts).total_bounds, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
     # districts the map opens on keep their detail: the user zooms in there
     opened_on = districts[districts.intersects(shapely.box(*focus.total_bounds))] if len(focus) else districts.iloc[:0]
-    _context_layer(districts, t, detail_ids=opened_on["district_id"], pieces=pieces).add_to(fmap)
+    context_layer(districts, t, detail_ids=opened_on["district_id"], pieces=pieces).add_to(fmap)
     if "settlement_boundaries" in layers_on:
         _feature_layer(
             data["settlement_boundaries"],
@@ -587,10 +587,10 @@ def import_preview_map(
     else:  # the districts the records are in, so that a few houses are seen where they are
         around = districts[districts.intersects(shapely.box(*bounds))]
         bounds = shapely.total_bounds(np.append(around.geometry.to_numpy(), shapely.box(*bounds)))
-    fmap = _frame_map(bounds, tiles_url, tiles_attribution)
+    fmap = frame_map(bounds, tiles_url, tiles_attribution)
     fmap.options["preferCanvas"] = True
     box = shapely.box(*bounds)
-    _context_layer(districts, t, detail_ids=districts.loc[districts.intersects(box), "district_id"]).add_to(fmap)
+    context_layer(districts, t, detail_ids=districts.loc[districts.intersects(box), "district_id"]).add_to(fmap)
     entries = []
     for kind, frame in parts.items():
         if not len(frame):

@@ -162,3 +162,13 @@ def classify(values: pd.Series, classes: int = 5) -> Classes:
     upper = [float(present[index[~missing] == i].max()) for i in range(len(used))]
     decimals = 0 if np.array_equal(present, np.round(present)) else 1
     return Classes(index, lower, upper, decimals)
+
+
+# The return conditions index's severity classes (lib.return_index), from green to vermillion:
+# Okabe–Ito's colours in the order a reader takes for better to worse.
+SEVERITY_COLOURS = {
+    "low": OKABE_ITO["bluish_green"],
+    "medium": OKABE_ITO["yellow"],
+    "high": OKABE_ITO["orange"],
+    "very_high": OKABE_ITO["vermillion"],
+}

@@ -44,9 +44,22 @@ def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
             column.caption(kpi_caption(kpi, t))
 
 
-def reader_table(frame: pd.DataFrame, *, key: str | None = None) -> None:
-    """A table across the page's width, without the index, empty cells shown as a dash."""
-    st.dataframe(frame, hide_index=True, width="stretch", placeholder=EMPTY, key=key)
+def reader_table(
+    frame: pd.DataFrame, *, key: str | None = None, widths: dict[str, str] | None = None, every_row: bool = False
+) -> None:
+    """A table across the page's width, without the index, empty cells shown as a dash; ``widths``
+    gives columns of text more room ("medium", "large"), and ``every_row`` shows all rows at once
+    (for a short list read whole) instead of ten and a scroll bar."""
+    config = {column: st.column_config.TextColumn(width=width) for column, width in (widths or {}).items()}
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height="content" if every_row else "auto",
+        placeholder=EMPTY,
+        key=key,
+        column_config=config or None,
+    )
 
 
 def chart_or_note(figure: go.Figure | None, note: str, *, key: str) -> None:

@@ -27,6 +27,8 @@ PAGES = [
     "pages/explorer.py",
     "pages/profile.py",
     "pages/return_areas.py",
+    "pages/readiness.py",
+    "pages/return_conditions.py",
     "pages/import_data.py",
 ]
 
@@ -235,6 +237,10 @@ SCREENS = [
     ("pages/profile.py", {"district": "AZ-LAC"}),
     ("pages/profile.py", {"district": "AZ-LAC", "settlement": "AZ-LAC-zabukh"}),
     ("pages/return_areas.py", {}),
+    ("pages/mine_action.py", {}),
+    ("pages/readiness.py", {}),
+    ("pages/readiness.py", {"as_of": "2025-06-01"}),  # every state on screen
+    ("pages/return_conditions.py", {}),
     ("pages/import_data.py", {}),
 ]
 

@@ -35,6 +35,8 @@ def _by_record_rules(layers, day, data_date, district_id) -> dict[str, float]:
         "persons_returned": metrics.persons_returned(of("returns"), day),
         "units_completed": metrics.dwelling_units_completed(of("housing"), day),
         "units_occupied": record_rules.dwelling_units_occupied(of("housing"), day),
+        "units_started": record_rules.dwelling_units_started(of("housing"), day),
+        "units_allocated": record_rules.dwelling_units_allocated(of("housing"), day),
         "hectares_released": metrics.hectares_released(of("hazard_areas"), day, data_date),
         "infrastructure_progress": float(metrics.infrastructure_progress(of("infrastructure"), day, data_date).sum()),
         "jobs_created": float((projects["jobs_created"].to_numpy() * ramp(projects["active_date"], end, day)).sum()),

@@ -79,6 +79,14 @@ def test_homes_are_allocated_before_families_come_and_occupied_no_faster_than_th
             assert families - occupied < houses["units"].max(), (settlement_id, day)
 
 
+def test_every_settlement_has_its_road_power_water_and_gas_records(demo_layers):
+    # a checklist item missing for want of a record would read as a lack the data does not show
+    assets = demo_layers["infrastructure"]
+    for category in ("road", "power", "water", "gas"):
+        served = set(assets.loc[assets["category"] == category, "settlement_id"])
+        assert served == set(demo_layers["settlements"]["settlement_id"]), category
+
+
 def test_reported_convoys_are_kept_unchanged_with_their_sources(real, demo_layers):
     kept = demo_layers["returns"].set_index("event_id").loc[real.convoys["event_id"]]
     pd.testing.assert_frame_equal(kept.reset_index()[real.convoys.columns], real.convoys, check_dtype=False)

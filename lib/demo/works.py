@@ -42,6 +42,33 @@ def _dates_for(settlement, data_date, rng, duration_days):
     return start, finish if finish <= data_date else pd.NaT
 
 
+FEEDER_MAX_M = 3000.0
+
+
+def _feeder_lines(points, xy, distances, records, water_dates) -> list[tuple]:
+    """A road, power and gas line for every settlement the network's links left without one
+    (a spanning tree has one link fewer than settlements, and some villages' links carry no gas):
+    a feeder towards the nearest settlement, built with the settlement's water line. Drawn
+    without the random generator, so that the records generated after these stay the same."""
+    served = {(category, settlement_id) for category, settlement_id, *_ in records}
+    feeders = []
+    for position, settlement in enumerate(points.itertuples()):
+        others = np.where(np.arange(len(points)) == position, np.inf, distances[position])
+        if not np.isfinite(others.min()):
+            continue
+        toward = xy[int(others.argmin())]
+        direction = (toward - xy[position]) / others.min()
+        normal = np.array([-direction[1], direction[0]])
+        end = xy[position] + direction * min(others.min() / 2, FEEDER_MAX_M)
+        started, finished = water_dates[settlement.settlement_id]
+        for category, offset in LINE_OFFSETS_M.items():
+            if (category, settlement.settlement_id) in served:
+                continue
+            line = shapely.LineString([xy[position] + normal * offset, end + normal * offset])
+            feeders.append((category, settlement.settlement_id, settlement.district_id, line, started, finished))
+    return feeders
+
+
 def infrastructure(
     settlements: gpd.GeoDataFrame,
     boundaries: gpd.GeoDataFrame,
@@ -49,11 +76,13 @@ def infrastructure(
     rng: np.random.Generator,
     scale: float = 1.0,
 ) -> gpd.GeoDataFrame:
-    """Roads, power and gas lines along a spanning tree of the settlements; water lines from a
-    source to each settlement; schools, clinics and water points inside the settlements."""
+    """Roads, power and gas lines along a spanning tree of the settlements (and a feeder for each
+    settlement no link serves); water lines from a source to each settlement; schools, clinics and
+    water points inside the settlements."""
     points = settlements.to_crs(METRIC_CRS).reset_index(drop=True)
     xy = np.column_stack([points.geometry.x, points.geometry.y])
-    tree = minimum_spanning_tree(distance_matrix(xy, xy)).tocoo()
+    distances = distance_matrix(xy, xy)
+    tree = minimum_spanning_tree(distances).tocoo()
     records = []
     for a, b in zip(tree.row, tree.col):
         # the later-built end decides when the link is built
@@ -68,6 +97,7 @@ def infrastructure(
             line = shapely.LineString([start_xy + normal * offset, bend + normal * offset, end_xy + normal * offset])
             started, finished = _dates_for(end, data_date, rng, 540)
             records.append((category, end.settlement_id, end.district_id, line, started, finished))
+    water_dates = {}
     for settlement in points.itertuples():
         angle = rng.uniform(0, 2 * np.pi)
         source = np.array([settlement.geometry.x, settlement.geometry.y]) + rng.uniform(2000, 6000) * np.array(
@@ -75,6 +105,7 @@ def infrastructure(
         )
         line = shapely.LineString([source, [settlement.geometry.x, settlement.geometry.y]])
         started, finished = _dates_for(settlement, data_date, rng, 360)
+        water_dates[settlement.settlement_id] = (started, finished)
         records.append(("water", settlement.settlement_id, settlement.district_id, line, started, finished))
     outline = boundaries.to_crs(METRIC_CRS).set_index("settlement_id").geometry
     for settlement in points.itertuples():
@@ -92,6 +123,7 @@ def infrastructure(
                         finished,
                     )
                 )
+    records += _feeder_lines(points, xy, distances, records, water_dates)
     assets = gpd.GeoDataFrame(
         records,
         columns=["category", "settlement_id", "district_id", "geometry", "under_construction_date", "completed_date"],
