@@ -14,6 +14,7 @@ know Streamlit.)
 from __future__ import annotations
 
 import gc
+import inspect
 import runpy
 from dataclasses import dataclass, field, replace
 
@@ -744,22 +745,6 @@ def map_pieces(store_key: str, data_version: int) -> maps.MapPieces:
 
 
 # Every cache keyed on the data version (forget_other_versions clears them together).
-CACHED_BY_VERSION = (
-    load_layer,
-    load_metadata,
-    district_choices,
-    place_index,
-    daily_totals_of,
-    hazards_near_settlements,
-    overview_layers,
-    overview_bases,
-    overview_figures,
-    public_totals_of,
-    return_areas_figures,
-    profile_figures,
-    profile_bases,
-    map_pieces,
-)
 
 
 # a write that changes nothing, or one refused, is logged without a new version: kept a minute only
@@ -900,9 +885,6 @@ def readiness_figures(
     }
 
 
-CACHED_BY_VERSION += (readiness_layers, outline_hazard_pairs, readiness_bases, readiness_figures)
-
-
 # --- return conditions (issue 12) ---
 # Layers the index and the employment figures read besides the daily totals and the safety pairs.
 CONDITIONS_LAYERS = ("settlements", "infrastructure", "employment_projects")
@@ -1004,9 +986,6 @@ def return_conditions_figures(
         "jobs": jobs,
         "behind": employment.returns_outpace_jobs(jobs),
     }
-
-
-CACHED_BY_VERSION += (houses_near_of, return_index_history, return_conditions_figures)
 
 
 # --- mine action (issue 12) ---
@@ -1124,12 +1103,12 @@ def features_near_hazards_in(
     }
 
 
-CACHED_BY_VERSION += (
-    mine_action_bases,
-    mine_action_figures,
-    features_near_hazards,
-    features_near_hazards_in,
-    mine_action_map_layers,
-    mine_action_since,
-    mine_action_near_counts,
+# Every cache keyed on the data version, emptied together when it changes (forget_other_versions):
+# found, not listed, so that a cache added later cannot be left holding an old version's layers.
+CACHED_BY_VERSION = tuple(
+    cached
+    for cached in list(globals().values())
+    if callable(getattr(cached, "clear", None))
+    and callable(cached)
+    and "data_version" in inspect.signature(cached).parameters
 )
