@@ -144,12 +144,12 @@ st.set_option("client.showSidebarNavigation", True)
 navigation = st.navigation(
     [
         st.Page("pages/overview.py", title=t("page.overview"), icon=":material/dashboard:", default=True),
-        st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
-        st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
-        st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
-        st.Page("pages/mine_action.py", title=t("page.mine_action"), icon=":material/crisis_alert:"),
         st.Page("pages/readiness.py", title=t("page.readiness"), icon=":material/checklist:"),
+        st.Page("pages/mine_action.py", title=t("page.mine_action"), icon=":material/crisis_alert:"),
         st.Page("pages/return_conditions.py", title=t("page.return_conditions"), icon=":material/thermostat:"),
+        st.Page("pages/return_areas.py", title=t("page.return_areas"), icon=":material/map:"),
+        st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
+        st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
         st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
     ]
 )
