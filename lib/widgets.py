@@ -18,7 +18,7 @@ import streamlit as st
 
 from lib.exports import CSV, DOWNLOAD_FORMATS, DownloadFormat, file_stem
 from lib.filters import LinkNote, choice_from_link, choices_from_link, link_warning
-from lib.i18n import Translator
+from lib.i18n import Translator, place_names
 from lib.kpi import Kpi
 from lib.presentation import kpi_caption, kpi_delta, kpi_value
 from lib.safe_text import escape_markdown
@@ -44,12 +44,26 @@ def kpi_cards(kpis: Sequence[Kpi], t: Translator, per_row: int = 4) -> None:
             column.caption(kpi_caption(kpi, t))
 
 
+def analysis_notes(settlements: pd.DataFrame, t: Translator) -> None:
+    """Under an analysis of the settlements: that the records it rests on are demonstration data,
+    and which settlements are drawn at their district seat (no coordinates found), whose markers
+    overlap others there."""
+    st.caption(t("analysis.demo_note"))
+    at_seat = settlements[settlements["coord_quality"] == "district_seat"]
+    if len(at_seat):
+        st.caption(t("map.seat_note", names=", ".join(sorted(place_names(at_seat, t)))))
+
+
 def reader_table(
     frame: pd.DataFrame, *, key: str | None = None, widths: dict[str, str] | None = None, every_row: bool = False
 ) -> None:
     """A table across the page's width, without the index, empty cells shown as a dash; ``widths``
     gives columns of text more room ("medium", "large"), and ``every_row`` shows all rows at once
-    (for a short list read whole) instead of ten and a scroll bar."""
+    (for a short list read whole, its long texts wrapped rather than cut) instead of ten and a
+    scroll bar."""
+    if every_row:
+        st.table(frame.astype("object").where(frame.notna(), EMPTY), hide_index=True, border="horizontal")
+        return
     config = {column: st.column_config.TextColumn(width=width) for column, width in (widths or {}).items()}
     st.dataframe(
         frame,

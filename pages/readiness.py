@@ -43,6 +43,7 @@ show_map(
     key="readiness_map",
     height=520,
 )
+widgets.analysis_notes(settlements, t)
 st.subheader(t("readiness.list"))
 widths = {t("readiness.col.state"): "medium", t("readiness.col.lacking"): "large"}
 widgets.reader_table(rows, key="readiness_list", widths=widths, every_row=True)

@@ -7,7 +7,7 @@ from lib.cache import district_choices, load_layers, page_context
 from lib.diagnosis import JOBS_PER_FAMILY_MIN
 from lib.i18n import place_names
 from lib.map_view import show_map
-from lib.widgets import chart_or_note, reader_table
+from lib.widgets import analysis_notes, chart_or_note, reader_table
 
 page = page_context()
 filters, t, store = page.filters, page.t, page.store
@@ -35,9 +35,10 @@ show_map(
     key="conditions_map",
     height=560,
 )
+analysis_notes(settlements, t)
 
 st.subheader(t("conditions.ranking"))
-reader_table(return_index.ranking_table(index, names, districts, drivers, t), key="conditions_ranking")
+reader_table(return_index.ranking_table(index, names, districts, drivers, t), key="conditions_ranking", every_row=True)
 
 st.subheader(t("conditions.why"))
 ranked = return_index.worst_first(index)

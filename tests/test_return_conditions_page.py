@@ -26,7 +26,7 @@ def _open(actor: Actor | None, language: str = "en", **query) -> AppTest:
 
 
 def _ranking(at: AppTest, t: Translator):
-    return next(frame.value for frame in at.dataframe if t("conditions.col.score") in frame.value.columns)
+    return next(frame.value for frame in at.table if t("conditions.col.score") in frame.value.columns)
 
 
 def test_leadership_sees_every_settlement_ranked_with_both_scales_and_drivers(monkeypatch_module):
@@ -73,4 +73,4 @@ def test_the_public_is_asked_to_sign_in_and_sees_no_records(monkeypatch_module):
     at = _open(None)
     assert not at.exception, [e.message for e in at.exception]
     assert Translator("en")("access.page_needs_sign_in") in [i.value for i in at.info]
-    assert not at.dataframe
+    assert not at.dataframe and not at.table
