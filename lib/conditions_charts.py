@@ -133,20 +133,33 @@ def jobs_against_families(table: pd.DataFrame, names: pd.Series, t: Translator) 
     behind = (shown["jobs_per_family"] < JOBS_PER_FAMILY_MIN).to_numpy()
     families = shown["families_returned"].to_numpy()
     top = float(families.max()) * 1.05
-    dots = {
-        "type": "scatter",
-        "mode": "markers",
-        "x": families,
-        "y": shown["jobs_created"].to_numpy(),
-        "text": [escape_html(str(n)) for n in shown["settlement_id"].map(names).fillna(shown["settlement_id"])],
-        "marker": {"color": np.where(behind, OKABE_ITO["vermillion"], GREEN), "size": 11, "line": {"width": 1}},
-        "name": t("conditions.settlements"),
-        "hovertemplate": "<b>%{text}</b><br>"
+    names_of = [escape_html(str(n)) for n in shown["settlement_id"].map(names).fillna(shown["settlement_id"])]
+    hover = (
+        "<b>%{text}</b><br>"
         + escape_html(t("col.families_returned"))
         + ": %{x:,.0f}<br>"
         + escape_html(t("employment.jobs_created"))
-        + ": %{y:,.0f}<extra></extra>",
-    }
+        + ": %{y:,.0f}<extra></extra>"
+    )
+    jobs = t.number(JOBS_PER_FAMILY_MIN, 1)
+    # one trace per colour, so that the legend says what each colour means
+    dots = [
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "x": families[chosen],
+            "y": shown["jobs_created"].to_numpy()[chosen],
+            "text": [name for name, keep in zip(names_of, chosen) if keep],
+            "marker": {"color": colour, "size": 11, "line": {"width": 1}},
+            "name": t(label, jobs=jobs),
+            "hovertemplate": hover,
+        }
+        for chosen, colour, label in (
+            (~behind, GREEN, "employment.dots_enough"),
+            (behind, OKABE_ITO["vermillion"], "employment.dots_behind"),
+        )
+        if chosen.any()
+    ]
     line = {
         "type": "scatter",
         "mode": "lines",
@@ -157,7 +170,7 @@ def jobs_against_families(table: pd.DataFrame, names: pd.Series, t: Translator) 
         "hoverinfo": "skip",
     }
     return figure(
-        [line, dots],
+        [line, *dots],
         t,
         height=420,
         xaxis={"title": t("col.families_returned")},

@@ -57,7 +57,7 @@ def settlement_list(
             t("readiness.col.settlement"): _names(checklist, settlements, t).to_numpy(),
             t("readiness.col.district"): checklist["district_id"].map(district_names).fillna(checklist["district_id"]),
             t("readiness.col.state"): [t(f"readiness.state.{s}") for s in checklist["state"]],
-            t("readiness.col.free_homes"): checklist["free_homes"].to_numpy(),
+            t("readiness.col.free_homes"): [t.number(n) for n in checklist["free_homes"]],  # read, not sorted
             t("readiness.col.lacking"): [_lacking(r, t) for r in rows],
             t("readiness.col.hazard", distance=t.number(distance_m)): [_hazard(r, t) for r in rows],
         }

@@ -118,7 +118,9 @@ def test_jobs_against_families_marks_the_settlements_under_the_minimum():
         }
     )
     figure = conditions_charts.jobs_against_families(table, pd.Series({"a": "A", "b": "B"}), EN)
-    dots = figure.data[1]
-    assert list(dots.x) == [100, 40]
-    assert list(dots.marker.color) == [conditions_charts.GREEN, conditions_charts.OKABE_ITO["vermillion"]]
+    enough, behind = figure.data[1:]
+    assert (list(enough.x), enough.marker.color) == ([100], conditions_charts.GREEN)
+    assert enough.name == EN("employment.dots_enough", jobs="0.5")
+    assert (list(behind.x), behind.marker.color) == ([40], conditions_charts.OKABE_ITO["vermillion"])
+    assert behind.name == EN("employment.dots_behind")
     assert conditions_charts.jobs_against_families(table.iloc[2:], pd.Series(dtype=str), EN) is None
