@@ -53,7 +53,10 @@ def test_the_list_says_what_each_settlement_lacks_and_when():
     assert lacking[2] == "Mine safety: no date in the data"
     assert rows[T("readiness.col.settlement")].tolist() == ["Alpha", "Beta", "Gamma"]
     assert rows[T("readiness.col.state")].tolist() == ["Ready now", "Not ready", "Blocked by mines"]
-    assert rows[T("readiness.col.hazard", distance="500")].tolist()[2] == "hazard areas: 2 · 12.5 ha in all · nearest 120 m"
+    assert (
+        rows[T("readiness.col.hazard", distance="500")].tolist()[2]
+        == "hazard areas: 2 · 12.5 ha in all · nearest 120 m"
+    )
 
 
 def test_the_checklist_marks_met_missing_and_unrecorded_items():
