@@ -367,21 +367,16 @@ class PageContext:
 
     def readiness_figures(self) -> dict:
         """The readiness checklist, housing pipeline and works for the shared filters (:func:`readiness_figures`)."""
-        store, filters = self.store, self.filters
-        return readiness_figures(
-            store.key,
-            store.version,
-            tuple(sorted(filters.districts)),
-            filters.as_of,
-            self.metadata["data_date"],
-            self.settings.safety_distance_m,
-            self.scope,
-        )
+        return self._analysis_figures(readiness_figures)
 
     def return_conditions_figures(self) -> dict:
         """The return conditions page's figures for the shared filters (:func:`return_conditions_figures`)."""
+        return self._analysis_figures(return_conditions_figures)
+
+    def _analysis_figures(self, figures_of) -> dict:
+        # the analyses' figures are keyed alike: districts, day, data date, safety distance, scope
         store, filters = self.store, self.filters
-        return return_conditions_figures(
+        return figures_of(
             store.key,
             store.version,
             tuple(sorted(filters.districts)),

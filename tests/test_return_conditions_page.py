@@ -5,24 +5,17 @@ from streamlit.testing.v1 import AppTest
 
 from lib import access
 from lib.access import Actor
-from lib.config import PROJECT_ROOT
 from lib.i18n import Translator
 from lib.return_index import SEVERITIES
+from tests.test_app import _app
 
-APP = str(PROJECT_ROOT / "app.py")
 PAGE = "pages/return_conditions.py"
 LACHIN = Actor("aysel", access.COORDINATOR, ("AZ-LAC",), "Aysel Məmmədova")
 LEADER = Actor("rauf", access.LEADERSHIP)
 
 
 def _open(actor: Actor | None, language: str = "en", **query) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=300)
-    if actor is not None:
-        at.session_state["actor"] = actor
-    for key, value in {"lang": language, **query}.items():
-        at.query_params[key] = value
-    at.run()
-    return at.switch_page(PAGE).run()
+    return _app(actor, lang=language, **query).switch_page(PAGE).run()
 
 
 def _ranking(at: AppTest, t: Translator):
