@@ -52,6 +52,15 @@ def test_the_reported_figures_stand_with_their_sources_and_the_demonstration_lab
     assert any("Latest reported" in c.value and "(https://" in c.value for c in at.caption)
 
 
+def test_the_released_land_card_says_the_reports_count_every_method_as_cleared(monkeypatch_module):
+    at = _open(LEADER, lang="en")
+    assert at.metric[0].label == "Land released, ha"
+    card = next(c.value for c in at.caption if "hectares cleared" in c.value)
+    assert "National (all return areas), reported as “hectares cleared”" in card and "by every method" in card
+    dots = [trace["name"] for trace in _chart(at, "ma_release")["data"] if trace["mode"] == "markers"]
+    assert dots == ["Hectares cleared, reported nationally"]
+
+
 def test_clearance_priority_is_given_with_its_reasoning(monkeypatch_module):
     at = _open(LEADER, lang="en")
     lines = [line for block in at.markdown for line in block.value.splitlines() if line.startswith("1. **")]
