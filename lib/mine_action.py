@@ -225,12 +225,15 @@ def education_by_district(sessions: pd.DataFrame, settlements: pd.DataFrame, day
     )
 
 
-def reported_beside_data(figures: pd.DataFrame, series: pd.DataFrame, day) -> pd.DataFrame:
+def reported_beside_data(
+    figures: pd.DataFrame, series: pd.DataFrame, day, every_return_area: bool = True
+) -> pd.DataFrame:
     """The latest nationally reported figure of each of :data:`REPORTED_METRICS` on or before
     ``day`` (all return areas), with what the data say on the same date where they can say it:
     ``metric``, ``date``, ``value``, ``qualifier``, ``source`` (the first URL) and ``data_value``
     (hectares released by every method on that date; NaN for mine victims, which the data do not
-    record). A metric with no report by ``day`` is left out."""
+    record, and for every figure unless ``every_return_area``: ``series`` of some districts only is not
+    comparable with a national report). A metric with no report by ``day`` is left out."""
     day = pd.Timestamp(day)
     national = figures[
         figures["metric"].isin(REPORTED_METRICS) & figures["district_id"].isna() & (figures["date"] <= day)
@@ -242,7 +245,8 @@ def reported_beside_data(figures: pd.DataFrame, series: pd.DataFrame, day) -> pd
         if row.empty:
             continue
         row = row.iloc[0]
-        data_value = float(released_on(series, row["date"]).sum()) if metric == "hectares_cleared" else np.nan
+        comparable = every_return_area and metric == "hectares_cleared"
+        data_value = float(released_on(series, row["date"]).sum()) if comparable else np.nan
         rows.append(
             {
                 "metric": metric,
@@ -328,7 +332,7 @@ def key_figures(
         card("items_found", "items_found", "items"),
         card("mre_people_reached", "mre_people_reached", "persons"),
     ]
-    victims = _latest_report(figures, "mine_victims", day)
+    victims = _latest_report(figures, "mine_victims", day, "mine_action.reported_national")
     if victims is not None:
         earlier = _latest_report(figures, "mine_victims", since)
         cards.append(

@@ -22,6 +22,8 @@ bases, figures = page.mine_action_bases(), page.mine_action_figures()
 distance = page.settings.safety_distance_m
 kpi_cards(figures["kpis"], t, per_row=3)  # long labels: five do not fit one row at 1366 px
 st.caption(t("mine_action.demo_note"))
+if not figures["every_return_area"]:
+    st.info(t("mine_action.national_apart"))
 with st.expander(t("mine_action.reported_title"), expanded=True):
     reader_table(tables.reported_table(figures["reported"], t))
 

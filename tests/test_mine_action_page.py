@@ -49,7 +49,7 @@ def test_the_reported_figures_stand_with_their_sources_and_the_demonstration_lab
     sources = reported[t("field.source")].tolist()
     assert len(sources) == 2 and all(s.startswith("https://") for s in sources)
     assert t("mine_action.demo_note") in [c.value for c in at.caption]
-    assert any("Latest reported" in c.value and "(https://" in c.value for c in at.caption)
+    assert any("latest reported" in c.value and "(https://" in c.value for c in at.caption)
 
 
 def test_the_released_land_card_says_the_reports_count_every_method_as_cleared(monkeypatch_module):
@@ -75,6 +75,23 @@ def test_a_lachin_coordinator_sees_lachin_alone(monkeypatch_module):
     lachin = set(settlements.loc[settlements["district_id"] == "AZ-LAC", "name_en"])
     near = next(d.value for d in at.dataframe if t("mine_action.col_houses_near") in d.value.columns)
     assert len(near) and set(near[t("mine_action.col_settlement")]) <= lachin
+
+
+def test_a_lachin_coordinator_sees_the_national_figures_apart_from_lachin(monkeypatch_module):
+    at = _open(LACHIN, lang="en")
+    t = Translator("en")
+    assert t("mine_action.national_apart") in [i.value for i in at.info]
+    assert not [trace for trace in _chart(at, "ma_release")["data"] if trace["mode"] == "markers"]
+    assert at.dataframe[0].value[t("mine_action.col_in_data")].isna().all()
+    reports = [c.value for c in at.caption if "(https://" in c.value]  # the cards with a national report
+    assert len(reports) == 2 and all("National (all return areas)" in c for c in reports)
+    assert "Mine victims, national (officially reported)" in [m.label for m in at.metric]
+
+
+def test_every_return_area_sets_the_national_figures_beside_the_data(monkeypatch_module):
+    at = _open(LEADER, lang="en")
+    assert Translator("en")("mine_action.national_apart") not in [i.value for i in at.info]
+    assert at.dataframe[0].value[Translator("en")("mine_action.col_in_data")].notna().any()
 
 
 def test_the_public_is_refused_and_sees_no_records(monkeypatch_module):
