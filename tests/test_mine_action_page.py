@@ -65,6 +65,9 @@ def test_clearance_priority_is_given_with_its_reasoning(monkeypatch_module):
     at = _open(LEADER, lang="en")
     lines = [line for block in at.markdown for line in block.value.splitlines() if line.startswith("1. **")]
     assert lines and "planned households ×" in lines[0] and "within 500 m" in lines[0]
+    # the hectares are the polygons' whole area, not their part within the distance
+    assert "ha, the whole area of the unreleased hazard areas that come within 500 m" in lines[0]
+    assert "ha unreleased within" not in lines[0] and "(hazard areas: " in lines[0]
 
 
 def test_a_lachin_coordinator_sees_lachin_alone(monkeypatch_module):
