@@ -78,6 +78,10 @@ for tab, layer, id_field in ((tabs[2], "houses_near", "house_id"), (tabs[3], "as
 
 st.subheader(t("mine_action.education_title"))
 st.caption(t("mine_action.education_note"))
+held = figures["education_by_district"]
+if len(held):  # the issue asks for the sessions as well as the people reached
+    totals = {k: t.number(held[k].sum()) for k in ("sessions", "people_reached")}
+    st.markdown(t("mine_action.education_totals", sessions=totals["sessions"], people=totals["people_reached"]))
 left, right = st.columns(2)
 with left:
     chart = charts.education_over_time(figures["education_over_time"], t)

@@ -70,6 +70,14 @@ def test_clearance_priority_is_given_with_its_reasoning(monkeypatch_module):
     assert "ha unreleased within" not in lines[0] and "(hazard areas: " in lines[0]
 
 
+def test_mine_risk_education_gives_the_sessions_held_and_the_people_reached(monkeypatch_module):
+    at = _open(LEADER, lang="en")
+    totals = [m.value for m in at.markdown if m.value.startswith("Sessions held by this day: ")]
+    assert len(totals) == 1 and "; people reached: " in totals[0]
+    sessions = int(totals[0].split(": ")[1].split(";")[0].replace(",", ""))
+    assert sessions > 0
+
+
 def test_a_lachin_coordinator_sees_lachin_alone(monkeypatch_module):
     at = _open(LACHIN, lang="en", as_of="2023-06-30")
     t = Translator("en")
