@@ -78,6 +78,14 @@ def test_mine_risk_education_gives_the_sessions_held_and_the_people_reached(monk
     assert sessions > 0
 
 
+def test_a_section_with_nothing_says_so_in_the_language_with_no_empty_table(monkeypatch_module):
+    at = _open(LEADER, lang="az", as_of="2021-01-15")  # before any national report or session
+    t = Translator("az")
+    assert all(len(frame.value) for frame in at.dataframe)
+    assert t("field.source") not in at.dataframe[0].value.columns  # no reports table, its sentence instead
+    assert t("mine_action.no_reports") in [i.value for i in at.info]
+
+
 def test_a_lachin_coordinator_sees_lachin_alone(monkeypatch_module):
     at = _open(LACHIN, lang="en", as_of="2023-06-30")
     t = Translator("en")
