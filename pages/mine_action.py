@@ -62,9 +62,7 @@ hazard_map()
 st.subheader(t("mine_action.safety_title"))
 st.caption(t("mine_action.safety_note", distance=t.number(distance)))
 names = tables.settlement_names(bases["settlements"], t)
-none_near = t("mine_action.safety_none", distance=t.number(distance))
-if figures["priority"].empty:
-    st.success(none_near)
+none_near = t("mine_action.safety_none", distance=t.number(distance))  # in the first tab, when so
 st.markdown("\n".join(tables.priority_reasons(figures["priority"], names, distance, t)))
 tabs = st.tabs([t(f"mine_action.tab_{k}") for k in ("priority", "settlements", "houses", "assets")])
 with tabs[0]:
