@@ -396,6 +396,7 @@ class PageContext:
         """The mine action page's figures, charts' data and proximity tables for the shared
         filters (:func:`mine_action_figures`)."""
         store, filters = self.store, self.filters
+        every_return_area = len(district_choices(store.key, store.version)) == len(filters.districts)
         return mine_action_figures(
             store.key,
             store.version,
@@ -403,6 +404,7 @@ class PageContext:
             filters.as_of,
             filters.since,
             self.settings.safety_distance_m,
+            every_return_area,
         )
 
     def mine_action_map_layers(self):
@@ -1006,12 +1008,20 @@ def mine_action_bases(store_key: str, data_version: int, district_ids: tuple[str
 
 @st.cache_data(ttl=3600, max_entries=64, show_spinner=False)
 def mine_action_figures(
-    store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, distance_m: float
+    store_key: str,
+    data_version: int,
+    district_ids: tuple[str, ...],
+    as_of,
+    since,
+    distance_m: float,
+    every_return_area: bool = True,
 ) -> dict:
     """Everything the mine action page shows for one set of filters but the map: key figures,
     the charts' tables, the national reports beside the data, and what lies within ``distance_m``
     of unreleased hazard polygons (per settlement, ranked for clearance, and the houses and assets
-    near). Small tables only: the passes over the polygons are numpy comparisons of dates."""
+    near). Small tables only: the passes over the polygons are numpy comparisons of dates. The
+    national reports cover every return area: with only some chosen (``every_return_area``
+    False) they are not set beside the districts' data nor drawn on their chart."""
     bases = mine_action_bases(store_key, data_version, district_ids)
     hazards, series, sessions = bases["hazard_table"], bases["release_series"], bases["mine_risk_education"]
     figures, settlements = bases["reported_figures"], bases["settlements"]
@@ -1028,8 +1038,9 @@ def mine_action_figures(
         "land_by_district": mine_action.land_by_district(hazards, as_of, codes),
         "items_found": mine_action.items_found(hazards, as_of, codes),
         "released_over_time": mine_action.released_over_time(series, as_of),
-        "reported_cleared": mine_action.reported_series(figures, as_of),
-        "reported": mine_action.reported_beside_data(figures, series, as_of),
+        "reported_cleared": mine_action.reported_series(figures, as_of).iloc[: None if every_return_area else 0],
+        "reported": mine_action.reported_beside_data(figures, series, as_of, every_return_area),
+        "every_return_area": every_return_area,
         "education_over_time": mine_action.education_over_time(sessions, as_of),
         "education_by_district": mine_action.education_by_district(sessions, settlements, as_of),
         "near": near,

@@ -42,7 +42,11 @@ DEVICE_COLOURS = dict(
         (OKABE_ITO["vermillion"], OKABE_ITO["orange"], OKABE_ITO["blue"], OKABE_ITO["reddish_purple"]),
     )
 )
-NEAR_COLOUR = "#000000"  # houses and assets within the safety distance: unlike any hazard colour
+# Houses and assets within the safety distance, unlike any hazard colour and unlike each other:
+# houses as black dots, assets as white dots ringed in black (roads and lines black), each
+# (fill, its grid cells' colour when too many to draw) and a legend swatch of the same look.
+NEAR_COLOUR = "#000000"
+NEAR_LOOKS = {"house": ("#000000", "#000000"), "asset": ("#FFFFFF", "#666666")}
 
 
 def base_map(outlines: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, chosen, t: Translator, **options) -> folium.Map:
@@ -88,7 +92,7 @@ def _hazard_features(shown: gpd.GeoDataFrame, t: Translator) -> StaticGeoJson:
     )
 
 
-def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, t: Translator) -> StaticGeoJson:
+def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, fill: str, t: Translator) -> StaticGeoJson:
     distances = [t("mine_action.nearest_m", distance=t.number(d)) for d in shown["nearest_m"].tolist()]
     geometries = shown.geometry.to_numpy()
     # points as filled dots; roads and lines as lines (filled, a line would close into a wedge)
@@ -101,7 +105,7 @@ def _near_features(shown: gpd.GeoDataFrame, id_field: str, label: str, t: Transl
     }
     return StaticGeoJson(
         features_from(properties, geometries),
-        {"radius": 3, "weight": 2, "color": NEAR_COLOUR, "fillColor": NEAR_COLOUR, "fillOpacity": 0.9},
+        {"radius": 4, "weight": 2, "color": NEAR_COLOUR, "fillColor": fill, "fillOpacity": 0.9},
         tooltip_fields=("id", "label"),
     )
 
@@ -158,14 +162,16 @@ def hazard_layers(
         if not keep.any():
             continue
         label = t(f"mine_action.near_{key}", distance=distance)
+        fill, cell_colour = NEAR_LOOKS[key]
         near = np.zeros(len(frame), dtype="int64")
         shown = day_view(frame, layers.cells[name], keep, near, ("near",), view, None, budget)
         if shown.mode == "binned":
-            binned_cells(shown.frame, {"near": NEAR_COLOUR}, t).add_to(group)
-            label = t("map.binned_note", layer=label)
-        elif len(shown.frame):
-            _near_features(shown.frame, id_field, t(f"mine_action.near_{key}", distance=distance), t).add_to(group)
-        entries.append(LegendEntry(NEAR_COLOUR, "circle", label))
+            binned_cells(shown.frame, {"near": cell_colour}, t).add_to(group)
+            entries.append(LegendEntry(cell_colour, "box", t("map.binned_note", layer=label)))
+        else:
+            if len(shown.frame):
+                _near_features(shown.frame, id_field, label, fill, t).add_to(group)
+            entries.append(LegendEntry(fill, "circle", label))
     entries.append(LegendEntry(SETTLEMENT_OUTLINE_COLOUR, "box", t("layer.settlement_boundaries")))
     Legend(t("mine_action.map_legend"), entries).add_to(group)
     return group

@@ -37,11 +37,13 @@ class Base:
 
 @dataclass(frozen=True)
 class Reported:
-    """The latest publicly reported value of the same measure."""
+    """The latest publicly reported value of the same measure; ``label``: the message that words
+    it (``{amount}``, ``{date}``), where a page must say what the report counts or covers."""
 
     value: float
     date: pd.Timestamp
     source: str
+    label: str = "kpi.latest_reported"
 
 
 @dataclass(frozen=True)

@@ -225,12 +225,15 @@ def education_by_district(sessions: pd.DataFrame, settlements: pd.DataFrame, day
     )
 
 
-def reported_beside_data(figures: pd.DataFrame, series: pd.DataFrame, day) -> pd.DataFrame:
+def reported_beside_data(
+    figures: pd.DataFrame, series: pd.DataFrame, day, every_return_area: bool = True
+) -> pd.DataFrame:
     """The latest nationally reported figure of each of :data:`REPORTED_METRICS` on or before
     ``day`` (all return areas), with what the data say on the same date where they can say it:
     ``metric``, ``date``, ``value``, ``qualifier``, ``source`` (the first URL) and ``data_value``
     (hectares released by every method on that date; NaN for mine victims, which the data do not
-    record). A metric with no report by ``day`` is left out."""
+    record, and for every figure unless ``every_return_area``: ``series`` of some districts only is not
+    comparable with a national report). A metric with no report by ``day`` is left out."""
     day = pd.Timestamp(day)
     national = figures[
         figures["metric"].isin(REPORTED_METRICS) & figures["district_id"].isna() & (figures["date"] <= day)
@@ -242,7 +245,8 @@ def reported_beside_data(figures: pd.DataFrame, series: pd.DataFrame, day) -> pd
         if row.empty:
             continue
         row = row.iloc[0]
-        data_value = float(released_on(series, row["date"]).sum()) if metric == "hectares_cleared" else np.nan
+        comparable = every_return_area and metric == "hectares_cleared"
+        data_value = float(released_on(series, row["date"]).sum()) if comparable else np.nan
         rows.append(
             {
                 "metric": metric,
@@ -290,12 +294,12 @@ def headline(
     }
 
 
-def _latest_report(figures: pd.DataFrame, metric: str, day) -> Reported | None:
+def _latest_report(figures: pd.DataFrame, metric: str, day, label: str = "kpi.latest_reported") -> Reported | None:
     reports = reported_series(figures, day, metric)
     if reports.empty:
         return None
     last = reports.iloc[-1]
-    return Reported(float(last["value"]), last["date"], str(last["source"]))
+    return Reported(float(last["value"]), last["date"], str(last["source"]), label)
 
 
 def key_figures(
@@ -319,13 +323,16 @@ def key_figures(
     def card(key, measure, unit, base=None, reported=None):
         return Kpi(key, now[measure], unit, True, before[measure], pd.Timestamp(since), base, reported)
 
+    # the national reports' "hectares cleared" count land released by every method (the demonstration
+    # data's release is calibrated to them), so the card says so rather than "cleared"
+    cleared = _latest_report(figures, "hectares_cleared", day, "mine_action.reported_cleared_card")
     cards = [
-        card("hectares_released", "released_ha", "ha", area, _latest_report(figures, "hectares_cleared", day)),
+        card("hectares_released", "released_ha", "ha", area, cleared),
         card("hazard_remaining", "remaining_ha", "ha", area),
         card("items_found", "items_found", "items"),
         card("mre_people_reached", "mre_people_reached", "persons"),
     ]
-    victims = _latest_report(figures, "mine_victims", day)
+    victims = _latest_report(figures, "mine_victims", day, "mine_action.reported_national")
     if victims is not None:
         earlier = _latest_report(figures, "mine_victims", since)
         cards.append(

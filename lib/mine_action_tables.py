@@ -74,7 +74,8 @@ def priority_table(priority: pd.DataFrame, names: pd.Series, t: Translator) -> p
 
 def priority_reasons(priority: pd.DataFrame, names: pd.Series, distance_m: float, t: Translator) -> list[str]:
     """Markdown, one line per settlement of the first :data:`PRIORITY_SHOWN`: why it ranks where it
-    does ("N planned households × X ha unreleased within 500 m")."""
+    does ("N planned households × X ha, the whole area of the unreleased hazard areas that come
+    within 500 m": a polygon counts whole, so its hectares are not said to lie within the distance)."""
     lines = []
     for row in priority.head(PRIORITY_SHOWN).itertuples():
         reason = t(

@@ -68,7 +68,7 @@ def kpi_caption(kpi: Kpi, t: Translator) -> str:
     if kpi.reported is not None:
         parts.append(
             t(
-                "kpi.latest_reported",
+                kpi.reported.label,
                 amount=t.plural(f"count.{kpi.unit}", kpi.reported.value),
                 date=t.day(kpi.reported.date),
             )

@@ -76,6 +76,15 @@ def reader_table(
     )
 
 
+def table_or_note(frame: pd.DataFrame, note: str, *, key: str | None = None) -> None:
+    """The table (:func:`reader_table`), or ``note`` in its place when it has no row (an empty
+    table would show Streamlit's own word, in English whatever the reader's language)."""
+    if frame.empty:
+        st.info(note)
+    else:
+        reader_table(frame, key=key)
+
+
 def chart_or_note(figure: go.Figure | None, note: str, *, key: str) -> None:
     """The chart across the page's width, or ``note`` in its place when there is nothing to draw."""
     if figure is None:

@@ -10,7 +10,7 @@ from lib.cache import load_layers, page_context
 from lib.i18n import place_names
 from lib.level_of_detail import View
 from lib.map_view import show_map
-from lib.widgets import chart_or_note, kpi_cards, reader_table
+from lib.widgets import chart_or_note, kpi_cards, table_or_note
 
 page = page_context()
 filters, t, store = page.filters, page.t, page.store
@@ -22,8 +22,10 @@ bases, figures = page.mine_action_bases(), page.mine_action_figures()
 distance = page.settings.safety_distance_m
 kpi_cards(figures["kpis"], t, per_row=3)  # long labels: five do not fit one row at 1366 px
 st.caption(t("mine_action.demo_note"))
+if not figures["every_return_area"]:
+    st.info(t("mine_action.national_apart"))
 with st.expander(t("mine_action.reported_title"), expanded=True):
-    reader_table(tables.reported_table(figures["reported"], t))
+    table_or_note(tables.reported_table(figures["reported"], t), t("mine_action.no_reports"))
 
 districts = load_layers(store, ["districts"])["districts"]
 district_names = place_names(districts, t).set_axis(districts["district_id"])
@@ -60,22 +62,27 @@ hazard_map()
 st.subheader(t("mine_action.safety_title"))
 st.caption(t("mine_action.safety_note", distance=t.number(distance)))
 names = tables.settlement_names(bases["settlements"], t)
-if figures["priority"].empty:
-    st.success(t("mine_action.safety_none", distance=t.number(distance)))
+none_near = t("mine_action.safety_none", distance=t.number(distance))  # in the first tab, when so
 st.markdown("\n".join(tables.priority_reasons(figures["priority"], names, distance, t)))
 tabs = st.tabs([t(f"mine_action.tab_{k}") for k in ("priority", "settlements", "houses", "assets")])
 with tabs[0]:
-    reader_table(tables.priority_table(figures["priority"], names, t), key="ma_priority")
+    table_or_note(tables.priority_table(figures["priority"], names, t), none_near, key="ma_priority")
 with tabs[1]:
-    reader_table(tables.near_table(figures["near"], names, t), key="ma_near")
+    table_or_note(tables.near_table(figures["near"], names, t), none_near, key="ma_near")
 for tab, layer, id_field in ((tabs[2], "houses_near", "house_id"), (tabs[3], "assets_near", "asset_id")):
     with tab:
         shown, total = t.number(len(figures[layer])), t.number(figures[f"{layer}_total"])
-        st.caption(t("mine_action.nearest_shown", shown=shown, total=total, distance=t.number(distance)))
-        reader_table(tables.features_near_table(figures[layer], id_field, names, t), key=f"ma_{layer}")
+        if len(figures[layer]):
+            st.caption(t("mine_action.nearest_shown", shown=shown, total=total, distance=t.number(distance)))
+        note = t(f"mine_action.none_{layer}", distance=t.number(distance))
+        table_or_note(tables.features_near_table(figures[layer], id_field, names, t), note, key=f"ma_{layer}")
 
 st.subheader(t("mine_action.education_title"))
 st.caption(t("mine_action.education_note"))
+held = figures["education_by_district"]
+if len(held):  # the issue asks for the sessions as well as the people reached
+    totals = {k: t.number(held[k].sum()) for k in ("sessions", "people_reached")}
+    st.markdown(t("mine_action.education_totals", sessions=totals["sessions"], people=totals["people_reached"]))
 left, right = st.columns(2)
 with left:
     chart = charts.education_over_time(figures["education_over_time"], t)

@@ -82,7 +82,8 @@ def _map_layers() -> hazard_maps.MapLayers:
         geometry=[Point(46.61, 39.61)],
         crs="EPSG:4326",
     )
-    return hazard_maps.MapLayers.of(hazards, houses, houses.iloc[:0].rename(columns={"house_id": "asset_id"}))
+    assets = houses.rename(columns={"house_id": "asset_id"}).assign(asset_id=["s"], geometry=[Point(46.62, 39.61)])
+    return hazard_maps.MapLayers.of(hazards, houses, assets)
 
 
 def _rendered(day) -> str:
@@ -98,6 +99,18 @@ def test_the_map_colours_polygons_by_status_and_release_method_and_marks_houses_
     assert hazard_maps.HAZARD_CLASS_COLOURS["reduced"] in html and hazard_maps.HAZARD_CLASS_COLOURS["suspected"] in html
     assert "House within 500 m of a hazard · 120 m to the nearest hazard polygon" in html
     assert EN("mine_action.map_legend") in html
+
+
+def test_houses_and_assets_near_have_looks_and_legend_lines_of_their_own():
+    html = _rendered("2023-01-01")
+    house, asset = (EN(f"mine_action.near_{k}", distance="500") for k in ("house", "asset"))
+    assert f"{asset} · 120 m to the nearest hazard polygon" in html
+    legend = html.replace("\\u003c", "<").replace("\\u003e", ">").replace('\\"', '"')  # as the legend is sent
+    for key, label in (("house", house), ("asset", asset)):
+        fill = hazard_maps.NEAR_LOOKS[key][0]
+        assert f'<i class="gr-swatch circle" style="background:{fill}"></i>{label}</div>' in legend
+    assert '"fillColor": "#FFFFFF"' in html or '"fillColor":"#FFFFFF"' in html
+    assert len({looks[0] for looks in hazard_maps.NEAR_LOOKS.values()}) == 2
 
 
 def test_before_a_polygon_is_recorded_it_is_not_drawn():

@@ -146,6 +146,12 @@ def test_the_latest_national_report_stands_beside_what_the_data_say_on_its_date(
     assert victims["value"] == 300 and np.isnan(victims["data_value"])
 
 
+def test_a_national_report_is_not_set_beside_some_districts_data():
+    series = mine_action.release_series(_hazards())
+    table = mine_action.reported_beside_data(_figures(), series, "2022-12-31", every_return_area=False)
+    assert table["value"].tolist() == [28, 300] and table["data_value"].isna().all()
+
+
 def test_a_metric_not_reported_by_the_day_is_left_out():
     table = mine_action.reported_beside_data(_figures(), mine_action.release_series(_hazards()), "2021-12-31")
     assert table["metric"].tolist() == ["hectares_cleared"]
@@ -174,6 +180,10 @@ def test_key_figures_set_released_land_beside_the_latest_report_and_add_reported
     victims = by_key["mine_victims"]
     assert (victims.value, victims.previous, victims.demonstration) == (300, 0, False)
     assert victims.reported.source == "https://v.example"
+    assert (released.reported.label, victims.reported.label) == (
+        "mine_action.reported_cleared_card",
+        "mine_action.reported_national",
+    )
     assert by_key["mre_people_reached"].demonstration
 
 
