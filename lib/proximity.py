@@ -123,29 +123,55 @@ def near_intervals(
         )[columns]
     shapes = features.geometry.to_crs(METRIC_CRS).to_numpy()
     hazards = hazard_areas.geometry.to_crs(METRIC_CRS).to_numpy()
-    feature_at, hazard_at = shapely.STRtree(hazards).query(shapes, predicate="dwithin", distance=distance_m)
-    never = np.iinfo("int64").max  # not released: near for ever after
-    start = hazard_areas["suspected_date"].to_numpy(dtype="datetime64[ns]").astype("int64")[hazard_at]
-    end = hazard_areas["released_date"].to_numpy(dtype="datetime64[ns]").astype("int64")[hazard_at]
-    end = np.where(end == np.iinfo("int64").min, never, end)  # NaT
+    tree = shapely.STRtree(hazards)
+    recorded = hazard_areas["suspected_date"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    released = hazard_areas["released_date"].to_numpy(dtype="datetime64[ns]").astype("int64")
+    released = np.where(released == np.iinfo("int64").min, NEVER, released)  # NaT: not released
+    # a block of features at a time: all 3.4 million (house, polygon) pairs of 100x the data at
+    # once raised the server's peak memory by over half a gigabyte
+    blocks = [
+        _periods_of(tree, hazards, shapes[first : first + FEATURES_PER_BLOCK], first, recorded, released, distance_m)
+        for first in range(0, len(shapes), FEATURES_PER_BLOCK)
+    ]
+    feature_of, since, until, count, nearest = (np.concatenate(parts) for parts in zip(*blocks))
+    periods = features[[id_field, *carried]].iloc[feature_of].reset_index(drop=True)
+    # a day's counts per settlement group hundreds of thousands of periods: by code, not by string
+    periods[carried] = periods[carried].astype("category")
+    periods["near_from"] = since.view("datetime64[ns]")
+    periods["near_until"] = np.where(until == NEVER, np.iinfo("int64").min, until).view("datetime64[ns]")
+    periods["hazard_count"] = count
+    periods["nearest_m"] = nearest
+    return periods[columns]
+
+
+NEVER = np.iinfo("int64").max  # a polygon not released: near for ever after
+FEATURES_PER_BLOCK = 100_000
+
+
+def _periods_of(tree, hazards, shapes, offset: int, recorded, released, distance_m: float) -> tuple:
+    """The periods near unreleased land of a block of features (:func:`near_intervals`): each
+    period's feature (position ``offset`` on), start, end (:data:`NEVER` while unreleased), polygon
+    count and nearest distance, as arrays."""
+    feature_at, hazard_at = tree.query(shapes, predicate="dwithin", distance=distance_m)
+    if not len(feature_at):  # nothing in this block is near any polygon
+        empty = np.array([], dtype="int64")
+        return empty, empty, empty, empty, np.array([], dtype="float64")
+    start, end = recorded[hazard_at], released[hazard_at]
     order = np.lexsort((start, feature_at))
     feature_at, hazard_at, start, end = feature_at[order], hazard_at[order], start[order], end[order]
     # a new period starts at a feature's first pair, or where a polygon is recorded after every
     # earlier one of the same feature was released
     reach = pd.Series(end).groupby(feature_at).cummax().to_numpy()
     first = np.r_[True, feature_at[1:] != feature_at[:-1]]
-    new = first | np.r_[False, start[1:] > reach[:-1]]
-    bounds = np.flatnonzero(new)
+    bounds = np.flatnonzero(first | np.r_[False, start[1:] > reach[:-1]])
     distance = shapely.distance(shapes[feature_at], hazards[hazard_at])
-    until = np.maximum.reduceat(end, bounds)
-    periods = features[[id_field, *carried]].iloc[feature_at[bounds]].reset_index(drop=True)
-    # a day's counts per settlement group hundreds of thousands of periods: by code, not by string
-    periods[carried] = periods[carried].astype("category")
-    periods["near_from"] = start[bounds].view("datetime64[ns]")
-    periods["near_until"] = np.where(until == never, np.iinfo("int64").min, until).view("datetime64[ns]")
-    periods["hazard_count"] = np.diff(np.r_[bounds, len(feature_at)])
-    periods["nearest_m"] = np.minimum.reduceat(distance, bounds)
-    return periods[columns]
+    return (
+        feature_at[bounds] + offset,
+        start[bounds],
+        np.maximum.reduceat(end, bounds),
+        np.diff(np.r_[bounds, len(feature_at)]),
+        np.minimum.reduceat(distance, bounds),
+    )
 
 
 def unreleased_on(pairs: pd.DataFrame, day) -> pd.DataFrame:

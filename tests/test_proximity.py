@@ -229,3 +229,22 @@ def test_nothing_near_gives_empty_frames_with_the_columns():
         "hazard_count",
         "nearest_m",
     ]
+
+
+def test_near_intervals_are_the_same_whatever_the_block_size(monkeypatch):
+    rng = np.random.default_rng(5)
+    shapes = [square_hazard(46.5 + dx, 39.6 + dy, 150) for dx, dy in rng.uniform(0, 0.03, (10, 2))]
+    suspected = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 400, 10), unit="D")
+    released = [
+        s + pd.Timedelta(days=int(d)) if d < 900 else pd.NaT for s, d in zip(suspected, rng.integers(0, 1200, 10))
+    ]
+    polygons = hazards(*shapes, suspected_date=suspected, released_date=pd.to_datetime(released))
+    points = [Point(lon, lat) for lon, lat in zip(rng.uniform(46.49, 46.54, 40), rng.uniform(39.59, 39.64, 40))]
+    houses = gpd.GeoDataFrame(
+        {"house_id": [f"x{i}" for i in range(40)], "settlement_id": "S1"}, geometry=points, crs=STORAGE_CRS
+    )
+    whole = proximity.near_intervals(houses, "house_id", polygons, 500)
+    monkeypatch.setattr(proximity, "FEATURES_PER_BLOCK", 7)
+    in_blocks = proximity.near_intervals(houses, "house_id", polygons, 500)
+    pd.testing.assert_frame_equal(in_blocks, whole)
+    assert len(whole) > 7  # more periods than one block holds
