@@ -3,7 +3,7 @@ mine-risk education, beside the nationally reported figures."""
 
 import streamlit as st
 
-from lib import access, hazard_maps
+from lib import access, hazard_maps, mine_action_view
 from lib import mine_action_charts as charts
 from lib import mine_action_tables as tables
 from lib.cache import load_layers, page_context
@@ -61,32 +61,7 @@ hazard_map()
 
 st.subheader(t("mine_action.safety_title"))
 st.caption(t("mine_action.safety_note", distance=t.number(distance)))
-names = tables.settlement_names(bases["settlements"], t)
-none_near = t("mine_action.safety_none", distance=t.number(distance))  # in the first tab, when so
-st.markdown("\n".join(tables.priority_reasons(figures["priority"], names, distance, t)))
-tabs = st.tabs([t(f"mine_action.tab_{k}") for k in ("priority", "settlements", "houses", "assets")])
-with tabs[0]:
-    table_or_note(tables.priority_table(figures["priority"], names, t), none_near, key="ma_priority")
-with tabs[1]:
-    table_or_note(tables.near_table(figures["near"], names, t), none_near, key="ma_near")
-for tab, layer, id_field in ((tabs[2], "houses_near", "house_id"), (tabs[3], "assets_near", "asset_id")):
-    with tab:
-        shown, total = t.number(len(figures[layer])), t.number(figures[f"{layer}_total"])
-        if len(figures[layer]):
-            st.caption(t("mine_action.nearest_shown", shown=shown, total=total, distance=t.number(distance)))
-        note = t(f"mine_action.none_{layer}", distance=t.number(distance))
-        table_or_note(tables.features_near_table(figures[layer], id_field, names, t), note, key=f"ma_{layer}")
+mine_action_view.show_safety(figures, tables.settlement_names(bases["settlements"], t), distance, t)
 
 st.subheader(t("mine_action.education_title"))
-st.caption(t("mine_action.education_note"))
-held = figures["education_by_district"]
-if len(held):  # the issue asks for the sessions as well as the people reached
-    totals = {k: t.number(held[k].sum()) for k in ("sessions", "people_reached")}
-    st.markdown(t("mine_action.education_totals", sessions=totals["sessions"], people=totals["people_reached"]))
-left, right = st.columns(2)
-with left:
-    chart = charts.education_over_time(figures["education_over_time"], t)
-    chart_or_note(chart, t("mine_action.no_sessions"), key="ma_education")
-with right:
-    chart = charts.education_by_district(figures["education_by_district"], district_names, t)
-    chart_or_note(chart, t("mine_action.no_sessions"), key="ma_education_districts")
+mine_action_view.show_education(figures, district_names, t)
