@@ -43,7 +43,7 @@ from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
 from lib.i18n import Translator
-from lib.schema import ECONOMIC_REGIONS, LAYERS
+from lib.schema import ECONOMIC_REGIONS
 from lib.store import StoreNotReady, VersionedStore, open_store, remember, store_for_key
 
 # Before the first page the language is not known yet: the first start says it in all three.
@@ -799,17 +799,14 @@ def readiness_layers(store_key: str, data_version: int, district_ids: tuple[str,
     return selection.in_districts(_all_layers(store_key, data_version, READINESS_LAYERS), district_ids)
 
 
-@st.cache_resource(ttl=3600, max_entries=2, show_spinner=PREPARING)
-def outline_hazard_pairs(store_key: str, data_version: int, distance_m: float) -> pd.DataFrame:
-    """The (settlement outline, hazard polygon) pairs within the safety distance
-    (lib.proximity.hazard_pairs), with each settlement's district; once per data version. The
-    checklist needs these alone: :func:`safety_pairs` also joins every house, which at 100x the
-    data takes a quarter of a minute and most of a server's memory."""
-    layers = _all_layers(store_key, data_version, ("settlements", "settlement_boundaries", "hazard_areas"))
-    district_of = layers["settlements"].set_index("settlement_id")["district_id"]
-    outlines = layers["settlement_boundaries"]
-    outlines = outlines.assign(district_id=outlines["settlement_id"].map(district_of))
-    return proximity.hazard_pairs(outlines, "settlement_id", layers["hazard_areas"], distance_m)
+def _outline_hazards_near(store_key: str, data_version: int, distance_m: float, district_ids, day) -> pd.DataFrame:
+    """Per settlement of some districts (or all): the unreleased hazard polygons near its outline on
+    ``day`` (lib.proximity.near_per_settlement without houses or assets). From the safety pairs,
+    whose house periods the return conditions need anyway: no second join."""
+    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
+    if district_ids is not None:
+        pairs = pairs[pairs["district_id"].isin(district_ids)]
+    return proximity.near_per_settlement(pairs, None, None, day)
 
 
 @st.cache_resource(ttl=3600, max_entries=4, show_spinner=PREPARING)
@@ -855,15 +852,9 @@ def readiness_figures(
     access.require(scope, access.READ_RECORDS, district_ids)
     layers = readiness_layers(store_key, data_version, district_ids)
     totals = daily_totals_of(store_key, data_version, data_date, "settlement_id")
-    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
-    # pairs spare a second join
-    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
-    pairs = pairs[pairs["district_id"].isin(district_ids)]
     bases = readiness_bases(store_key, data_version, data_date, distance_m)
-    # the outlines' hazards only: the checklist does not count houses near (at 100x, 600,000 periods)
-    never = pd.Series(dtype="datetime64[ns]")
-    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
-    near = proximity.near_per_settlement(pairs, nothing, nothing, as_of)
+    # the checklist does not count houses near (at 100x, 600,000 periods)
+    near = _outline_hazards_near(store_key, data_version, distance_m, district_ids, as_of)
     conditions = readiness.settlement_conditions(
         layers["settlements"],
         layers["infrastructure"],
@@ -884,35 +875,23 @@ def readiness_figures(
 
 # --- return conditions (issue 12) ---
 # Layers the index and the employment figures read besides the daily totals and the safety pairs.
-CONDITIONS_LAYERS = ("settlements", "infrastructure", "employment_projects")
+CONDITIONS_LAYERS = ("settlements", "infrastructure", "employment_projects", "mine_risk_education")
 
 
 def _conditions_layers(store_key: str, data_version: int) -> dict[str, pd.DataFrame]:
-    layers = {name: load_layer(store_key, name, data_version, None, False) for name in CONDITIONS_LAYERS}
-    # a store written before mine-risk education was recorded has no such layer: not measured
-    layers["mine_risk_education"] = (
-        load_layer(store_key, "mine_risk_education", data_version, None, False)
-        if "mine_risk_education" in LAYERS
-        else None
-    )
-    return layers
+    # a store written before mine-risk education was recorded reads it as empty: not measured
+    return {name: load_layer(store_key, name, data_version, None, False) for name in CONDITIONS_LAYERS}
 
 
 def _index_conditions(store_key: str, data_version: int, data_date: str, distance_m: float, day, district_ids=None):
     """The settlements' conditions on ``day`` (lib.return_index.index_conditions), of some
     districts or all: lookups in the daily totals and a pass over the day's outline hazard pairs."""
     layers = _conditions_layers(store_key, data_version)
-    # the houses near need the safety pairs' house periods anyway (houses_near_of): their outline
-    # pairs spare a second join
-    pairs = safety_pairs(store_key, data_version, distance_m)["settlements"]
     settlements = layers["settlements"]
     if district_ids is not None:
         settlements = settlements[settlements["district_id"].isin(district_ids)]
-        pairs = pairs[pairs["district_id"].isin(district_ids)]
-    # the outlines' hazards only: the houses near come from their daily counts
-    never = pd.Series(dtype="datetime64[ns]")
-    nothing = pd.DataFrame({"settlement_id": pd.Series(dtype="str"), "near_from": never, "near_until": never})
-    near = proximity.near_per_settlement(pairs, nothing, nothing, day)
+    # the houses near come from their daily counts
+    near = _outline_hazards_near(store_key, data_version, distance_m, district_ids, day)
     return return_index.index_conditions(
         settlements,
         layers["infrastructure"],

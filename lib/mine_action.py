@@ -406,10 +406,7 @@ class NearCounts:
 def near_per_settlement(settlement_pairs: pd.DataFrame, houses: NearCounts, assets: NearCounts, day) -> pd.DataFrame:
     """:func:`lib.proximity.near_per_settlement` with the houses and assets counted by
     :class:`NearCounts` (the same table, at a fraction of the cost of a change of day)."""
-    empty = pd.DataFrame(
-        {"settlement_id": pd.Series(dtype="str"), "near_from": pd.Series(dtype="datetime64[ns]")}
-    ).assign(near_until=pd.Series(dtype="datetime64[ns]"))
-    near = proximity.near_per_settlement(settlement_pairs, empty, empty, day).set_index("settlement_id")
+    near = proximity.near_per_settlement(settlement_pairs, None, None, day).set_index("settlement_id")
     counts = pd.DataFrame({"houses_near": houses.on(day), "assets_near": assets.on(day)})
     near = near.drop(columns=["houses_near", "assets_near"]).join(counts, how="outer")
     columns = ["hazard_count", "houses_near", "assets_near"]

@@ -187,7 +187,7 @@ def unreleased_on(pairs: pd.DataFrame, day) -> pd.DataFrame:
 
 
 def near_per_settlement(
-    settlement_pairs: pd.DataFrame, house_periods: pd.DataFrame, asset_periods: pd.DataFrame, day
+    settlement_pairs: pd.DataFrame, house_periods: pd.DataFrame | None, asset_periods: pd.DataFrame | None, day
 ) -> pd.DataFrame:
     """Per settlement with anything near hazardous land on ``day``: the unreleased polygons within
     the safety distance of its outline (``hazard_count``, their area ``hazard_ha``, the nearest one's
@@ -196,7 +196,8 @@ def near_per_settlement(
 
     The outlines' pairs are those of :func:`hazard_pairs` (by ``settlement_id``); the houses' and
     assets' are their periods near hazardous land (:func:`near_intervals`, by ``house_id`` and
-    ``asset_id``, each with the ``settlement_id`` it belongs to).
+    ``asset_id``, each with the ``settlement_id`` it belongs to); None leaves them uncounted (0),
+    for callers that need the outlines alone or count them otherwise.
     """
     outlines = unreleased_on(settlement_pairs, day)
     near = outlines.groupby("settlement_id").agg(hazard_count=("hazard_id", "nunique"), nearest_m=("distance_m", "min"))
@@ -205,6 +206,9 @@ def near_per_settlement(
         outlines.drop_duplicates(["settlement_id", "hazard_id"]).groupby("settlement_id")["area_ha"].sum()
     )
     for name, periods in (("houses_near", house_periods), ("assets_near", asset_periods)):
+        if periods is None:
+            near[name] = 0
+            continue
         # a feature's periods never overlap: one per feature on any day
         items = unreleased_on(periods, day)
         counts = items.groupby("settlement_id", observed=True).size().rename(name)

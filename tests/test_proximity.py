@@ -41,6 +41,21 @@ def hazards(*shapes, suspected="2021-01-01", released=None, **columns) -> gpd.Ge
     return gpd.GeoDataFrame(frame, geometry=list(shapes), crs=STORAGE_CRS)
 
 
+def random_scene(seed: int, polygons: int, houses: int) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Hazard squares recorded and released on random days (some never) and houses scattered among them."""
+    rng = np.random.default_rng(seed)
+    shapes = [square_hazard(46.5 + dx, 39.6 + dy, 150) for dx, dy in rng.uniform(0, 0.03, (polygons, 2))]
+    suspected = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 400, polygons), unit="D")
+    days = rng.integers(0, 1200, polygons)
+    released = [s + pd.Timedelta(days=int(d)) if d < 900 else pd.NaT for s, d in zip(suspected, days)]
+    polygons_frame = hazards(*shapes, suspected_date=suspected, released_date=pd.to_datetime(released))
+    points = [Point(x, y) for x, y in zip(rng.uniform(46.49, 46.54, houses), rng.uniform(39.59, 39.64, houses))]
+    houses_frame = gpd.GeoDataFrame(
+        {"house_id": [f"x{i}" for i in range(houses)], "settlement_id": "S1"}, geometry=points, crs=STORAGE_CRS
+    )
+    return polygons_frame, houses_frame
+
+
 def houses_east_of(polygon: Polygon, lat: float, gaps_m) -> gpd.GeoDataFrame:
     """Houses due east of the polygon's east edge, ``gaps_m`` metres from it along the ground."""
     east_edge = polygon.bounds[2]
@@ -142,17 +157,7 @@ def test_a_house_is_near_while_any_of_its_polygons_is_unreleased():
 
 
 def test_near_intervals_agree_with_the_pairs_on_every_day():
-    rng = np.random.default_rng(3)
-    shapes = [square_hazard(46.5 + dx, 39.6 + dy, 150) for dx, dy in rng.uniform(0, 0.03, (12, 2))]
-    suspected = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 400, 12), unit="D")
-    released = [
-        s + pd.Timedelta(days=int(d)) if d < 900 else pd.NaT for s, d in zip(suspected, rng.integers(0, 1200, 12))
-    ]
-    polygons = hazards(*shapes, suspected_date=suspected, released_date=pd.to_datetime(released))
-    points = [Point(lon, lat) for lon, lat in zip(rng.uniform(46.49, 46.54, 30), rng.uniform(39.59, 39.64, 30))]
-    houses = gpd.GeoDataFrame(
-        {"house_id": [f"x{i}" for i in range(30)], "settlement_id": "S1"}, geometry=points, crs=STORAGE_CRS
-    )
+    polygons, houses = random_scene(seed=3, polygons=12, houses=30)
     pairs = proximity.hazard_pairs(houses, "house_id", polygons, 500)
     periods = proximity.near_intervals(houses, "house_id", polygons, 500)
     for day in pd.date_range("2020-12-01", "2025-01-01", freq="37D"):
@@ -232,17 +237,7 @@ def test_nothing_near_gives_empty_frames_with_the_columns():
 
 
 def test_near_intervals_are_the_same_whatever_the_block_size(monkeypatch):
-    rng = np.random.default_rng(5)
-    shapes = [square_hazard(46.5 + dx, 39.6 + dy, 150) for dx, dy in rng.uniform(0, 0.03, (10, 2))]
-    suspected = pd.Timestamp("2021-01-01") + pd.to_timedelta(rng.integers(0, 400, 10), unit="D")
-    released = [
-        s + pd.Timedelta(days=int(d)) if d < 900 else pd.NaT for s, d in zip(suspected, rng.integers(0, 1200, 10))
-    ]
-    polygons = hazards(*shapes, suspected_date=suspected, released_date=pd.to_datetime(released))
-    points = [Point(lon, lat) for lon, lat in zip(rng.uniform(46.49, 46.54, 40), rng.uniform(39.59, 39.64, 40))]
-    houses = gpd.GeoDataFrame(
-        {"house_id": [f"x{i}" for i in range(40)], "settlement_id": "S1"}, geometry=points, crs=STORAGE_CRS
-    )
+    polygons, houses = random_scene(seed=5, polygons=10, houses=40)
     whole = proximity.near_intervals(houses, "house_id", polygons, 500)
     monkeypatch.setattr(proximity, "FEATURES_PER_BLOCK", 7)
     in_blocks = proximity.near_intervals(houses, "house_id", polygons, 500)
