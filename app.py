@@ -151,6 +151,7 @@ navigation = st.navigation(
         st.Page("pages/profile.py", title=t("page.profile"), icon=":material/location_city:"),
         st.Page("pages/explorer.py", title=t("page.explorer"), icon=":material/layers:"),
         st.Page("pages/import_data.py", title=t("page.import"), icon=":material/upload_file:"),
+        st.Page("pages/presentation.py", title=t("page.presentation"), icon=":material/co_present:"),
     ]
 )
 navigation.run()

@@ -37,6 +37,7 @@ from lib import (
     readiness,
     return_index,
     selection,
+    slides,
     spatial,
 )
 from lib.build import build_store
@@ -384,6 +385,52 @@ class PageContext:
             self.metadata["data_date"],
             self.settings.safety_distance_m,
             self.scope,
+        )
+
+    def presentation_figures(self) -> dict:
+        """The presentation's figures for all return areas on the shared day (:func:`presentation_figures`)."""
+        store, filters = self.store, self.filters
+        every_district = tuple(sorted(district_choices(store.key, store.version)["district_id"]))
+        return presentation_figures(
+            store.key,
+            store.version,
+            every_district,
+            filters.as_of,
+            filters.since,
+            self.metadata["data_date"],
+            self.settings.safety_distance_m,
+        )
+
+    def return_area_names(self) -> dict[str, str]:
+        """Every return-area district's name in the page's language, by id (the sidebar's order)."""
+        choices = district_choices(self.store.key, self.store.version)
+        return dict(zip(choices["district_id"], choices[self.t.name_column]))
+
+    def spotlight_figures(self, district_id: str) -> list:
+        """A district's key figures as the public sees them (:func:`profile_figures`), for a slide."""
+        store, filters = self.store, self.filters
+        public = access.PUBLIC_ACTOR.scope
+        return profile_figures(
+            store.key,
+            store.version,
+            district_id,
+            None,
+            filters.as_of,
+            filters.since,
+            self.metadata["data_date"],
+            public,
+            self.threshold,
+        )["kpis"]
+
+    def map_image(self, district_id: str | None) -> bytes:
+        """The programme's or a district's map as a PNG drawn on the server (:func:`map_image`)."""
+        return map_image(
+            self.store.key,
+            self.store.version,
+            district_id,
+            self.filters.as_of,
+            self.metadata["data_date"],
+            self.t.language,
         )
 
     # --- mine action (issue 12) ---
@@ -1085,6 +1132,39 @@ def features_near_hazards_in(
     return {
         name: frame[frame["district_id"].isin(district_ids)]
         for name, frame in features_near_hazards(store_key, data_version, distance_m).items()
+    }
+
+
+# --- conference presentation (issue 13) ---
+@st.cache_data(ttl=3600, max_entries=16, show_spinner=PREPARING)
+def presentation_figures(
+    store_key: str, data_version: int, district_ids: tuple[str, ...], as_of, since, data_date: str, distance_m: float
+) -> dict:
+    """Every figure of the presentation's story (lib.slides) for all return areas on ``as_of``, as
+    the public sees them whoever presents: the overview's key figures and returns against the
+    target, each trend slide's measure month by month with its reported values, the settlements
+    in each state of readiness (counts of places, nothing personal) and the district the
+    spotlight opens on."""
+    public = access.PUBLIC_ACTOR.scope
+    threshold = get_settings().suppression_threshold
+    overview = overview_figures(store_key, data_version, district_ids, as_of, since, data_date, True, public, threshold)
+    totals = daily_totals_of(store_key, data_version, data_date)
+    figures = load_layer(store_key, "reported_figures", data_version, None, False)
+    readiness_checklist = readiness_figures(
+        store_key, data_version, district_ids, as_of, data_date, distance_m, access.SYSTEM.scope
+    )["checklist"]
+    return {
+        **{key: overview[key] for key in ("kpis", "series", "trajectory", "reported")},
+        "trends": {
+            slide: {
+                "series": slides.monthly_series(totals, trend.measure, district_ids, as_of),
+                "reported": progress.reported_totals(figures, as_of, trend.reported),
+            }
+            for slide, trend in slides.TRENDS.items()
+        },
+        "readiness": readiness.counts_by_state(readiness_checklist),
+        "readiness_by_district": readiness.states_by_district(readiness_checklist),
+        "spotlight": progress.district_with_most_returns(totals, as_of, list(district_ids)),
     }
 
 

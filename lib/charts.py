@@ -124,21 +124,40 @@ def returns_trajectory(
             }
         )
     if reported is not None and len(reported):
-        traces.append(
-            {
-                "type": "scatter",
-                "x": reported["date"].to_numpy(),
-                "y": reported["value"].to_numpy(),
-                "name": t("chart.reported_total"),
-                "mode": "markers",
-                "marker": {"color": GREEN, "size": 9, "symbol": "diamond"},
-                "customdata": [escape_html(s) for s in reported["source"].str.split(" | ", regex=False).str[0]],
-                "hovertemplate": "%{y:,.0f} — %{customdata}<extra></extra>",
-            }
-        )
+        traces.append(_reported_trace(reported, t))
     dates = pd.concat([frame["date"] for frame in (series, trajectory, reported) if frame is not None])
     xaxis = _date_axis(dates.min(), dates.max(), t) if len(dates) else None
     return _figure(traces, t, xaxis=xaxis, yaxis={"title": t("unit.families")})
+
+
+def _reported_trace(reported: pd.DataFrame, t: Translator) -> dict:
+    """Publicly reported totals (date, value, source) as dots, each naming its source on hover."""
+    return {
+        "type": "scatter",
+        "x": reported["date"].to_numpy(),
+        "y": reported["value"].to_numpy(),
+        "name": t("chart.reported_total"),
+        "mode": "markers",
+        "marker": {"color": GREEN, "size": 9, "symbol": "diamond"},
+        "customdata": [escape_html(s) for s in reported["source"].str.split(" | ", regex=False).str[0]],
+        "hovertemplate": "%{y:,.0f} — %{customdata}<extra></extra>",
+    }
+
+
+def measure_over_time(series: pd.DataFrame, reported: pd.DataFrame | None, name: str, unit: str, t: Translator):
+    """A cumulative measure over time (date, value: lib.slides.monthly_series) named ``name``,
+    with the publicly reported totals of the same measure as dots; ``unit`` titles the axis."""
+    line = {
+        "type": "scatter",
+        "x": series["date"].to_numpy(),
+        "y": series["value"].to_numpy(),
+        "name": name,
+        "mode": "lines",
+        "line": {"color": BLUE, "width": 3},
+    }
+    traces = [line] + ([_reported_trace(reported, t)] if reported is not None and len(reported) else [])
+    dates = pd.concat([frame["date"] for frame in (series, reported) if frame is not None])
+    return _figure(traces, t, xaxis=_date_axis(dates.min(), dates.max(), t), yaxis={"title": unit})
 
 
 def district_ranking(

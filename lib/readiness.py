@@ -443,6 +443,13 @@ def counts_by_state(table: pd.DataFrame) -> dict[str, int]:
     return {state: int(counts.get(state, 0)) for state in STATES}
 
 
+def states_by_district(table: pd.DataFrame) -> pd.DataFrame:
+    """How many settlements of :func:`readiness` each district has in each state: one row per
+    district (its id as index), one column per state of :data:`STATES`."""
+    counts = table.groupby(["district_id", "state"]).size().unstack(fill_value=0)
+    return counts.reindex(columns=list(STATES), fill_value=0).astype(int)
+
+
 # --- reconstruction ---------------------------------------------------------------------------
 
 PIPELINE_STAGES = ("planned", "under_construction", "completed", "allocated", "occupied")

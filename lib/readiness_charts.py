@@ -10,7 +10,8 @@ import plotly.graph_objects as go
 
 from lib.charts import figure
 from lib.i18n import Translator
-from lib.readiness import PIPELINE_STAGES
+from lib.readiness import PIPELINE_STAGES, STATES
+from lib.readiness_maps import STATE_COLOURS
 from lib.safe_text import escape_html
 from lib.schema import WORK_STATUSES
 from lib.styling import STATUS_COLOURS, STATUS_TERMS
@@ -91,4 +92,36 @@ def infrastructure_completion(completion: pd.DataFrame, t: Translator) -> go.Fig
         barmode="stack",
         hovermode="closest",
         legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},  # in the order works go
+    )
+
+
+def states_by_district(counts: pd.DataFrame, names: Mapping[str, str], t: Translator) -> go.Figure | None:
+    """Each district's settlements stacked by state of readiness, the most ready districts at the
+    top; None when there is no settlement. ``counts``: one row per district (its id as index),
+    one column per state of lib.readiness.STATES (:func:`lib.readiness.states_by_district`)."""
+    if counts.empty:
+        return None
+    order = counts.sort_values(list(STATES), ascending=True).index  # plotly draws the first row lowest
+    districts = [escape_html(names.get(d, d)) for d in order]
+    bars = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": t(f"readiness.state.{state}"),
+            "y": districts,
+            "x": counts.loc[order, state].to_numpy(),
+            "marker": {"color": STATE_COLOURS[state]},
+            "hovertemplate": "%{y}: %{x}<extra>" + escape_html(t(f"readiness.state.{state}")) + "</extra>",
+        }
+        for state in STATES
+    ]
+    return figure(
+        bars,
+        t,
+        height=max(300, BAR_PX * 2 * len(order) + 100),
+        xaxis={"title": t("unit.settlements")},
+        yaxis={"dtick": 1},  # every district named, not every other
+        barmode="stack",
+        hovermode="closest",
+        legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
     )

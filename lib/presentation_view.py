@@ -1,0 +1,217 @@
+"""Streamlit glue of the conference presentation (pages/presentation.py): the full screen, the bar
+that moves between slides (buttons, arrow keys, a timer), large cards and each slide's footer.
+
+What the slides show is chosen and worded by lib/slides.py, lib/charts.py and lib/presentation.py.
+"""
+
+from __future__ import annotations
+
+import time
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from lib import slides
+from lib.i18n import LANGUAGES, Translator
+from lib.kpi import Kpi
+from lib.presentation import first_url, kpi_caption, kpi_value
+from lib.widgets import linked_choice, show_link_notes
+
+# No sidebar, no Streamlit header or toolbar; type read from the back of a hall (the cards'
+# values, the titles, the captions), black on white.
+_FULL_SCREEN_CSS = """
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none; }
+.block-container, [data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem 1rem; max-width: 100%; }
+[data-testid="stAppViewContainer"] { color: #000; background: #fff; }
+h1 { font-size: 2.8rem !important; }
+[data-testid="stMetricValue"] { font-size: 4.2rem; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1.5rem; }
+[data-testid="stMetricDelta"] { font-size: 1.3rem; }
+[data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #222; }
+.st-key-slide_text p { font-size: 1.6rem; }
+@media (max-height: 800px) {
+  h1 { font-size: 2.1rem !important; }
+  [data-testid="stMetricValue"] { font-size: 3rem; }
+  [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
+  .st-key-slide_text p { font-size: 1.3rem; }
+}
+"""
+
+# The charts' type on a slide, in px (lib/charts.py draws for a laptop screen).
+SLIDE_FONT_PX = 22
+
+
+def full_screen() -> None:
+    st.html(f"<style>{_FULL_SCREEN_CSS}</style>")
+
+
+def _go_to(index: int) -> None:
+    st.session_state["slide"] = index
+    st.session_state["slide_shown_at"] = time.monotonic()
+
+
+def _set_language(language: str) -> None:
+    # the router's chooser takes the kept language on the next run (a kept widget value would win)
+    st.session_state["filter_language"] = language
+    st.session_state.pop("language", None)
+
+
+def slide_bar(t: Translator, downloads=lambda: None) -> int:
+    """The bar above every slide: back and forward (also the Left and Right arrow keys), a chooser
+    of the slides by name, the way out, and under a button the language, the timer and the
+    presenter's ``downloads`` (a function that lays them out). Returns the slide's index,
+    kept in the link (``?slide=``) so a presenter can open the talk on any slide."""
+    state = st.session_state
+    if "slide" not in state:
+        _go_to(slides.slide_index(st.query_params.get("slide")))
+    index = state["slide"]
+    back, chooser, forward, options, leave = st.columns([0.8, 9, 0.8, 1.6, 1.2], vertical_alignment="center")
+    back.button(
+        "◀",
+        key="slide_back",
+        help=t("presentation.back"),
+        shortcut="Left",
+        on_click=_go_to,
+        args=(slides.moved(index, -1),),
+    )
+    forward.button(
+        "▶",
+        key="slide_forward",
+        help=t("presentation.forward"),
+        shortcut="Right",
+        on_click=_go_to,
+        args=(slides.moved(index, 1),),
+    )
+    picked = chooser.segmented_control(
+        t("presentation.slides"),
+        range(len(slides.SLIDES)),
+        default=index,
+        format_func=lambda i: f"{i + 1}. {t(f'slide.{slides.SLIDES[i]}.short')}",
+        key=f"slide_chooser_{index}_{t.language}",
+        label_visibility="collapsed",
+    )
+    if picked is not None and picked != index:
+        _go_to(picked)
+        st.rerun()
+    with options.popover(t.language.upper(), icon=":material/settings:", width="stretch"):
+        st.segmented_control(
+            t("presentation.language"),
+            list(LANGUAGES),
+            default=t.language,
+            format_func=LANGUAGES.get,
+            key=f"slide_language_{t.language}",
+            on_change=lambda: _set_language(state[f"slide_language_{t.language}"] or t.language),
+        )
+        seconds = st.selectbox(
+            t("presentation.timer"),
+            (0, *slides.ADVANCE_SECONDS),
+            format_func=lambda s: t("presentation.timer_off") if not s else t("presentation.timer_every", seconds=s),
+            key=f"slide_timer_{t.language}",
+        )
+        st.caption(t("presentation.keys_help"))
+        downloads()
+    leave.page_link("pages/overview.py", label=t("presentation.leave"), icon=":material/close:")
+    if seconds:
+        _advance_every(seconds, index)
+    st.query_params["slide"] = slides.SLIDES[index]
+    return index
+
+
+def _advance_every(seconds: int, index: int) -> None:
+    """Move to the next slide once it has been on the screen ``seconds`` (checked each second)."""
+
+    @st.fragment(run_every=1)
+    def tick() -> None:
+        if time.monotonic() - st.session_state.get("slide_shown_at", 0) >= seconds:
+            _go_to(slides.moved(index, 1))
+            st.rerun()
+
+    tick()
+
+
+def slide_title(slide: str, t: Translator) -> None:
+    st.title(t(f"slide.{slide}.title"))
+
+
+def big_figures(kpis: list[Kpi], t: Translator) -> None:
+    """Key figures as large cards side by side, each with what it is measured against and its source."""
+    for column, kpi in zip(st.columns(max(len(kpis), 2)), kpis):
+        column.metric(t(f"kpi.{kpi.key}"), kpi_value(kpi, t))
+        column.caption(kpi_caption(kpi, t))
+
+
+def counts(counted: dict[str, int], label_of, t: Translator, per_row: int = 4) -> None:
+    """Counts as large cards, ``per_row`` to a row (``label_of``: the card's label of each key)."""
+    items = list(counted.items())
+    for first in range(0, len(items), per_row):
+        for column, (key, count) in zip(st.columns(per_row), items[first : first + per_row]):
+            column.metric(label_of(key), t.number(count))
+
+
+def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> None:
+    """A chart across the slide in type for a hall (nothing when there is nothing to draw)."""
+    if figure is None:
+        return
+    font = {"size": SLIDE_FONT_PX}
+    # the legend above the plot: under it, the axis title and the legend collide in large type
+    figure.update_layout(
+        font=font, height=height, legend={"font": font, "orientation": "h", "y": 1.02, "yanchor": "bottom"}
+    )
+    figure.update_xaxes(tickfont=font, title_font=font)
+    figure.update_yaxes(tickfont=font, title_font=font)
+    st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})
+
+
+def slide_footer(t: Translator, data_date, sources, demonstration: bool) -> None:
+    """The day the slide's data are for, its sources (a link to each site's first report) and,
+    when demonstration data enter it, the demonstration mark."""
+    sites: dict[str, str] = {}
+    for url in (first_url(source) for source in sources if source):
+        sites.setdefault(_site(url), url)
+    parts = [t("presentation.data_date", date=t.day(data_date))]
+    if sites:
+        parts.append(f"{t('presentation.sources')}: " + " · ".join(f"[{site}]({url})" for site, url in sites.items()))
+    if demonstration:
+        parts.append(f"**{t('basis.demonstration')}**")
+    st.caption(" · ".join(parts))
+
+
+def _site(url: str) -> str:
+    """A source's site for a short link text (``en.trend.az``)."""
+    return url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+
+
+def lead(text: str) -> None:
+    """A sentence in large type under a slide's cards."""
+    with st.container(key="slide_text"):
+        st.markdown(text)
+
+
+def figure_grid(kpis: list[Kpi], t: Translator, per_row: int = 2) -> None:
+    """Key figures as large cards, ``per_row`` to a row (beside a map)."""
+    for first in range(0, len(kpis), per_row):
+        big_figures(kpis[first : first + per_row], t)
+
+
+def spotlight(page, default_district: str | None, t: Translator) -> bool:
+    """One district up close: a chooser (its value in the link, ``?district=``), its key figures
+    as the public sees them and its map as an image drawn on the server. Returns whether
+    demonstration data enter what it shows."""
+    names = page.return_area_names()
+    district, notes = linked_choice(
+        t("presentation.district"), names, "district", key=f"spotlight_{t.language}", default=default_district
+    )
+    show_link_notes(notes, t)
+    kpis = page.spotlight_figures(district)
+    cards, picture = st.columns([2, 3])
+    with cards:
+        figure_grid(kpis, t)
+    with picture:
+        st.image(page.map_image(district), width="stretch")
+    return any(kpi.demonstration for kpi in kpis)
+
+
+def timelapse(page, t: Translator) -> bool:
+    st.info("time-lapse: merging")  # replaced when the time-lapse lands
+    return True

@@ -1,0 +1,56 @@
+"""The presentation in Chromium, offline, as the public opens it in a hall: full screen with no
+sidebar, each slide at 1920x1080 and at a projector's 1366x768 in the language chosen, moved
+through with the arrow keys; nothing is asked of another host."""
+
+import re
+
+import pytest
+
+from lib import slides
+from lib.i18n import Translator
+
+RAW = re.compile(r"\b(None|NaT|nan)\b|\b[a-z]+_[a-z_]+\b")
+SIZES = [("en", 1920, 1080), ("az", 1366, 768), ("ru", 1366, 768)]
+
+
+def _wait_for_slide(page, t: Translator, slide: str) -> None:
+    page.get_by_role("heading", name=t(f"slide.{slide}.title")).wait_for(timeout=90_000)
+    # the footer, with the data date, is the last thing a slide writes
+    footer = t("presentation.data_date", date="{}").split("{}")[0].strip()
+    page.get_by_test_id("stCaptionContainer").filter(has_text=footer).last.wait_for(timeout=90_000)
+
+
+@pytest.mark.parametrize(("language", "width", "height"), SIZES)
+def test_every_slide_fills_the_screen_in_its_language(app_url, offline_page, language, width, height):
+    page = offline_page.page
+    page.set_viewport_size({"width": width, "height": height})
+    t = Translator(language)
+    for slide in slides.SLIDES:
+        page.goto(f"{app_url}/presentation?lang={language}&slide={slide}", wait_until="domcontentloaded")
+        _wait_for_slide(page, t, slide)
+        if slide in ("target", "land", "houses", "jobs", "readiness", "timelapse"):
+            page.locator(".js-plotly-plot").first.wait_for()
+        if slide == "spotlight":
+            page.get_by_test_id("stImage").first.wait_for()
+        offline_page.screenshot(f"presentation-{slide}-{language}-{width}")
+        assert not page.get_by_test_id("stSidebar").is_visible()
+        assert page.get_by_test_id("stException").count() == 0
+        text = page.get_by_test_id("stMain").inner_text()
+        assert not RAW.search(text), (slide, RAW.search(text))
+    assert offline_page.blocked == []
+
+
+def test_the_arrow_keys_move_through_the_story(app_url, offline_page):
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    t = Translator("en")
+    page.goto(f"{app_url}/presentation?lang=en&slide=target", wait_until="domcontentloaded")
+    _wait_for_slide(page, t, "target")
+    page.keyboard.press("ArrowRight")
+    _wait_for_slide(page, t, "timelapse")
+    page.keyboard.press("ArrowRight")
+    _wait_for_slide(page, t, "land")
+    assert "slide=land" in page.url
+    page.keyboard.press("ArrowLeft")
+    _wait_for_slide(page, t, "timelapse")
+    assert offline_page.blocked == []
