@@ -304,6 +304,7 @@ def map_png(
     width: int = 1920,
     height: int = 1080,
     threshold: int | None = None,
+    text_scale: float = 1.0,
 ) -> bytes:
     """A map as a PNG image of exactly ``width`` x ``height`` pixels.
 
@@ -318,6 +319,8 @@ def map_png(
         settlements by status sized by families); a return-area district's id for that district
         with its settlements named and its land not yet released.
     threshold : the suppression threshold of the public view (default: the setting).
+    text_scale : type and symbols this many times larger than on a 1920-pixel slide (an image
+        printed small, as in the briefing, needs them larger).
 
     Raises
     ------
@@ -333,7 +336,7 @@ def map_png(
     settlements = public_settlements(settlements, day, public_totals(layers, data_date, threshold), threshold)
     returns = layers["returns"][layers["returns"]["settlement_id"].isin(settlements["settlement_id"])]
 
-    scale = width / REFERENCE_WIDTH
+    scale = width / REFERENCE_WIDTH * text_scale
     figure = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
     try:
         focus = districts[districts["district_id"].isin(ids)]
@@ -349,7 +352,8 @@ def map_png(
         bottom = _footer(figure, _map_sources(t, returns), t("export.demo_note") if demonstration else None, scale)
 
         gap = 0.015
-        ax = figure.add_axes((0.01, bottom + gap, 0.70, top - bottom - 2 * gap))
+        legend_share = min(0.4, 0.26 * text_scale**0.5)  # of the width; larger type needs more
+        ax = figure.add_axes((0.01, bottom + gap, 0.96 - legend_share, top - bottom - 2 * gap))
         _draw_districts(ax, districts, district_id, t, scale)
         hazard_statuses = []
         if district_id:
@@ -368,19 +372,44 @@ def map_png(
             unnamed = 0
             _label_districts(ax, focus, settlements, t, scale)
 
-        legend_ax = figure.add_axes((0.73, bottom + gap, 0.26, top - bottom - 2 * gap))
-        legend_ax.set_axis_off()
+        notes = [t("export.public_note", threshold=threshold)]
+        if unnamed:
+            notes.append(t.plural("static_map.unnamed", unnamed))
         families_max = float(settlements["families_returned"].max()) if len(settlements) else 0.0
-        entries = _legend_handles(
-            t, families_max if np.isfinite(families_max) else 0.0, scale, district_id, hazard_statuses
+        _legend_panel(
+            figure,
+            (0.99 - legend_share, bottom + gap, legend_share, top - bottom - 2 * gap),
+            lambda size: _legend_handles(
+                t, families_max if np.isfinite(families_max) else 0.0, size, district_id, hazard_statuses
+            ),
+            " ".join(notes),
+            scale,
         )
-        legend_width = 0.25 * width
-        legend = legend_ax.legend(
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
+        return buffer.getvalue()
+    finally:
+        plt.close(figure)
+
+
+def _legend_panel(figure, box, entries_at, notes: str, scale: float) -> None:
+    """The legend (``entries_at(scale)``: its entries at a type scale) and the notes under it, in
+    ``box`` (figure fractions); their type is made smaller until both fit in the box."""
+    renderer = figure.canvas.get_renderer()
+    to_figure = figure.transFigure.inverted()
+    left, bottom, width_share, height_share = box
+    width = (width_share - 0.01) * figure.bbox.width
+    size = scale
+    while True:
+        panel = figure.add_axes(box)
+        panel.set_axis_off()
+        entries = entries_at(size)
+        legend = panel.legend(
             [h for h, _ in entries],
-            [_wrapped(label, legend_width - 60 * scale, 17 * scale) for _, label in entries],
+            [_wrapped(label, width - 60 * size, 17 * size) for _, label in entries],
             loc="upper left",
             frameon=False,
-            fontsize=17 * scale,
+            fontsize=17 * size,
             handlelength=1.6,
             handleheight=1.2,
             labelspacing=0.7,
@@ -389,28 +418,17 @@ def map_png(
         for text, (handle, _) in zip(legend.get_texts(), entries):
             if not handle.get_visible():  # a heading, flush with the symbols
                 text.set_fontweight("bold")
-                text.set_position((-30 * scale, 0))
-        notes = [t("export.public_note", threshold=threshold)]
-        if unnamed:
-            notes.append(t.plural("static_map.unnamed", unnamed))
-        renderer = figure.canvas.get_renderer()
-        below_legend = figure.transFigure.inverted().transform((0, legend.get_window_extent(renderer).y0))[1]
-        _fitted_text(
-            figure,
-            0.73,
-            below_legend - 0.02,
-            " ".join(notes),
-            legend_width,
-            13 * scale,
-            va="top",
-            color="#444444",
-            linespacing=1.3,
+                text.set_position((-30 * size, 0))
+        below_legend = to_figure.transform((0, legend.get_window_extent(renderer).y0))[1]
+        note = _fitted_text(
+            figure, left, below_legend - 0.02, notes, width, 13 * size, va="top", color="#444444", linespacing=1.3
         )
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
-        return buffer.getvalue()
-    finally:
-        plt.close(figure)
+        lowest = to_figure.transform((0, note.get_window_extent(renderer).y0))[1]
+        if lowest >= bottom or size < 0.4 * scale:
+            return
+        note.remove()
+        panel.remove()
+        size *= 0.9
 
 
 def _heading(figure, title: str, dates: str, scale: float) -> float:
