@@ -13,14 +13,12 @@ import io
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # no display on a server; set before pyplot is imported
-
 import matplotlib.dates as mdates
-import matplotlib.pyplot as plt
 import pandas as pd
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from lib.config import get_settings
@@ -171,17 +169,24 @@ def _number_axis(ax, t: Translator) -> None:
         ax.spines[side].set_visible(False)
 
 
+def _figure(width_in: float, height_in: float) -> Figure:
+    """A Figure of its own, not pyplot's global state: the app's sessions may draw at the same time."""
+    figure = Figure(figsize=(width_in, height_in), dpi=CHART_DPI, facecolor="white")
+    FigureCanvasAgg(figure)
+    return figure
+
+
 def _chart_png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=CHART_DPI, facecolor="white")
-    plt.close(figure)
     return buffer.getvalue()
 
 
 def returns_chart(figures: ExportFigures, t: Translator) -> bytes:
     """Families returned at each month end (public figures; a suppressed month is left out)
     against the programme's target trajectory, or a district's planned households."""
-    figure, ax = plt.subplots(figsize=(9, 4.2), dpi=CHART_DPI)
+    figure = _figure(9, 4.2)
+    ax = figure.subplots()
     returns = figures.returns
     ax.step(
         returns["date"],
@@ -224,7 +229,8 @@ def returns_chart(figures: ExportFigures, t: Translator) -> bytes:
 
 def works_chart(figures: ExportFigures, t: Translator) -> bytes:
     """Homes completed, hectares released and jobs created at each month end, one panel each."""
-    figure, axes = plt.subplots(1, 3, figsize=(9, 3.2), dpi=CHART_DPI)
+    figure = _figure(9, 3.2)
+    axes = figure.subplots(1, 3)
     works = figures.works
     panels = (
         ("units_completed", OKABE_ITO["blue"]),

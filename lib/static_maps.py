@@ -12,14 +12,11 @@ from __future__ import annotations
 import io
 import textwrap
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display on a server; set before pyplot is imported
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
@@ -337,7 +334,9 @@ def map_png(
     returns = layers["returns"][layers["returns"]["settlement_id"].isin(settlements["settlement_id"])]
 
     scale = width / REFERENCE_WIDTH * text_scale
-    figure = plt.figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
+    # a Figure of its own, not pyplot's global state: the app's sessions may draw at the same time
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(figure)
     try:
         focus = districts[districts["district_id"].isin(ids)]
         title = (
@@ -373,6 +372,8 @@ def map_png(
             _label_districts(ax, focus, settlements, t, scale)
 
         notes = [t("export.public_note", threshold=threshold)]
+        if settlements["coord_quality"].eq("district_seat").any():
+            notes.append(t("static_map.dashed"))
         if unnamed:
             notes.append(t.plural("static_map.unnamed", unnamed))
         families_max = float(settlements["families_returned"].max()) if len(settlements) else 0.0
@@ -389,7 +390,7 @@ def map_png(
         figure.savefig(buffer, format="png", dpi=DPI, facecolor="white")
         return buffer.getvalue()
     finally:
-        plt.close(figure)
+        figure.clear()
 
 
 def _legend_panel(figure, box, entries_at, notes: str, scale: float) -> None:
