@@ -324,7 +324,7 @@ def briefing_pdf(
     _headlines(pdf, figures, t)
     pdf.ln(3)
     # a map for a page: the same drawing, its type half as large again against the page's smaller size
-    image = map_png(layers, figures.day, data_date, t, district_id, 1920, 1500, threshold, text_scale=1.5)
+    image = map_png(layers, figures.day, data_date, t, district_id, 1920, 1500, threshold, 1.5, figures.totals)
     pdf.png(image, 1920, 1500)
 
     pdf.add_page()

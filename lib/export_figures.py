@@ -129,6 +129,7 @@ class ExportFigures:
     settlements: pd.DataFrame
     sources: list[str]
     demonstration: bool
+    totals: PublicTotals
 
 
 def export_day(day, data_date) -> pd.Timestamp:
@@ -173,15 +174,21 @@ def published_sources(*frames: pd.DataFrame) -> list[str]:
 
 
 def export_figures(
-    layers: dict[str, pd.DataFrame], data_date, district_id: str | None, day, threshold: int
+    layers: dict[str, pd.DataFrame],
+    data_date,
+    district_id: str | None,
+    day,
+    threshold: int,
+    totals: PublicTotals | None = None,
 ) -> ExportFigures:
     """The public figures of the programme (``district_id`` None: every return-area district) or
-    of one district on ``day`` (default: the data date). Raises :class:`UnknownDistrict`."""
+    of one district on ``day`` (default: the data date). ``totals`` (:func:`public_totals` of the
+    same layers and threshold) spares building them again. Raises :class:`UnknownDistrict`."""
     checked_district(layers["districts"], district_id)
     day = export_day(day, data_date)
     ids = (district_id,) if district_id else tuple(return_area_districts(layers["districts"])["district_id"].tolist())
     chosen = selection.in_districts(layers, ids, keep_whole=WHOLE_LAYERS)
-    totals = public_totals(layers, data_date, threshold)
+    totals = totals if totals is not None else public_totals(layers, data_date, threshold)
     kpis = progress.key_figures(
         chosen,
         day,
@@ -215,4 +222,5 @@ def export_figures(
         settlements=public_settlements(chosen["settlements"], day, totals, threshold),
         sources=published_sources(*counted, target),
         demonstration=bool(demonstration),
+        totals=totals,
     )

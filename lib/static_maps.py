@@ -26,6 +26,7 @@ import geopandas as gpd
 from lib.as_of import records_as_of
 from lib.config import get_settings
 from lib.export_figures import (
+    PublicTotals,
     checked_district,
     export_day,
     public_settlements,
@@ -302,6 +303,7 @@ def map_png(
     height: int = 1080,
     threshold: int | None = None,
     text_scale: float = 1.0,
+    totals: PublicTotals | None = None,
 ) -> bytes:
     """A map as a PNG image of exactly ``width`` x ``height`` pixels.
 
@@ -318,6 +320,7 @@ def map_png(
     threshold : the suppression threshold of the public view (default: the setting).
     text_scale : type and symbols this many times larger than on a 1920-pixel slide (an image
         printed small, as in the briefing, needs them larger).
+    totals : lib.export_figures.public_totals of the same layers and threshold, when already built.
 
     Raises
     ------
@@ -330,7 +333,8 @@ def map_png(
     day = export_day(day, data_date)
     ids = [district_id] if district_id else return_area_districts(districts)["district_id"].tolist()
     settlements = layers["settlements"][layers["settlements"]["district_id"].isin(ids)]
-    settlements = public_settlements(settlements, day, public_totals(layers, data_date, threshold), threshold)
+    totals = totals if totals is not None else public_totals(layers, data_date, threshold)
+    settlements = public_settlements(settlements, day, totals, threshold)
     returns = layers["returns"][layers["returns"]["settlement_id"].isin(settlements["settlement_id"])]
 
     scale = width / REFERENCE_WIDTH * text_scale
