@@ -1,4 +1,4 @@
-"""Command line: ``python -m lib.cli build-demo | import | history | restore | db-init | db-load | schema-doc | accounts``.
+"""Command line: ``python -m lib.cli build-demo | import | history | restore | db-init | db-load | schema-doc | accounts | export``.
 
 Every command works on the configured store (the GeoPackage, or PostGIS when
 ``GREAT_RETURN_DATABASE_URL`` is set): see the README's *Configuration*.
@@ -457,6 +457,60 @@ def _accounts_parser(commands) -> None:
     parser.set_defaults(run=accounts_command)
 
 
+def export_command(args) -> int:
+    """Write the programme's or a district's briefing (PDF) or map (PNG): public figures, offline."""
+    from lib.briefing import UnknownLanguage, briefing_pdf, checked_language
+    from lib.export_figures import UnknownDistrict, read_export_layers
+    from lib.i18n import Translator
+    from lib.static_maps import map_png
+
+    try:
+        language = checked_language(args.lang)
+        as_of = None if args.as_of is None else pd.Timestamp(args.as_of)
+    except UnknownLanguage as error:
+        print(f"Cannot export: {error}", file=sys.stderr)
+        return 2
+    except ValueError:
+        print(f"Cannot export: --as-of {args.as_of!r} is not a day (write it as YYYY-MM-DD)", file=sys.stderr)
+        return 2
+    layers, data_date = read_export_layers(_store(args.store))
+    try:
+        if args.what == "briefing":
+            content = briefing_pdf(layers, data_date, args.district, language, as_of)
+        else:
+            content = map_png(layers, as_of, data_date, Translator(language), args.district, args.width, args.height)
+    except UnknownDistrict as error:
+        print(f"Cannot export: {error.args[0]}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.write_bytes(content)  # only once the whole file is made: a failed export leaves no file
+    shown = pd.Timestamp(data_date) if as_of is None else min(as_of, pd.Timestamp(data_date))
+    place = args.district or "the programme"
+    print(f"Wrote {out} ({len(content) / 1e3:.0f} kB): the {args.what} of {place} on {shown.date()} in {language}")
+    return 0
+
+
+def _export_parser(commands) -> None:
+    parser = commands.add_parser(
+        "export", help="write a briefing (PDF) or a map (PNG) of the programme or a district, public figures"
+    )
+    kinds = parser.add_subparsers(dest="what", required=True)
+    for what, suffix, help in (
+        ("briefing", "pdf", "headline figures, the map, charts and sources as a PDF"),
+        ("map", "png", "the map as a PNG image (1920x1080 unless --width/--height)"),
+    ):
+        kind = kinds.add_parser(what, help=help)
+        kind.add_argument("--district", default=None, metavar="AZ-XXX", help="a return-area district (default: all)")
+        kind.add_argument("--lang", default="az", help="az, en or ru (default az)")
+        kind.add_argument("--as-of", default=None, metavar="YYYY-MM-DD", help="the day shown (default: the data date)")
+        kind.add_argument("--out", required=True, metavar=f"FILE.{suffix}", help="the file to write")
+        kind.add_argument("--store", default=None, help="a GeoPackage to read instead of the configured store")
+        if what == "map":
+            kind.add_argument("--width", type=int, default=1920, help="pixels (default 1920)")
+            kind.add_argument("--height", type=int, default=1080, help="pixels (default 1080)")
+        kind.set_defaults(run=export_command)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -517,6 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("gpkg", help="the GeoPackage to copy (it is not modified)")
     load.set_defaults(run=db_load_command)
     _accounts_parser(commands)
+    _export_parser(commands)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
