@@ -27,6 +27,7 @@ from lib import (
     diagnosis,
     disclosure,
     employment,
+    export_figures,
     maps,
     metrics,
     mine_action,
@@ -39,7 +40,9 @@ from lib import (
     selection,
     slides,
     spatial,
+    static_maps,
 )
+from lib.briefing import briefing_pdf
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
 from lib.filters import Filters
@@ -421,6 +424,13 @@ class PageContext:
             public,
             self.threshold,
         )["kpis"]
+
+    def briefing(self, district_id: str | None) -> bytes:
+        """The programme's or a district's briefing as PDF bytes (:func:`briefing`)."""
+        store = self.store
+        return briefing(
+            store.key, store.version, district_id, self.filters.as_of, self.metadata["data_date"], self.t.language
+        )
 
     def map_image(self, district_id: str | None) -> bytes:
         """The programme's or a district's map as a PNG drawn on the server (:func:`map_image`)."""
@@ -1166,6 +1176,42 @@ def presentation_figures(
         "readiness_by_district": readiness.states_by_district(readiness_checklist),
         "spotlight": progress.district_with_most_returns(totals, as_of, list(district_ids)),
     }
+
+
+def _public_totals_for_export(store_key: str, data_version: int, data_date: str, threshold: int):
+    """The daily totals an export draws on (lib.export_figures.PublicTotals), from the caches every
+    page shares rather than built again."""
+    return export_figures.PublicTotals(
+        daily_totals_of(store_key, data_version, data_date, "settlement_id"),
+        public_totals_of(store_key, data_version, data_date, "settlement_id", threshold),
+        daily_totals_of(store_key, data_version, data_date, "district_id"),
+        public_totals_of(store_key, data_version, data_date, "district_id", threshold),
+    )
+
+
+@st.cache_data(ttl=3600, max_entries=32, show_spinner=PREPARING)
+def map_image(
+    store_key: str, data_version: int, district_id: str | None, as_of, data_date: str, language: str
+) -> bytes:
+    """The programme's (``district_id`` None) or a district's map as a 1920x1080 PNG drawn on the
+    server as the public sees it (lib.static_maps.map_png), from the layers every page shares."""
+    threshold = get_settings().suppression_threshold
+    return static_maps.map_png(
+        _all_layers(store_key, data_version),
+        as_of,
+        data_date,
+        Translator(language),
+        district_id=district_id,
+        threshold=threshold,
+        totals=_public_totals_for_export(store_key, data_version, data_date, threshold),
+    )
+
+
+def briefing(store_key: str, data_version: int, district_id: str | None, as_of, data_date: str, language: str) -> bytes:
+    """The programme's or a district's briefing as PDF bytes (lib.briefing.briefing_pdf), made
+    when asked for (a download's click), from the layers every page shares."""
+    layers = _all_layers(store_key, data_version)
+    return briefing_pdf(layers, data_date, district_id, language, as_of, get_settings().suppression_threshold)
 
 
 # Every cache keyed on the data version, emptied together when it changes (forget_other_versions):

@@ -7,11 +7,15 @@ What the slides show is chosen and worded by lib/slides.py, lib/charts.py and li
 from __future__ import annotations
 
 import time
+from functools import partial
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from lib import slides
+from lib.chart_images import chart_image, chart_images_available
 from lib.i18n import LANGUAGES, Translator
 from lib.kpi import Kpi
 from lib.presentation import first_url, kpi_caption, kpi_value
@@ -57,11 +61,11 @@ def _set_language(language: str) -> None:
     st.session_state.pop("language", None)
 
 
-def slide_bar(t: Translator, downloads=lambda: None) -> int:
+def slide_bar(t: Translator) -> tuple[int, DeltaGenerator]:
     """The bar above every slide: back and forward (also the Left and Right arrow keys), a chooser
-    of the slides by name, the way out, and under a button the language, the timer and the
-    presenter's ``downloads`` (a function that lays them out). Returns the slide's index,
-    kept in the link (``?slide=``) so a presenter can open the talk on any slide."""
+    of the slides by name, the way out, and under a button the language and the timer. Returns
+    the slide's index, kept in the link (``?slide=``) so a presenter can open the talk on any
+    slide, and that button's menu, where :func:`downloads` goes once the slide is drawn."""
     state = st.session_state
     if "slide" not in state:
         _go_to(slides.slide_index(st.query_params.get("slide")))
@@ -94,7 +98,8 @@ def slide_bar(t: Translator, downloads=lambda: None) -> int:
     if picked is not None and picked != index:
         _go_to(picked)
         st.rerun()
-    with options.popover(t.language.upper(), icon=":material/settings:", width="stretch"):
+    menu = options.popover(t.language.upper(), icon=":material/settings:", width="stretch")
+    with menu:
         st.segmented_control(
             t("presentation.language"),
             list(LANGUAGES),
@@ -110,12 +115,11 @@ def slide_bar(t: Translator, downloads=lambda: None) -> int:
             key=f"slide_timer_{t.language}",
         )
         st.caption(t("presentation.keys_help"))
-        downloads()
     leave.page_link("pages/overview.py", label=t("presentation.leave"), icon=":material/close:")
     if seconds:
         _advance_every(seconds, index)
     st.query_params["slide"] = slides.SLIDES[index]
-    return index
+    return index, menu
 
 
 def _advance_every(seconds: int, index: int) -> None:
@@ -149,10 +153,11 @@ def counts(counted: dict[str, int], label_of, t: Translator, per_row: int = 4) -
             column.metric(label_of(key), t.number(count))
 
 
-def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> None:
-    """A chart across the slide in type for a hall (nothing when there is nothing to draw)."""
+def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> go.Figure | None:
+    """A chart across the slide in type for a hall (nothing when there is nothing to draw);
+    returns the figure as drawn, for its downloads."""
     if figure is None:
-        return
+        return None
     font = {"size": SLIDE_FONT_PX}
     # the legend above the plot: under it, the axis title and the legend collide in large type
     figure.update_layout(
@@ -161,6 +166,7 @@ def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> None:
     figure.update_xaxes(tickfont=font, title_font=font)
     figure.update_yaxes(tickfont=font, title_font=font)
     st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})
+    return figure
 
 
 def slide_footer(t: Translator, data_date, sources, demonstration: bool) -> None:
@@ -194,24 +200,66 @@ def figure_grid(kpis: list[Kpi], t: Translator, per_row: int = 2) -> None:
         big_figures(kpis[first : first + per_row], t)
 
 
-def spotlight(page, default_district: str | None, t: Translator) -> bool:
+def spotlight(page, district_id: str, t: Translator) -> tuple[str, bool]:
     """One district up close: a chooser (its value in the link, ``?district=``), its key figures
-    as the public sees them and its map as an image drawn on the server. Returns whether
-    demonstration data enter what it shows."""
-    names = page.return_area_names()
-    district, notes = linked_choice(
-        t("presentation.district"), names, "district", key=f"spotlight_{t.language}", default=default_district
-    )
-    show_link_notes(notes, t)
-    kpis = page.spotlight_figures(district)
+    as the public sees them and its map as an image drawn on the server. Returns the district
+    shown and whether demonstration data enter what it shows."""
     cards, picture = st.columns([2, 3])
     with cards:
+        names = page.return_area_names()
+        district, notes = linked_choice(
+            t("presentation.district"), names, "district", key=f"spotlight_{t.language}", default=district_id
+        )
+        show_link_notes(notes, t)
+        kpis = page.spotlight_figures(district)
         figure_grid(kpis, t)
     with picture:
         st.image(page.map_image(district), width="stretch")
-    return any(kpi.demonstration for kpi in kpis)
+    return district, any(kpi.demonstration for kpi in kpis)
+
+
+def linked_district(page, default: str) -> str:
+    """The district of the link (``?district=``) when it is a return area, else ``default``: the
+    spotlight's, which the downloads offer from every slide."""
+    asked = st.query_params.get("district")
+    return asked if asked in page.return_area_names() else default
 
 
 def timelapse(page, t: Translator) -> bool:
     st.info("time-lapse: merging")  # replaced when the time-lapse lands
     return True
+
+
+def downloads(menu: DeltaGenerator, page, district_id: str, chart: go.Figure | None, t: Translator) -> None:
+    """In the bar's menu, what a presenter takes away for slides and reports: the programme's and
+    ``district_id``'s briefing (PDF) and map (PNG, 1920x1080), and the slide's ``chart`` as PNG
+    and SVG (drawn by Chromium: without it, a sentence says what is missing). Each file is made
+    when its button is clicked."""
+    name = page.return_area_names()[district_id]
+    day = pd.Timestamp(page.filters.as_of).strftime("%Y-%m-%d")
+    stem = f"great-return_{{}}_{t.language}_{day}"
+    files = [
+        ("briefing_programme", lambda: page.briefing(None), stem.format("programme") + ".pdf", "application/pdf"),
+        ("briefing_district", lambda: page.briefing(district_id), stem.format(district_id) + ".pdf", "application/pdf"),
+        ("map_programme", lambda: page.map_image(None), stem.format("map_programme") + ".png", "image/png"),
+        ("map_district", lambda: page.map_image(district_id), stem.format(f"map_{district_id}") + ".png", "image/png"),
+    ]
+    with menu:
+        st.markdown(f"**{t('presentation.downloads')}**")
+        for key, data, file_name, mime in files:
+            label = t(f"presentation.download.{key}", district=name)
+            st.download_button(label, data, file_name, mime, key=f"download_{key}", icon=":material/download:")
+        if chart is None:
+            return
+        if not chart_images_available():
+            st.caption(t("presentation.chart_images_unavailable"))
+            return
+        for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+            st.download_button(
+                t(f"presentation.download.chart_{fmt}"),
+                partial(chart_image, chart, fmt),
+                stem.format("chart") + f".{fmt}",
+                mime,
+                key=f"download_chart_{fmt}",
+                icon=":material/download:",
+            )

@@ -10,17 +10,20 @@ page = page_context()
 t = page.t
 
 view.full_screen()
-slide = slides.SLIDES[view.slide_bar(t)]
 figures = page.presentation_figures()
+index, menu = view.slide_bar(t)
+slide = slides.SLIDES[index]
 view.slide_title(slide, t)
 shown = slides.slide_figures(figures["kpis"], slide)
 sources = slides.figure_sources(shown)
 demonstration = any(kpi.demonstration for kpi in shown)
+district = view.linked_district(page, figures["spotlight"])
+chart = None
 
 if slide == "target":
     view.big_figures(shown, t)
     trajectory = charts.returns_trajectory(figures["series"], figures["trajectory"], figures["reported"], t)
-    view.big_chart(trajectory, key="slide_target")
+    chart = view.big_chart(trajectory, key=slide)
     sources += list(figures["reported"]["source"])
 elif slide == "timelapse":
     demonstration = view.timelapse(page, t)
@@ -28,18 +31,21 @@ elif slide in slides.TRENDS:
     trend, over_time = slides.TRENDS[slide], figures["trends"][slide]
     view.big_figures(shown, t)
     name, unit = t(f"kpi.{trend.measure}"), t(f"unit.{trend.unit}")
-    view.big_chart(charts.measure_over_time(over_time["series"], over_time["reported"], name, unit, t), key=slide)
+    chart = view.big_chart(
+        charts.measure_over_time(over_time["series"], over_time["reported"], name, unit, t), key=slide
+    )
     sources += list(over_time["reported"]["source"])
 elif slide == "readiness":
-    cards, chart = st.columns([2, 3])
+    cards, right = st.columns([2, 3])
     with cards:
         view.counts(figures["readiness"], lambda state: t(f"readiness.state.{state}"), t, per_row=2)
         view.lead(t("slide.readiness.lead", total=t.number(sum(figures["readiness"].values()))))
-    with chart:
-        names = page.return_area_names()
-        view.big_chart(readiness_charts.states_by_district(figures["readiness_by_district"], names, t), key=slide, height=520)
+    with right:
+        by_district = readiness_charts.states_by_district(figures["readiness_by_district"], page.return_area_names(), t)
+        chart = view.big_chart(by_district, key=slide, height=520)
     demonstration = True  # the checklist rests on demonstration works, houses and hazards
 else:
-    demonstration = view.spotlight(page, figures["spotlight"], t)
+    district, demonstration = view.spotlight(page, district, t)
 
 view.slide_footer(t, page.metadata["data_date"], sources, demonstration)
+view.downloads(menu, page, district, chart, t)
