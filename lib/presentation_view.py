@@ -56,9 +56,9 @@ def _go_to(index: int) -> None:
 
 
 def _set_language(language: str) -> None:
-    # the router's chooser takes the kept language on the next run (a kept widget value would win)
+    # the router's chooser too (the browser sends its value on every run, which would win)
     st.session_state["filter_language"] = language
-    st.session_state.pop("language", None)
+    st.session_state["language"] = language
 
 
 def slide_bar(t: Translator) -> tuple[int, DeltaGenerator]:

@@ -46,7 +46,7 @@ def test_the_arrows_move_through_the_story_and_round_again(monkeypatch_module):
     at = _open(None, slide="spotlight")
     at.button(key="slide_forward").click().run()
     assert at.title[0].value == t("slide.target.title")
-    assert at.query_params["slide"] == ["target"]
+    assert at.query_params["slide"] == "target"
     at.button(key="slide_back").click().run()
     at.button(key="slide_back").click().run()
     assert at.title[0].value == t("slide.readiness.title")
@@ -62,3 +62,23 @@ def test_the_trend_slides_name_their_reported_sources(monkeypatch_module):
     for slide in ("land", "houses", "jobs", "target"):
         footer = _open(None, slide=slide).caption[-1].value
         assert "](http" in footer, (slide, footer)
+
+
+def test_the_menu_offers_both_briefings_both_maps_and_the_slides_chart(monkeypatch_module):
+    t = Translator("ru")
+    at = _open(None, "ru", slide="land", district="AZ-SUS")
+    labels = [button.proto.label for button in at.get("download_button")]
+    files = ("briefing_programme", "briefing_district", "map_programme", "map_district", "chart_png", "chart_svg")
+    assert labels == [t(f"presentation.download.{key}", district="Шуша") for key in files]
+
+
+def test_a_slide_without_a_chart_offers_no_chart_image(monkeypatch_module):
+    labels = [button.proto.label for button in _open(None, slide="spotlight").get("download_button")]
+    assert len(labels) == 4 and not [label for label in labels if "chart" in label]
+
+
+def test_the_chooser_opens_any_slide(monkeypatch_module):
+    # (the menu's language is checked in the browser: AppTest runs a page without the router)
+    at = _open(None, "ru", slide="target")
+    at.button_group(key="slide_chooser_0_ru").set_value(slides.SLIDES.index("jobs")).run()
+    assert at.title[0].value == Translator("ru")("slide.jobs.title")

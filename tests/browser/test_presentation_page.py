@@ -54,3 +54,37 @@ def test_the_arrow_keys_move_through_the_story(app_url, offline_page):
     page.keyboard.press("ArrowLeft")
     _wait_for_slide(page, t, "timelapse")
     assert offline_page.blocked == []
+
+
+def _open_menu(page, language: str):
+    page.get_by_role("button", name=language.upper()).first.click()
+    return page.get_by_test_id("stPopoverBody")
+
+
+def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(app_url, offline_page):
+    import io
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    english, russian = Translator("en"), Translator("ru")
+    page.goto(f"{app_url}/presentation?lang=en&slide=target&district=AZ-SUS", wait_until="domcontentloaded")
+    _wait_for_slide(page, english, "target")
+    _open_menu(page, "en").get_by_text("Русский").click()
+    _wait_for_slide(page, russian, "target")
+    menu = _open_menu(page, "ru")
+    with page.expect_download(timeout=120_000) as briefing:
+        menu.get_by_role("button", name=russian("presentation.download.briefing_programme")).click()
+    pdf = PdfReader(briefing.value.path())
+    assert len(pdf.pages) >= 2
+    assert russian("briefing.title_programme") in pdf.pages[0].extract_text()
+    with page.expect_download(timeout=120_000) as picture:
+        menu.get_by_role("button", name=russian("presentation.download.map_district", district="Шуша")).click()
+    image = Image.open(io.BytesIO(open(picture.value.path(), "rb").read()))
+    assert image.size == (1920, 1080)
+    assert len(image.convert("RGB").getcolors(1_000_000)) > 50  # a map, not a blank page
+    assert briefing.value.suggested_filename.endswith(".pdf") and "AZ-SUS" in picture.value.suggested_filename
+    offline_page.screenshot("presentation-menu-ru")
+    assert offline_page.blocked == []
