@@ -214,8 +214,11 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
-def measure_load(page: Any, url: str, *, timeout_s: float, quiet_s: float, poll_s: float = 0.1) -> dict:
-    """Open ``url`` in ``page`` and measure it (see the module's docstring).
+def measure_load(
+    page: Any, url: str, *, timeout_s: float, quiet_s: float, poll_s: float = 0.1, expect_map: bool = True
+) -> dict:
+    """Open ``url`` in ``page`` and measure it (see the module's docstring); a page without a
+    Leaflet map (``expect_map`` False: the presentation) is settled once its runs are quiet.
 
     Returns
     -------
@@ -253,7 +256,7 @@ def measure_load(page: Any, url: str, *, timeout_s: float, quiet_s: float, poll_
         # No map (yet): an error on the page ends the wait early; otherwise give the map's iframe
         # a while to load after the script has finished before concluding there is no map.
         errors = page.evaluate(ERRORS_SCRIPT)
-        if not map_done and quiet >= (quiet_s if errors else max(quiet_s, 20.0)):
+        if not map_done and quiet >= (quiet_s if errors or not expect_map else max(quiet_s, 20.0)):
             timed_out = False
             break
     bench, fmap = state.get("bench") or {"runs": []}, state.get("map")
@@ -310,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=60, help="seconds per load")
     parser.add_argument("--quiet", type=float, default=1.5, help="seconds without change that end a load")
     parser.add_argument("--screenshot", help="PNG of the page after the first load")
+    parser.add_argument("--no-map", action="store_true", help="the page has no Leaflet map: do not wait for one")
     parser.add_argument("--cookie", help="NAME=VALUE sent with every load (a sign-in, lib.sign_in.COOKIE)")
     parser.add_argument(
         "--series-limit", type=float, default=None, help="skip the remaining loads after one that took longer (s)"
@@ -340,7 +344,9 @@ def main(argv: list[str] | None = None) -> int:
         for index, load in enumerate(args.load):
             label, _, path = load.partition("=")
             try:
-                result = measure_load(page, args.base_url + path, timeout_s=args.timeout, quiet_s=args.quiet)
+                result = measure_load(
+                    page, args.base_url + path, timeout_s=args.timeout, quiet_s=args.quiet, expect_map=not args.no_map
+                )
             except Exception as error:  # reported, not raised: the run goes on
                 result = {"url": args.base_url + path, "timeout": "Timeout" in type(error).__name__,
                           "failure": f"{type(error).__name__}: {str(error).splitlines()[0][:300]}"}  # fmt: skip

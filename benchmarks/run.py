@@ -47,6 +47,7 @@ PAGES = {
     "mine_action": "/mine_action",
     "readiness": "/readiness",
     "return_conditions": "/return_conditions",
+    "presentation": "/presentation",  # its first slide, as a talk opens
     report.NAIVE: "/",
 }
 # Pages opened signed in (as leadership, who reads every record): the explorer and the analyses of
@@ -184,6 +185,8 @@ def measure_page(
         command += ["--load", item]
     if cookie:
         command += ["--cookie", cookie]
+    if page in report.MAPLESS_PAGES:
+        command.append("--no-map")
     # Each load stops itself at --timeout; this is the backstop for a renderer too busy to answer.
     hard_limit_s = timeout_s * len(loads) + 60
     started = time.perf_counter()
