@@ -82,7 +82,7 @@ def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(
     assert russian("briefing.title_programme") in pdf.pages[0].extract_text()
     with page.expect_download(timeout=120_000) as picture:
         menu.get_by_role("button", name=russian("presentation.download.map_district", district="Шуша")).click()
-    image = Image.open(io.BytesIO(open(picture.value.path(), "rb").read()))
+    image = Image.open(io.BytesIO(picture.value.path().read_bytes()))
     assert image.size == (1920, 1080)
     assert len(image.convert("RGB").getcolors(1_000_000)) > 50  # a map, not a blank page
     assert briefing.value.suggested_filename.endswith(".pdf") and "AZ-SUS" in picture.value.suggested_filename
