@@ -67,6 +67,9 @@ ARRIVAL_COLOUR = OKABE_ITO["vermillion"]
 SIZE_SCALE = 1.3  # the web maps' circles (styling.circle_radius) a little larger for a projector
 SMALLEST_PX = 4  # added to every diameter: a settlement without families still shows from afar
 LEGEND_SYMBOL_PX = 14
+# The return areas are drawn this far right of the map's middle: the legend, top left, is about
+# twice as wide in Russian at the projector's type size.
+LEGEND_ROOM_PX = 200
 ARRIVAL_RING_PX = 18
 # How far around the return areas the grey districts are drawn (east-west, north-south): enough
 # for a map three times as wide as high.
@@ -275,10 +278,11 @@ def _outline_layers(districts: gpd.GeoDataFrame) -> list[dict]:
     return layers
 
 
-def map_view(bounds, height_px: float, aspect: float = 1.6) -> tuple[dict, float]:
+def map_view(bounds, height_px: float, aspect: float = 1.6, left_px: float = 0) -> tuple[dict, float]:
     """The centre and zoom that fit ``bounds`` (min lon, min lat, max lon, max lat) on a map
-    ``height_px`` high and at least ``aspect`` times as wide (MapLibre's Web Mercator; a Plotly
-    map does not fit itself to its data)."""
+    ``height_px`` high and at least ``aspect`` times as wide, moved ``left_px`` to the right of
+    the middle (room for the legend on its left), in MapLibre's Web Mercator: a Plotly map does
+    not fit itself to its data."""
     west, south, east, north = (float(v) for v in bounds)
 
     def mercator_y(lat: float) -> float:
@@ -286,9 +290,13 @@ def map_view(bounds, height_px: float, aspect: float = 1.6) -> tuple[dict, float
 
     span_y = max((mercator_y(north) - mercator_y(south)) / (2 * np.pi), 1e-6)
     span_x = max((east - west) / 360, 1e-6)
-    fit = min(height_px / span_y, height_px * aspect / span_x) * 0.92  # a little room around
+    width_px = max(height_px * aspect - 2 * left_px, height_px / 2)
+    fit = min(height_px / span_y, width_px / span_x) * 0.92  # world pixels, with a little room around
     centre_y = (mercator_y(north) + mercator_y(south)) / 2
-    centre = {"lon": (west + east) / 2, "lat": float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2))}
+    centre = {
+        "lon": (west + east) / 2 - left_px / fit * 360,  # the view's centre west of the bounds'
+        "lat": float(np.degrees(2 * np.arctan(np.exp(centre_y)) - np.pi / 2)),
+    }
     return centre, float(np.log2(fit / MAP_TILE_PX))
 
 
@@ -328,7 +336,9 @@ def return_timelapse(
     return_areas = districts[districts["economic_region"].notna()]
     shown = return_areas if len(return_areas) else districts
     margin = {"l": 0, "r": 0, "t": 0, "b": 125}
-    centre, zoom = map_view(shown.to_crs("EPSG:4326").total_bounds, height - margin["t"] - margin["b"])
+    centre, zoom = map_view(
+        shown.to_crs("EPSG:4326").total_bounds, height - margin["t"] - margin["b"], left_px=LEGEND_ROOM_PX
+    )
     play = {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": True, "transition": {"duration": 0}}
     pause = {"frame": {"duration": 0, "redraw": False}, "mode": "immediate", "transition": {"duration": 0}}
     step = {"frame": {"duration": 0, "redraw": True}, "mode": "immediate", "transition": {"duration": 0}}

@@ -174,7 +174,9 @@ def test_the_map_is_blank_styled_with_a_view_and_the_districts_drawn_from_the_da
     _, fig = figure
     view = fig.layout.map
     assert view.style == "white-bg"
-    assert 39.0 < view.center.lat < 40.0 and 46.0 < view.center.lon < 48.0 and 5 < view.zoom < 12
+    assert (
+        39.0 < view.center.lat < 40.0 and 45.0 < view.center.lon < 47.0 and 5 < view.zoom < 12
+    )  # west of the middle: legend
     sources = [layer.source for layer in view.layers]
     assert {layer.type for layer in view.layers} == {"fill", "line"}
     assert all(layer.sourcetype == "geojson" for layer in view.layers)
@@ -265,6 +267,14 @@ def test_the_view_fits_the_return_areas_into_the_map():
     _, (south, north) = to_web_mercator([0, 0], [38.9, 40.6])
     height = (north - south) / (2 * np.pi * 6_378_137.0) * world
     assert 400 < height <= 500
+
+
+def test_the_view_leaves_room_for_the_legend_on_the_left():
+    bounds = (45.6, 38.9, 47.8, 40.6)
+    centre, zoom = timelapse.map_view(bounds, height_px=500, left_px=200)
+    middle, _ = timelapse.map_view(bounds, height_px=500)
+    degrees_per_px = 360 / (timelapse.MAP_TILE_PX * 2**zoom)
+    assert middle["lon"] - centre["lon"] == pytest.approx(200 * degrees_per_px, rel=0.1)
 
 
 def test_an_empty_frame_table_gives_an_empty_map_not_an_error(districts):
