@@ -37,12 +37,15 @@ from lib.styling import (
     circle_radius,
 )
 
-# Frames × settlements a browser animates smoothly: each frame redraws every point on the map
-# (map traces have no transitions). Measured in Debian's Chromium (headless, software WebGL, two
-# cores): 3,000 points a frame (a year's frames of that many settlements) took ~40 ms a frame and
-# 50,000 points in all 4 MB of figure; the demo data has 43 settlements × 65 months = 2,795
-# points whatever its scale (convoys, houses and projects grow with it, settlements do not).
+# Frames × settlements sent to the browser (and the frames' length when playing, FRAME_MS below).
+# Measured in Debian's Chromium (headless, software WebGL, two busy cores, 1920x1080): a frame took
+# ~250 ms to redraw with 43 points (mostly Plotly redrawing the map's traces, whatever their
+# size), ~300 ms with 300 and ~600 ms with 2,000; 20,000 points in all made a 3.2 MB figure. The
+# demo data has 43 settlements × 65 months = 2,795 points (0.84 MB) at any scale: at 100x the
+# convoys, houses and projects grow, the settlements do not. Limit: beyond ~1,000 settlements a
+# frame would take longer to draw than it is shown; they would have to be aggregated first.
 POINT_BUDGET = 20_000
+FRAME_MS = 450  # each frame's time on screen when playing: longer than its redraw above
 # Coarser frames, in order, once monthly ones would exceed the budget.
 PERIODS = (("month", "ME"), ("quarter", "QE"), ("year", "YE"))
 FRAME_COLUMNS = [
@@ -278,9 +281,9 @@ def _outline_layers(districts: gpd.GeoDataFrame) -> list[dict]:
     return layers
 
 
-def map_view(bounds, height_px: float, aspect: float = 1.6, left_px: float = 0) -> tuple[dict, float]:
+def map_view(bounds, height_px: float, aspect: float = 2.2, left_px: float = 0) -> tuple[dict, float]:
     """The centre and zoom that fit ``bounds`` (min lon, min lat, max lon, max lat) on a map
-    ``height_px`` high and at least ``aspect`` times as wide, moved ``left_px`` to the right of
+    ``height_px`` high and at least ``aspect`` times as wide (a slide of a 16:9 screen), moved ``left_px`` to the right of
     the middle (room for the legend on its left), in MapLibre's Web Mercator: a Plotly map does
     not fit itself to its data."""
     west, south, east, north = (float(v) for v in bounds)
@@ -307,7 +310,7 @@ def return_timelapse(
     height: int = 620,
     *,
     threshold: int = 5,
-    frame_ms: int = 450,
+    frame_ms: int = FRAME_MS,
 ) -> go.Figure:
     """The time-lapse of :func:`timelapse_frames` as an animated Plotly map.
 
