@@ -41,12 +41,14 @@ from lib import (
     slides,
     spatial,
     static_maps,
+    timelapse,
 )
-from lib.briefing import briefing_pdf
+from lib.briefing import GEOBOUNDARIES_URL, briefing_pdf
 from lib.build import build_store
 from lib.config import PROJECT_ROOT, Settings, get_settings
-from lib.filters import Filters
+from lib.filters import EARLIEST_DAY, Filters
 from lib.i18n import Translator
+from lib.provenance import source_kind
 from lib.schema import ECONOMIC_REGIONS
 from lib.store import StoreNotReady, VersionedStore, open_store, remember, store_for_key
 
@@ -402,6 +404,13 @@ class PageContext:
             filters.since,
             self.metadata["data_date"],
             self.settings.safety_distance_m,
+        )
+
+    def timelapse_figures(self, height: int) -> dict:
+        """The return over time on the map up to the shared day, as the public sees it (:func:`timelapse_figures`)."""
+        store = self.store
+        return timelapse_figures(
+            store.key, store.version, self.filters.as_of, self.metadata["data_date"], self.t.language, height
         )
 
     def return_area_names(self) -> dict[str, str]:
@@ -1176,6 +1185,29 @@ def presentation_figures(
         "readiness_by_district": readiness.states_by_district(readiness_checklist),
         "spotlight": progress.district_with_most_returns(totals, as_of, list(district_ids)),
     }
+
+
+@st.cache_data(ttl=3600, max_entries=12, show_spinner=PREPARING)
+def timelapse_figures(store_key: str, data_version: int, as_of, data_date: str, language: str, height: int) -> dict:
+    """The time-lapse of the return from the programme's start to ``as_of`` as the public sees it
+    whoever presents (lib.timelapse: public families, "<5" marks), in ``language``: its figure
+    and the sources it draws on (the convoys' published reports). Once per day and language: a
+    rerun then sends the same figure, which keeps playing."""
+    threshold = get_settings().suppression_threshold
+    settlements = load_layer(store_key, "settlements", data_version, None, True)
+    days = timelapse.frame_days(EARLIEST_DAY, as_of, places=len(settlements))
+    frames = timelapse.timelapse_frames(
+        settlements,
+        public_totals_of(store_key, data_version, data_date, "settlement_id", threshold),
+        days,
+        exact_by_settlement=daily_totals_of(store_key, data_version, data_date, "settlement_id"),
+        threshold=threshold,
+    )
+    districts = load_layer(store_key, "districts", data_version, None, True)
+    figure = timelapse.return_timelapse(frames, districts, Translator(language), height, threshold=threshold)
+    returns = load_layer(store_key, "returns", data_version, None, False)
+    published = returns[(returns["date"] <= pd.Timestamp(as_of)) & (returns["source"].map(source_kind) == "published")]
+    return {"figure": figure, "sources": sorted(set(published["source"])) + [GEOBOUNDARIES_URL]}
 
 
 def _public_totals_for_export(store_key: str, data_version: int, data_date: str, threshold: int):

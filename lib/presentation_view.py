@@ -19,6 +19,7 @@ from lib.chart_images import chart_image, chart_images_available
 from lib.i18n import LANGUAGES, Translator
 from lib.kpi import Kpi
 from lib.presentation import first_url, kpi_caption, kpi_value
+from lib.timelapse import CHART_CONFIG
 from lib.widgets import linked_choice, show_link_notes
 
 # No sidebar, no Streamlit header or toolbar; type read from the back of a hall (the cards'
@@ -225,9 +226,18 @@ def linked_district(page, default: str) -> str:
     return asked if asked in page.return_area_names() else default
 
 
-def timelapse(page, t: Translator) -> bool:
-    st.info("time-lapse: merging")  # replaced when the time-lapse lands
-    return True
+# The time-lapse's height: its map is fitted to it (lib.timelapse.map_view), and a slide of a
+# 1366x768 screen has about this much below its bar and title and above its footer.
+TIMELAPSE_HEIGHT_PX = 540
+
+
+def timelapse(page, t: Translator) -> tuple[list[str], bool]:
+    """The return over time on the map (lib/timelapse.py), played, paused and stepped in the
+    browser with nothing from outside. Returns its sources and that demonstration data enter it
+    (the generated convoys beside the reported ones)."""
+    figures = page.timelapse_figures(TIMELAPSE_HEIGHT_PX)
+    st.plotly_chart(figures["figure"], theme=None, config=CHART_CONFIG, key="timelapse")
+    return figures["sources"], True
 
 
 def downloads(menu: DeltaGenerator, page, district_id: str, chart: go.Figure | None, t: Translator) -> None:

@@ -26,7 +26,7 @@ if slide == "target":
     chart = view.big_chart(trajectory, key=slide)
     sources += list(figures["reported"]["source"])
 elif slide == "timelapse":
-    demonstration = view.timelapse(page, t)
+    sources, demonstration = view.timelapse(page, t)
 elif slide in slides.TRENDS:
     trend, over_time = slides.TRENDS[slide], figures["trends"][slide]
     view.big_figures(shown, t)
