@@ -68,6 +68,11 @@ def _day_shown(page) -> str:
     return page.locator(DAY_SHOWN).first.text_content()
 
 
+def _wait_for_colours(page, test: str) -> None:
+    """Wait until the colours of the traces drawn with points pass ``test`` (JavaScript)."""
+    page.wait_for_function(f"() => ({test})(({DRAWN})().colours)", timeout=20_000)
+
+
 def _click_slider_at(page, share: float) -> None:
     """Click the slider's rail at ``share`` of its length (0 its first step, 1 its last)."""
     rail = page.locator(".slider-rail-touch-rect").first
@@ -108,13 +113,13 @@ def test_play_moves_the_days_pause_holds_one_and_the_slider_steps_to_a_day(base_
     assert _day_shown(page) == paused and paused in steps[1:-1]
 
     _click_slider_at(page, 1.0)
-    data_date = built_store.metadata()["data_date"]
-    page.wait_for_function(f"() => document.querySelector('{DAY_SHOWN}').textContent === {t.day(data_date)!r}")
-    drawn = page.evaluate(DRAWN)
-    assert SETTLEMENT_STATUS_COLOURS["resettling"] in drawn["colours"]  # the last day: families returning
+    last_day = t.day(built_store.metadata()["data_date"])
+    page.wait_for_function(f"() => document.querySelector('{DAY_SHOWN}').textContent === {last_day!r}")
+    # the last day: families returning (the day's label is written before its points are drawn)
+    _wait_for_colours(page, f"colours => colours.includes({SETTLEMENT_STATUS_COLOURS['resettling']!r})")
     _click_slider_at(page, 0.0)
     page.wait_for_function(f"() => document.querySelector('{DAY_SHOWN}').textContent === {first!r}")
-    assert page.evaluate(DRAWN)["colours"] == [SETTLEMENT_STATUS_COLOURS["planned"]]
+    _wait_for_colours(page, f"colours => colours.join() === {SETTLEMENT_STATUS_COLOURS['planned']!r}")
     assert offline_page.blocked == []
 
 
