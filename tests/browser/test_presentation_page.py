@@ -13,11 +13,34 @@ RAW = re.compile(r"\b(None|NaT|nan)\b|\b[a-z]+_[a-z_]+\b")
 SIZES = [("en", 1920, 1080), ("az", 1366, 768), ("ru", 1366, 768)]
 
 
-def _wait_for_slide(page, t: Translator, slide: str) -> None:
-    page.get_by_role("heading", name=t(f"slide.{slide}.title")).wait_for(timeout=90_000)
+def _wait_for_slide(page, t: Translator, slide: str, timeout: int = 90_000) -> None:
+    page.get_by_role("heading", name=t(f"slide.{slide}.title")).wait_for(timeout=timeout)
     # the footer, with the data date, is the last thing a slide writes
     footer = t("presentation.data_date", date="{}").split("{}")[0].strip()
-    page.get_by_test_id("stCaptionContainer").filter(has_text=footer).last.wait_for(timeout=90_000)
+    page.get_by_test_id("stCaptionContainer").filter(has_text=footer).last.wait_for(timeout=timeout)
+
+
+def _words_on_screen(page) -> str:
+    """The main area's text as read, without the names of Material icons (``expand_more``), which
+    the browser draws as symbols."""
+    return page.get_by_test_id("stMain").evaluate(
+        """main => { const copy = main.cloneNode(true);
+                     copy.querySelectorAll('[data-testid="stIconMaterial"]').forEach(icon => icon.remove());
+                     return copy.innerText; }"""
+    )
+
+
+def _press_until(page, key: str, t: Translator, slide: str) -> None:
+    """Press ``key`` until ``slide`` shows: a key pressed while the page redraws may be lost, as a
+    presenter pressing again would find."""
+    for _ in range(3):
+        page.keyboard.press(key)
+        try:
+            _wait_for_slide(page, t, slide, timeout=10_000)
+            return
+        except Exception:
+            continue
+    _wait_for_slide(page, t, slide)
 
 
 @pytest.mark.parametrize(("language", "width", "height"), SIZES)
@@ -35,7 +58,7 @@ def test_every_slide_fills_the_screen_in_its_language(app_url, offline_page, lan
         offline_page.screenshot(f"presentation-{slide}-{language}-{width}")
         assert not page.get_by_test_id("stSidebar").is_visible()
         assert page.get_by_test_id("stException").count() == 0
-        text = page.get_by_test_id("stMain").inner_text()
+        text = _words_on_screen(page)
         assert not RAW.search(text), (slide, RAW.search(text))
     assert offline_page.blocked == []
 
@@ -46,13 +69,10 @@ def test_the_arrow_keys_move_through_the_story(app_url, offline_page):
     t = Translator("en")
     page.goto(f"{app_url}/presentation?lang=en&slide=target", wait_until="domcontentloaded")
     _wait_for_slide(page, t, "target")
-    page.keyboard.press("ArrowRight")
-    _wait_for_slide(page, t, "timelapse")
-    page.keyboard.press("ArrowRight")
-    _wait_for_slide(page, t, "land")
+    _press_until(page, "ArrowRight", t, "timelapse")
+    _press_until(page, "ArrowRight", t, "land")
     assert "slide=land" in page.url
-    page.keyboard.press("ArrowLeft")
-    _wait_for_slide(page, t, "timelapse")
+    _press_until(page, "ArrowLeft", t, "timelapse")
     assert offline_page.blocked == []
 
 
