@@ -72,22 +72,18 @@ def slide_bar(t: Translator) -> tuple[int, DeltaGenerator]:
         _go_to(slides.slide_index(st.query_params.get("slide")))
     index = state["slide"]
     back, chooser, forward, options, leave = st.columns([0.8, 9, 0.8, 1.6, 1.2], vertical_alignment="center")
-    back.button(
-        "◀",
-        key="slide_back",
-        help=t("presentation.back"),
-        shortcut="Left",
-        on_click=_go_to,
-        args=(slides.moved(index, -1),),
-    )
-    forward.button(
-        "▶",
-        key="slide_forward",
-        help=t("presentation.forward"),
-        shortcut="Right",
-        on_click=_go_to,
-        args=(slides.moved(index, 1),),
-    )
+    for column, symbol, direction, key, step in (
+        (back, "◀", "back", "Left", -1),
+        (forward, "▶", "forward", "Right", 1),
+    ):
+        column.button(
+            symbol,
+            key=f"slide_{direction}",
+            help=t(f"presentation.{direction}"),
+            shortcut=key,
+            on_click=_go_to,
+            args=(slides.moved(index, step),),
+        )
     picked = chooser.segmented_control(
         t("presentation.slides"),
         range(len(slides.SLIDES)),
