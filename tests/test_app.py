@@ -30,6 +30,7 @@ PAGES = [
     "pages/readiness.py",
     "pages/return_conditions.py",
     "pages/import_data.py",
+    "pages/presentation.py",
 ]
 
 
