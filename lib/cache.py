@@ -443,14 +443,9 @@ class PageContext:
 
     def map_image(self, district_id: str | None) -> bytes:
         """The programme's or a district's map as a PNG drawn on the server (:func:`map_image`)."""
-        return map_image(
-            self.store.key,
-            self.store.version,
-            district_id,
-            self.filters.as_of,
-            self.metadata["data_date"],
-            self.t.language,
-        )
+        store = self.store
+        as_of, data_date = self.filters.as_of, self.metadata["data_date"]
+        return map_image(store.key, store.version, district_id, as_of, data_date, self.t.language)
 
     # --- mine action (issue 12) ---
     def mine_action_bases(self) -> dict:

@@ -240,3 +240,26 @@ def settlement_timeline(settlements: pd.DataFrame, names: pd.Series, day, t: Tra
     starts = ordered[STAGES[0][0]]
     xaxis = _date_axis(starts[starts <= day].min() if (starts <= day).any() else day, day, t)
     return _figure(traces, t, height=max(260, 32 * len(ordered) + 100), xaxis=xaxis, barmode="overlay")
+
+
+# A chart as an image for a slide deck: room for its axes' labels (the browser's automatic margins
+# are not the image's), its title above and a note (date, sources) below.
+IMAGE_MARGIN = {"l": 150, "r": 60, "t": 170, "b": 190}
+
+
+def slide_image(figure: go.Figure, title: str, note: str) -> go.Figure:
+    """A copy of ``figure`` to be saved as an image: ``title`` above it and ``note`` under it."""
+    image = go.Figure(figure)
+    size = (figure.layout.font.size or FONT["size"]) if figure.layout.font else FONT["size"]
+    image.update_layout(
+        title={"text": escape_html(title), "x": 0.01, "xanchor": "left", "y": 0.97, "font": {"size": size * 1.6}},
+        margin=IMAGE_MARGIN,
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+    )
+    image.update_xaxes(automargin=True)
+    image.update_yaxes(automargin=True)
+    image.add_annotation(
+        text=escape_html(note), xref="paper", yref="paper", x=0, y=-0.22, xanchor="left", yanchor="top",
+        showarrow=False, align="left", font={"size": size * 0.75, "color": "#333333"},
+    )  # fmt: skip
+    return image

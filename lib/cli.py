@@ -473,7 +473,13 @@ def export_command(args) -> int:
     except ValueError:
         print(f"Cannot export: --as-of {args.as_of!r} is not a day (write it as YYYY-MM-DD)", file=sys.stderr)
         return 2
+    problem = _export_problem(args, as_of)
+    if problem:
+        print(f"Cannot export: {problem}", file=sys.stderr)
+        return 2
     layers, data_date = read_export_layers(_store(args.store))
+    if as_of is not None and as_of > pd.Timestamp(data_date):
+        print(f"Note: the data end on {data_date}; the {args.what} shows that day, not {as_of.date()}.")
     try:
         if args.what == "briefing":
             content = briefing_pdf(layers, data_date, args.district, language, as_of)
@@ -488,6 +494,27 @@ def export_command(args) -> int:
     place = args.district or "the programme"
     print(f"Wrote {out} ({len(content) / 1e3:.0f} kB): the {args.what} of {place} on {shown.date()} in {language}")
     return 0
+
+
+# The smallest map worth drawing: its title, legend and sources need room.
+SMALLEST_MAP_PX = (640, 360)
+
+
+def _export_problem(args, as_of) -> str | None:
+    """What is wrong with an export's arguments before any work is done (None: nothing)."""
+    from lib.filters import EARLIEST_DAY
+
+    out = Path(args.out)
+    suffix = {"briefing": ".pdf", "map": ".png"}[args.what]
+    if out.suffix.lower() != suffix:
+        return f"--out {args.out!r}: a {args.what} is written as {suffix[1:].upper()}; name the file *{suffix}"
+    if not out.parent.is_dir():
+        return f"--out {args.out!r}: the folder {str(out.parent)!r} does not exist"
+    if as_of is not None and as_of < pd.Timestamp(EARLIEST_DAY):
+        return f"--as-of {as_of.date()} is before the programme began ({EARLIEST_DAY}); give a later day"
+    if args.what == "map" and (args.width < SMALLEST_MAP_PX[0] or args.height < SMALLEST_MAP_PX[1]):
+        return f"--width {args.width} --height {args.height}: a map needs at least {SMALLEST_MAP_PX[0]}x{SMALLEST_MAP_PX[1]} pixels"
+    return None
 
 
 def _export_parser(commands) -> None:

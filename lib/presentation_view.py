@@ -14,11 +14,12 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from lib import slides
+from lib import charts, slides
+from lib.briefing import GEOBOUNDARIES_URL
 from lib.chart_images import chart_image, chart_images_available
 from lib.i18n import LANGUAGES, Translator
 from lib.kpi import Kpi
-from lib.presentation import first_url, kpi_caption, kpi_value
+from lib.presentation import kpi_caption, kpi_value
 from lib.timelapse import CHART_CONFIG
 from lib.widgets import linked_choice, show_link_notes
 
@@ -33,13 +34,19 @@ h1 { font-size: 2.8rem !important; }
 [data-testid="stMetricValue"] { font-size: 4.2rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
-[data-testid="stCaptionContainer"] { font-size: 1.05rem; color: #222; }
+[data-testid="stCaptionContainer"] { font-size: 1.2rem; color: #222; }
+[data-testid="stButtonGroup"] button p { font-size: 1.05rem; }
+@media (max-width: 1500px) { [data-testid="stButtonGroup"] button p { font-size: 0.875rem; } }
+.st-key-slide_clicker { display: none; }
 .st-key-slide_text p { font-size: 1.6rem; }
 @media (max-height: 800px) {
   h1 { font-size: 2.1rem !important; }
   [data-testid="stMetricValue"] { font-size: 3rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
   .st-key-slide_text p { font-size: 1.3rem; }
+  [data-testid="stCaptionContainer"] { font-size: 1rem; }
+  h1 { padding: 0.25rem 0 0.5rem !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; }
 }
 """
 
@@ -84,6 +91,9 @@ def slide_bar(t: Translator) -> tuple[int, DeltaGenerator]:
             on_click=_go_to,
             args=(slides.moved(index, step),),
         )
+    with st.container(key="slide_clicker"):  # a presenter's remote sends Page Down / Page Up
+        for symbol, key, step in (("⏭", "PageDown", 1), ("⏮", "PageUp", -1)):
+            st.button(symbol, key=f"slide_{key}", shortcut=key, on_click=_go_to, args=(slides.moved(index, step),))
     picked = chooser.segmented_control(
         t("presentation.slides"),
         range(len(slides.SLIDES)),
@@ -150,7 +160,7 @@ def counts(counted: dict[str, int], label_of, t: Translator, per_row: int = 4) -
             column.metric(label_of(key), t.number(count))
 
 
-def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> go.Figure | None:
+def big_chart(figure: go.Figure | None, *, key: str, height: int = 380) -> go.Figure | None:
     """A chart across the slide in type for a hall (nothing when there is nothing to draw);
     returns the figure as drawn, for its downloads."""
     if figure is None:
@@ -162,27 +172,27 @@ def big_chart(figure: go.Figure | None, *, key: str, height: int = 420) -> go.Fi
     )
     figure.update_xaxes(tickfont=font, title_font=font)
     figure.update_yaxes(tickfont=font, title_font=font)
-    st.plotly_chart(figure, width="stretch", key=key, config={"displaylogo": False})
+    st.plotly_chart(figure, width="stretch", key=key, config={"displayModeBar": False})
     return figure
 
 
-def slide_footer(t: Translator, data_date, sources, demonstration: bool) -> None:
-    """The day the slide's data are for, its sources (a link to each site's first report) and,
-    when demonstration data enter it, the demonstration mark."""
-    sites: dict[str, str] = {}
-    for url in (first_url(source) for source in sources if source):
-        sites.setdefault(_site(url), url)
-    parts = [t("presentation.data_date", date=t.day(data_date))]
+def slide_footer(t: Translator, data_date, sources, demonstration: bool) -> str:
+    """The day the slide's data are for, its sources (a link to each reporting site) and, when
+    demonstration data enter it, the demonstration mark; returns the same as plain text, for the
+    slide's chart as an image."""
+    sites = slides.source_sites(sources)
+    parts, plain = (
+        [t("presentation.data_date", date=t.day(data_date))],
+        [t("presentation.data_date", date=t.day(data_date))],
+    )
     if sites:
         parts.append(f"{t('presentation.sources')}: " + " · ".join(f"[{site}]({url})" for site, url in sites.items()))
+        plain.append(f"{t('presentation.sources')}: " + ", ".join(sites))
     if demonstration:
         parts.append(f"**{t('basis.demonstration')}**")
+        plain.append(t("basis.demonstration"))
     st.caption(" · ".join(parts))
-
-
-def _site(url: str) -> str:
-    """A source's site for a short link text (``en.trend.az``)."""
-    return url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www.")
+    return " · ".join(plain)
 
 
 def lead(text: str) -> None:
@@ -197,10 +207,10 @@ def figure_grid(kpis: list[Kpi], t: Translator, per_row: int = 2) -> None:
         big_figures(kpis[first : first + per_row], t)
 
 
-def spotlight(page, district_id: str, t: Translator) -> tuple[str, bool]:
+def spotlight(page, district_id: str, t: Translator) -> tuple[str, list[str], bool]:
     """One district up close: a chooser (its value in the link, ``?district=``), its key figures
     as the public sees them and its map as an image drawn on the server. Returns the district
-    shown and whether demonstration data enter what it shows."""
+    shown, its sources and whether demonstration data enter what it shows."""
     cards, picture = st.columns([2, 3])
     with cards:
         names = page.return_area_names()
@@ -212,7 +222,7 @@ def spotlight(page, district_id: str, t: Translator) -> tuple[str, bool]:
         figure_grid(kpis, t)
     with picture:
         st.image(page.map_image(district), width="stretch")
-    return district, any(kpi.demonstration for kpi in kpis)
+    return district, slides.figure_sources(kpis) + [GEOBOUNDARIES_URL], any(kpi.demonstration for kpi in kpis)
 
 
 def linked_district(page, default: str) -> str:
@@ -236,11 +246,14 @@ def timelapse(page, t: Translator) -> tuple[list[str], bool]:
     return figures["sources"], True
 
 
-def downloads(menu: DeltaGenerator, page, district_id: str, chart: go.Figure | None, t: Translator) -> None:
+def downloads(
+    menu: DeltaGenerator, page, district_id: str, slide: str, chart: go.Figure | None, note: str, t: Translator
+) -> None:
     """In the bar's menu, what a presenter takes away for slides and reports: the programme's and
     ``district_id``'s briefing (PDF) and map (PNG, 1920x1080), and the slide's ``chart`` as PNG
-    and SVG (drawn by Chromium: without it, a sentence says what is missing). Each file is made
-    when its button is clicked."""
+    and SVG with the slide's title and ``note`` (its date, sources, demonstration mark) — drawn by
+    Chromium: without it, a sentence says what is missing. Each file is made when its button is
+    clicked."""
     name = page.return_area_names()[district_id]
     day = pd.Timestamp(page.filters.as_of).strftime("%Y-%m-%d")
     stem = f"great-return_{{}}_{t.language}_{day}"
@@ -260,11 +273,12 @@ def downloads(menu: DeltaGenerator, page, district_id: str, chart: go.Figure | N
         if not chart_images_available():
             st.caption(t("presentation.chart_images_unavailable"))
             return
+        image = charts.slide_image(chart, t(f"slide.{slide}.title"), note)
         for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
             st.download_button(
                 t(f"presentation.download.chart_{fmt}"),
-                partial(chart_image, chart, fmt),
-                stem.format("chart") + f".{fmt}",
+                partial(chart_image, image, fmt),
+                stem.format(f"chart_{slide}") + f".{fmt}",
                 mime,
                 key=f"download_chart_{fmt}",
                 icon=":material/download:",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.daily_totals import DailyTotals
 from lib.kpi import Kpi
+from lib.presentation import first_url
 
 # The story, in the order it is told: where the return stands against its target, the return
 # over time on the map, then what makes it possible (land, homes, jobs), what comes next
@@ -79,3 +80,12 @@ def figure_sources(kpis: list[Kpi]) -> list[str]:
     latest reported values beside them."""
     cited = [kpi.base.source for kpi in kpis if kpi.base is not None and kpi.base.source]
     return cited + [kpi.reported.source for kpi in kpis if kpi.reported is not None]
+
+
+def source_sites(sources) -> dict[str, str]:
+    """Each site that reports a figure of a slide (``en.trend.az``) with the address of its first
+    report there: one short link per site in a footer."""
+    sites: dict[str, str] = {}
+    for url in (first_url(source) for source in sources if source):
+        sites.setdefault(url.split("//", 1)[-1].split("/", 1)[0].removeprefix("www."), url)
+    return sites

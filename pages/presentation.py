@@ -45,7 +45,7 @@ elif slide == "readiness":
         chart = view.big_chart(by_district, key=slide, height=520)
     demonstration = True  # the checklist rests on demonstration works, houses and hazards
 else:
-    district, demonstration = view.spotlight(page, district, t)
+    district, sources, demonstration = view.spotlight(page, district, t)
 
-view.slide_footer(t, page.metadata["data_date"], sources, demonstration)
-view.downloads(menu, page, district, chart, t)
+note = view.slide_footer(t, page.metadata["data_date"], sources, demonstration)
+view.downloads(menu, page, district, slide, chart, note, t)

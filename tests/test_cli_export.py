@@ -47,3 +47,27 @@ def test_an_unknown_value_is_a_plain_error_naming_it_and_no_file_is_written(
     error = capsys.readouterr().err
     assert error.startswith("Cannot export:") and all(name in error for name in named)
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["map", "--out", "{tmp}/map.pdf"], ["'{tmp}/map.pdf'", "PNG", "*.png"]),
+        (["briefing", "--out", "{tmp}/no/such/folder/b.pdf"], ["does not exist", "{tmp}/no/such/folder"]),
+        (["briefing", "--as-of", "2019-01-01", "--out", "{tmp}/b.pdf"], ["2019-01-01", "2020-11-10"]),
+        (["map", "--width", "10", "--height", "10", "--out", "{tmp}/m.png"], ["--width 10", "640x360"]),
+    ],
+)
+def test_a_wrong_file_folder_day_or_size_is_a_plain_error_and_no_file_is_written(store, tmp_path, capsys, args, named):
+    args = [arg.format(tmp=tmp_path) for arg in args]
+    assert main(["export", *args, "--store", store]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("Cannot export:") and all(name.format(tmp=tmp_path) in error for name in named)
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_a_day_after_the_data_is_shown_as_the_data_date_and_said_so(store, tmp_path, capsys):
+    out = tmp_path / "map.png"
+    assert main(["export", "map", "--as-of", "2030-01-01", "--out", str(out), "--store", store]) == 0
+    said = capsys.readouterr().out
+    assert "Note: the data end on" in said and "not 2030-01-01" in said

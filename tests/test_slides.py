@@ -96,3 +96,21 @@ def test_a_measure_over_time_draws_its_reports_as_dots_naming_their_source():
     assert list(line.y) == [1.0, 5.0] and line.name == "Land released, ha"
     assert list(dots.y) == [4.0] and list(dots.customdata) == ["https://apa.az/a"]
     assert len(measure_over_time(series, reported.iloc[:0], "x", "ha", Translator("en")).data) == 1
+
+
+def test_a_chart_saved_for_slides_carries_its_title_and_note_with_room_for_its_labels():
+    from lib.charts import IMAGE_MARGIN, measure_over_time, slide_image
+    from lib.i18n import Translator
+
+    series = pd.DataFrame({"date": [DAY("2024-01-01"), DAY("2024-02-01")], "value": [1.0, 5.0]})
+    chart = measure_over_time(series, None, "Jobs created", "jobs", Translator("en"))
+    image = slide_image(chart, "Jobs <created>", "Data as of Mar 5, 2026 · Demonstration data")
+    assert image.layout.title.text == "Jobs &lt;created&gt;"
+    assert [a.text for a in image.layout.annotations] == ["Data as of Mar 5, 2026 · Demonstration data"]
+    assert image.layout.margin.l == IMAGE_MARGIN["l"] and image.layout.yaxis.automargin
+    assert not chart.layout.annotations and chart.layout.title.text is None  # the slide's chart is left as it was
+
+
+def test_each_reporting_site_is_cited_once_with_its_first_report():
+    sources = ["https://www.apa.az/a | https://x.org", "https://apa.az/b", "https://report.az/c", None]
+    assert slides.source_sites(sources) == {"apa.az": "https://www.apa.az/a", "report.az": "https://report.az/c"}
