@@ -372,9 +372,10 @@ def return_timelapse(
                     "showarrow": False,
                     "xref": "paper",
                     "yref": "paper",
-                    "x": 0.99,
+                    # under the legend, on the blank west of the map: at the right it covered districts
+                    "x": 0.01,
                     "y": 0.01,
-                    "xanchor": "right",
+                    "xanchor": "left",
                     "yanchor": "bottom",
                     "bgcolor": "rgba(255,255,255,0.85)",
                     "font": {"size": FONT_SIZE - 4},
