@@ -111,3 +111,19 @@ def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(
     assert briefing.value.suggested_filename.endswith(".pdf") and "AZ-SUS" in picture.value.suggested_filename
     offline_page.screenshot("presentation-menu-ru")
     assert offline_page.blocked == []
+
+
+def test_the_timer_moves_to_the_next_slide_by_itself(app_url, offline_page):
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    t = Translator("en")
+    page.goto(f"{app_url}/presentation?lang=en&slide=jobs", wait_until="domcontentloaded")
+    _wait_for_slide(page, t, "jobs")
+    menu = _open_menu(page)
+    menu.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=t("presentation.timer_every", seconds=slides.ADVANCE_SECONDS[0])).click()
+    page.keyboard.press("Escape")  # the menu closed, as a presenter leaves it
+    # nothing pressed: after its seconds the slide gives way to the next, and the next to the one after
+    _wait_for_slide(page, t, "readiness", timeout=(slides.ADVANCE_SECONDS[0] + 20) * 1000)
+    _wait_for_slide(page, t, "spotlight", timeout=(slides.ADVANCE_SECONDS[0] + 20) * 1000)
+    assert offline_page.blocked == []
