@@ -43,6 +43,15 @@ def _press_until(page, key: str, t: Translator, slide: str) -> None:
     _wait_for_slide(page, t, slide)
 
 
+def _open_slide(offline_page, app_url: str, slide: str, query: str = ""):
+    """The page opened in English at 1920x1080 on ``slide`` (``query``: more of the link), drawn."""
+    page = offline_page.page
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto(f"{app_url}/presentation?lang=en&slide={slide}{query}", wait_until="domcontentloaded")
+    _wait_for_slide(page, Translator("en"), slide)
+    return page
+
+
 @pytest.mark.parametrize(("language", "width", "height"), SIZES)
 def test_every_slide_fills_the_screen_in_its_language(app_url, offline_page, language, width, height):
     page = offline_page.page
@@ -64,11 +73,7 @@ def test_every_slide_fills_the_screen_in_its_language(app_url, offline_page, lan
 
 
 def test_the_arrow_keys_move_through_the_story(app_url, offline_page):
-    page = offline_page.page
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    t = Translator("en")
-    page.goto(f"{app_url}/presentation?lang=en&slide=target", wait_until="domcontentloaded")
-    _wait_for_slide(page, t, "target")
+    page, t = _open_slide(offline_page, app_url, "target"), Translator("en")
     _press_until(page, "ArrowRight", t, "timelapse")
     _press_until(page, "ArrowRight", t, "land")
     assert "slide=land" in page.url
@@ -90,11 +95,7 @@ def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(
     from PIL import Image
     from pypdf import PdfReader
 
-    page = offline_page.page
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    english, russian = Translator("en"), Translator("ru")
-    page.goto(f"{app_url}/presentation?lang=en&slide=target&district=AZ-SUS", wait_until="domcontentloaded")
-    _wait_for_slide(page, english, "target")
+    page, russian = _open_slide(offline_page, app_url, "target", "&district=AZ-SUS"), Translator("ru")
     _open_menu(page).get_by_text("Русский").click()
     _wait_for_slide(page, russian, "target")
     menu = _open_menu(page)
@@ -114,11 +115,7 @@ def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(
 
 
 def test_the_timer_moves_to_the_next_slide_by_itself(app_url, offline_page):
-    page = offline_page.page
-    page.set_viewport_size({"width": 1920, "height": 1080})
-    t = Translator("en")
-    page.goto(f"{app_url}/presentation?lang=en&slide=jobs", wait_until="domcontentloaded")
-    _wait_for_slide(page, t, "jobs")
+    page, t = _open_slide(offline_page, app_url, "jobs"), Translator("en")
     menu = _open_menu(page)
     menu.get_by_test_id("stSelectbox").click()
     page.get_by_role("option", name=t("presentation.timer_every", seconds=slides.ADVANCE_SECONDS[0])).click()
