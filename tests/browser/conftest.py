@@ -205,6 +205,8 @@ def offline_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Offli
     yield wrapped
     if request.node.stash.get(_CALL_FAILED, False):
         wrapped.screenshot(f"FAILED-{request.node.name}")
+        # shown under the failure's report ("Captured stdout teardown"): all CI keeps of a failure
+        print(f"page: {wrapped.page.url}\nerrors of the page ({len(wrapped.errors)}):", *wrapped.errors[-20:], sep="\n")
     context.close()
 
 
@@ -356,6 +358,21 @@ def sign_out(page: Any, language: str = "az") -> None:
     sidebar = page.get_by_test_id("stSidebar")
     sidebar.get_by_role("button", name=t("sign_in.sign_out")).click()
     sidebar.get_by_text(t("sign_in.title"), exact=True).first.wait_for()
+
+
+def choose(opener: Any, option: Any, attempts: int = 3) -> None:
+    """Open a list (``opener``: the locator of a select box or combo box) and click ``option`` (a
+    locator of its entries); open it again when it did not open: a click while the page redraws
+    is lost, as a user clicking again would find."""
+    for attempt in range(attempts):
+        opener.click()
+        try:
+            option.wait_for(timeout=5000)
+            break
+        except Exception:
+            if attempt == attempts - 1:
+                raise
+    option.click()
 
 
 def signed_in_browser(page: Any, base_url: str, username: str) -> None:

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from tests.browser.conftest import sign_in, sign_out
+from tests.browser.conftest import choose, sign_in, sign_out
 
 LACHIN = ("AZ-LAC-zabukh", "AZ-LAC-sus", "AZ-LAC-beylik")
 
@@ -83,8 +83,10 @@ def test_a_lachin_coordinator_imports_leadership_looks_and_the_data_admin_restor
     go_to(page, "Import")
     page.get_by_role("heading", name="Import data").wait_for()
     page.get_by_text("You may import data for: Lachin.").wait_for()
-    page.get_by_test_id("stSelectbox").filter(has_text="Into which layer").click()
-    page.get_by_role("option", name="Relocation convoys").click()
+    choose(
+        page.get_by_test_id("stSelectbox").filter(has_text="Into which layer"),
+        page.get_by_role("option", name="Relocation convoys"),
+    )
     upload(page, "lachin-convoys.csv", NOT_MINE)
     page.get_by_text("which is not one of yours").wait_for(timeout=60_000)
     upload(page, "lachin-convoys.csv", BAD)
@@ -120,8 +122,9 @@ def test_a_lachin_coordinator_imports_leadership_looks_and_the_data_admin_restor
     audit = page.get_by_test_id("stDataFrame").last
     audit.wait_for()
     offline_page.screenshot("audit-log-en")
-    page.get_by_test_id("stSelectbox").filter(has_text="Version to bring back").click()
-    page.get_by_role("option").first.click()
+    choose(
+        page.get_by_test_id("stSelectbox").filter(has_text="Version to bring back"), page.get_by_role("option").first
+    )
     page.get_by_text("Yes, make the data what it was at this version").click()
     page.get_by_role("button", name="Restore").click()
     page.get_by_text("restored as the new version").wait_for(timeout=60_000)
@@ -142,8 +145,10 @@ def test_a_repair_is_only_applied_when_ticked_and_can_be_undone(import_app, offl
     page.get_by_text("Sign in (in the sidebar) to see this page").wait_for()
     sign_in(page, "nigar", "en")  # the link's page opens once signed in
     page.get_by_role("heading", name="Import data").wait_for()
-    page.get_by_test_id("stSelectbox").filter(has_text="Into which layer").click()
-    page.get_by_role("option", name="Hazard areas").click()
+    choose(
+        page.get_by_test_id("stSelectbox").filter(has_text="Into which layer"),
+        page.get_by_role("option", name="Hazard areas"),
+    )
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(bow_tie))
     page.get_by_text("has 1 problem.").wait_for(timeout=60_000)
     repair = page.get_by_text("Repair the outlines that cross themselves")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import settled_map_frame, signed_in_browser
+from tests.browser.conftest import choose, settled_map_frame, signed_in_browser
 
 LAPTOP = {"width": 1366, "height": 768}
 ALL_LAYERS = "settlement_boundaries,returnees,housing,infrastructure,hazard_areas,employment_projects"
@@ -34,8 +34,10 @@ def test_explorer_legend_follows_the_layers_switched_off_and_on(app_url, offline
     lines = _legend_after_change(page, "lines => lines.length && !lines.some(line => line.startsWith('Housing'))")
     assert "Settlement: ready" in lines  # the layer still on keeps its entries
 
-    page.get_by_test_id("stMain").get_by_role("combobox", name="Layers").click()
-    page.get_by_role("option", name="Hazard areas").click()
+    choose(
+        page.get_by_test_id("stMain").get_by_role("combobox", name="Layers"),
+        page.get_by_role("option", name="Hazard areas"),
+    )
     page.keyboard.press("Escape")
     lines = _legend_after_change(page, "lines => lines.some(line => line.startsWith('Hazard areas: '))")
     assert "Hazard areas: being cleared" in lines and "Hazard areas: released" in lines

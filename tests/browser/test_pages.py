@@ -3,7 +3,14 @@
 import csv
 import io
 
-from tests.browser.conftest import drawn_features, leaflet_paths, map_frame, settled_map_frame, signed_in_browser
+from tests.browser.conftest import (
+    choose,
+    drawn_features,
+    leaflet_paths,
+    map_frame,
+    settled_map_frame,
+    signed_in_browser,
+)
 
 LACHIN_CITY = "AZ-LAC-lachin-city"
 
@@ -42,8 +49,9 @@ def test_language_switch_changes_labels_and_the_link_and_survives_a_page_change(
     signed_in_browser(page, app_url, "rauf")  # leadership: the explorer is among the pages read
     page.goto(app_url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Böyük Qayıdışın gedişi").wait_for()
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="English").click()
+    choose(
+        page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first, page.get_by_role("option", name="English")
+    )
     page.get_by_role("heading", name="Progress of the Great Return").wait_for()
     page.wait_for_url("**lang=en**")
     page.get_by_test_id("stSidebarNav").get_by_text("Map explorer").click()

@@ -8,6 +8,7 @@ import pytest
 
 from lib import slides
 from lib.i18n import Translator
+from tests.browser.conftest import choose
 
 RAW = re.compile(r"\b(None|NaT|nan)\b|\b[a-z]+_[a-z_]+\b")
 SIZES = [("en", 1920, 1080), ("az", 1366, 768), ("ru", 1366, 768)]
@@ -117,8 +118,10 @@ def test_the_menu_speaks_russian_and_hands_over_the_briefing_and_a_district_map(
 def test_the_timer_moves_to_the_next_slide_by_itself(app_url, offline_page):
     page, t = _open_slide(offline_page, app_url, "jobs"), Translator("en")
     menu = _open_menu(page)
-    menu.get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name=t("presentation.timer_every", seconds=slides.ADVANCE_SECONDS[0])).click()
+    choose(
+        menu.get_by_test_id("stSelectbox"),
+        page.get_by_role("option", name=t("presentation.timer_every", seconds=slides.ADVANCE_SECONDS[0])),
+    )
     page.keyboard.press("Escape")  # the menu closed, as a presenter leaves it
     # nothing pressed: after its seconds the slide gives way to the next, and the next to the one after
     _wait_for_slide(page, t, "readiness", timeout=(slides.ADVANCE_SECONDS[0] + 20) * 1000)
