@@ -78,6 +78,10 @@ _CALL_FAILED = pytest.StashKey[bool]()
 # --- the app ---------------------------------------------------------------------------------------
 
 
+# Each running server's log, by its base URL: a failing test shows the end of its server's.
+SERVER_LOGS: dict[str, Path] = {}
+
+
 @pytest.fixture(scope="session")
 def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., str]]:
     """Factory: ``start_app(app, env=None, *, isolated=False, timeout_s=120) -> base URL``.
@@ -126,6 +130,7 @@ def start_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[...
         except (RuntimeError, TimeoutError) as problem:
             raise RuntimeError(f"{problem}; its log:\n{log.read_text()[-3000:]}") from None
         servers[key] = url
+        SERVER_LOGS[url] = log
         return url
 
     yield start
@@ -197,6 +202,11 @@ class OfflinePage:
         return path
 
 
+PAGE_STATE = """() => [document.readyState, document.body ? document.body.innerText.length : -1,
+    !!document.querySelector('[data-testid="stApp"]'),
+    (document.querySelector('[data-testid="stStatusWidget"]') || {}).innerText || 'idle']"""
+
+
 @pytest.fixture
 def offline_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[OfflinePage]:
     """A fresh 1600x1000 :class:`OfflinePage`; screenshotted to ``test-artifacts/FAILED-<test>.png`` on failure."""
@@ -207,6 +217,13 @@ def offline_page(browser: Any, request: pytest.FixtureRequest) -> Iterator[Offli
         wrapped.screenshot(f"FAILED-{request.node.name}")
         # shown under the failure's report ("Captured stdout teardown"): all CI keeps of a failure
         print(f"page: {wrapped.page.url}\nerrors of the page ({len(wrapped.errors)}):", *wrapped.errors[-20:], sep="\n")
+        try:  # a white page: is the app there at all, and is it still connected?
+            print("ready state, text length, app, connection status:", wrapped.page.evaluate(PAGE_STATE))
+        except Exception as problem:
+            print("the page's state could not be read:", problem)
+        for url, log in SERVER_LOGS.items():
+            if wrapped.page.url.startswith(url):
+                print(f"the end of its server's log ({log}):", *log.read_text().splitlines()[-40:], sep="\n")
     context.close()
 
 
