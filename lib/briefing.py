@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter
 
 from lib.config import get_settings
 from lib.disclosure import column_texts
-from lib.export_figures import ExportFigures, export_figures, read_export_layers
+from lib.export_figures import ExportFigures, PublicTotals, export_figures, read_export_layers
 from lib.i18n import LANGUAGES, Translator, place_names
 from lib.kpi import Kpi
 from lib.presentation import kpi_value
@@ -281,6 +281,7 @@ def briefing_pdf(
     language: str = "az",
     day=None,
     threshold: int | None = None,
+    totals: PublicTotals | None = None,
 ) -> bytes:
     """The briefing as PDF bytes.
 
@@ -293,6 +294,8 @@ def briefing_pdf(
     language : az, en or ru.
     day : the day the figures are for (default: the data date; never after it).
     threshold : the public view's suppression threshold (default: the setting).
+    totals : the daily totals of these layers (lib.export_figures.public_totals), when the caller
+        already holds them (the dashboard's caches): not built again.
 
     Raises
     ------
@@ -301,7 +304,7 @@ def briefing_pdf(
     """
     t = Translator(checked_language(language))
     threshold = get_settings().suppression_threshold if threshold is None else threshold
-    figures = export_figures(layers, data_date, district_id, day, threshold)
+    figures = export_figures(layers, data_date, district_id, day, threshold, totals)
     districts = layers["districts"]
     if district_id:
         name = place_names(districts[districts["district_id"] == district_id], t).iloc[0]

@@ -1237,8 +1237,11 @@ def map_image(
 def briefing(store_key: str, data_version: int, district_id: str | None, as_of, data_date: str, language: str) -> bytes:
     """The programme's or a district's briefing as PDF bytes (lib.briefing.briefing_pdf), made
     when asked for (a download's click), from the layers every page shares."""
-    layers = _all_layers(store_key, data_version)
-    return briefing_pdf(layers, data_date, district_id, language, as_of, get_settings().suppression_threshold)
+    threshold = get_settings().suppression_threshold
+    totals = _public_totals_for_export(store_key, data_version, data_date, threshold)
+    return briefing_pdf(
+        _all_layers(store_key, data_version), data_date, district_id, language, as_of, threshold, totals
+    )
 
 
 # Every cache keyed on the data version, emptied together when it changes (forget_other_versions):

@@ -17,6 +17,7 @@ from streamlit.delta_generator import DeltaGenerator
 from lib import charts, slides
 from lib.briefing import GEOBOUNDARIES_URL
 from lib.chart_images import chart_image, chart_images_available
+from lib.filters import choice_from_link
 from lib.i18n import LANGUAGES, Translator
 from lib.kpi import Kpi
 from lib.presentation import kpi_caption, kpi_value
@@ -207,6 +208,13 @@ def figure_grid(kpis: list[Kpi], t: Translator, per_row: int = 2) -> None:
         big_figures(kpis[first : first + per_row], t)
 
 
+BLUR_SCRIPT = "<script>if (document.activeElement) document.activeElement.blur();</script>"
+
+
+def _chosen_in_spotlight() -> None:
+    st.session_state["spotlight_chosen"] = True
+
+
 def spotlight(page, district_id: str, t: Translator) -> tuple[str, list[str], bool]:
     """One district up close: a chooser (its value in the link, ``?district=``), its key figures
     as the public sees them and its map as an image drawn on the server. Returns the district
@@ -215,9 +223,18 @@ def spotlight(page, district_id: str, t: Translator) -> tuple[str, list[str], bo
     with cards:
         names = page.return_area_names()
         district, notes = linked_choice(
-            t("presentation.district"), names, "district", key=f"spotlight_{t.language}", default=district_id
+            t("presentation.district"),
+            names,
+            "district",
+            key=f"spotlight_{t.language}",
+            default=district_id,
+            on_change=_chosen_in_spotlight,
         )
         show_link_notes(notes, t)
+        if st.session_state.pop("spotlight_chosen", False):
+            # the chooser keeps the keyboard, and Streamlit's shortcuts ignore keys typed into a
+            # field: the arrows (and a remote's keys) move the slides again
+            st.html(BLUR_SCRIPT, unsafe_allow_javascript=True)
         kpis = page.spotlight_figures(district)
         figure_grid(kpis, t)
     with picture:
@@ -228,8 +245,8 @@ def spotlight(page, district_id: str, t: Translator) -> tuple[str, list[str], bo
 def linked_district(page, default: str) -> str:
     """The district of the link (``?district=``) when it is a return area, else ``default``: the
     spotlight's, which the downloads offer from every slide."""
-    asked = st.query_params.get("district")
-    return asked if asked in page.return_area_names() else default
+    asked, _ = choice_from_link(st.query_params.to_dict(), "district", page.return_area_names())
+    return asked or default
 
 
 # The time-lapse's height: its map is fitted to it (lib.timelapse.map_view), and a slide of a

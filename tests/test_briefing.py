@@ -7,7 +7,7 @@ import pytest
 from pypdf import PdfReader
 
 from lib.briefing import UnknownLanguage, briefing_pdf
-from lib.export_figures import UnknownDistrict, read_export_layers
+from lib.export_figures import UnknownDistrict, public_totals, read_export_layers
 from lib.i18n import Translator
 
 
@@ -69,6 +69,20 @@ def test_the_briefing_embeds_dejavu_so_azerbaijani_and_cyrillic_letters_survive(
             fonts.add(str(font["/BaseFont"]))
     assert any("DejaVuSans" in f for f in fonts)
     assert "ə" in _text(briefings("AZ-LAC", "az"))
+
+
+def test_a_briefing_given_the_daily_totals_uses_them_instead_of_building_them_again(
+    briefings, export_layers, monkeypatch
+):
+    layers, data_date = export_layers
+    totals = public_totals(layers, data_date, 5)
+
+    def built_again(*args, **kwargs):
+        raise AssertionError("the daily totals were built again")
+
+    monkeypatch.setattr("lib.export_figures.public_totals", built_again)
+    pdf = briefing_pdf(layers, data_date, "AZ-LAC", "en", threshold=5, totals=totals)
+    assert _text(pdf) == _text(briefings("AZ-LAC", "en"))
 
 
 def test_a_public_briefing_marks_counts_below_the_threshold_instead_of_showing_them(briefings):

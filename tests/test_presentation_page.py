@@ -72,6 +72,13 @@ def test_the_menu_offers_both_briefings_both_maps_and_the_slides_chart(monkeypat
     assert labels == [t(f"presentation.download.{key}", district="Шуша") for key in files]
 
 
+def test_a_link_to_an_unknown_district_offers_the_spotlights_downloads(monkeypatch_module):
+    def labels(**link):
+        return [button.proto.label for button in _open(None, "en", slide="land", **link).get("download_button")]
+
+    assert labels(district="AZ-NOPE") == labels()
+
+
 def test_a_slide_without_a_chart_offers_no_chart_image(monkeypatch_module):
     labels = [button.proto.label for button in _open(None, slide="spotlight").get("download_button")]
     assert len(labels) == 4 and not [label for label in labels if "chart" in label]

@@ -82,6 +82,18 @@ def test_the_arrow_keys_move_through_the_story(app_url, offline_page):
     assert offline_page.blocked == []
 
 
+def test_after_choosing_a_district_in_the_spotlight_the_arrow_keys_move_on(app_url, offline_page):
+    page, t = _open_slide(offline_page, app_url, "spotlight", "&district=AZ-SUS"), Translator("en")
+    page.get_by_test_id("stImage").first.wait_for()
+    chooser = page.get_by_test_id("stSelectbox").filter(has_text=t("presentation.district"))
+    chooser.click()
+    page.get_by_role("option", name="Lachin").click()
+    page.wait_for_url("**district=AZ-LAC**")
+    page.get_by_test_id("stImage").first.wait_for()
+    _press_until(page, "ArrowRight", t, "target")  # the story goes round
+    assert offline_page.blocked == []
+
+
 def _open_menu(page):
     body = page.get_by_test_id("stPopoverBody")
     if not body.is_visible():
