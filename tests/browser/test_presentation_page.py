@@ -86,8 +86,7 @@ def test_after_choosing_a_district_in_the_spotlight_the_arrow_keys_move_on(app_u
     page, t = _open_slide(offline_page, app_url, "spotlight", "&district=AZ-SUS"), Translator("en")
     page.get_by_test_id("stImage").first.wait_for()
     chooser = page.get_by_test_id("stSelectbox").filter(has_text=t("presentation.district"))
-    chooser.click()
-    page.get_by_role("option", name="Lachin").click()
+    choose(chooser, page.get_by_role("option", name="Lachin"))
     page.wait_for_url("**district=AZ-LAC**")
     page.get_by_test_id("stImage").first.wait_for()
     _press_until(page, "ArrowRight", t, "target")  # the story goes round
