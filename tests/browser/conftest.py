@@ -3,7 +3,8 @@
 Never `playwright install`: the tests use Debian's package at /usr/bin/chromium and are skipped,
 saying why, when it is absent (under ``CI=true`` they fail instead). Every test here is marked ``browser`` (``-m "not browser"`` leaves
 them out). Pages are offline: each request to a host other than this machine is aborted and
-recorded. Screenshots go to test-artifacts/ (git-ignored), and one is taken of every failing test.
+recorded. Screenshots go to test-artifacts/ (git-ignored), and one is taken of every failing test. A test
+that fails runs once more (:data:`BROWSER_RERUNS`); the summary lists it as RERUN.
 
 Example
 -------
@@ -43,6 +44,10 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 NO_CHROMIUM = f"Debian's chromium is not installed at {CHROMIUM} (apt-get install chromium)"
 
+# How many times a failing browser test runs again (pytest-rerunfailures): a real browser on a
+# loaded two-core machine sometimes loses a click or a redraw that a person would simply repeat.
+BROWSER_RERUNS = 1
+
 # What drawn_features counts, by the CSS selector Leaflet gives each kind of feature.
 FEATURES = {
     "paths": "path.leaflet-interactive",  # polygons, lines and circle markers (SVG renderer)
@@ -60,6 +65,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if here in item.path.parents:
             item.add_marker(pytest.mark.browser)
+            # as Playwright's own runner does on CI: a test that fails runs once more, and both
+            # outcomes are reported ("RERUN" in the summary); one that fails twice fails
+            item.add_marker(pytest.mark.flaky(reruns=BROWSER_RERUNS, reruns_delay=2))
             if not CHROMIUM.exists() and not CI:  # under CI the browser fixture fails instead
                 item.add_marker(pytest.mark.skip(reason=NO_CHROMIUM))
 
