@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -466,7 +467,8 @@ def export_command(args) -> int:
 
     try:
         language = checked_language(args.lang)
-        as_of = None if args.as_of is None else pd.Timestamp(args.as_of)
+        # ISO only: 01/02/2025 is 1 February to a reader of az or ru and 2 January to pandas
+        as_of = None if args.as_of is None else pd.Timestamp(date.fromisoformat(args.as_of))
     except UnknownLanguage as error:
         print(f"Cannot export: {error}", file=sys.stderr)
         return 2

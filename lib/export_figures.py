@@ -18,6 +18,7 @@ from lib.daily_totals import DailyTotals, daily_totals
 from lib.kpi import Kpi
 from lib.provenance import source_kind
 from lib.schema import is_demonstration
+from lib.slides import figure_sources
 
 # Programme-wide reference tables: a district filter would drop their whole-programme rows.
 WHOLE_LAYERS = ("targets", "reported_figures")
@@ -61,9 +62,10 @@ def checked_district(districts: pd.DataFrame, district_id: str | None) -> str | 
     UnknownDistrict
         Naming the id and the known ones.
     """
-    known = return_area_districts(districts)["district_id"].tolist()
-    if district_id is not None and district_id not in known:
-        raise UnknownDistrict(f"unknown district {district_id!r}; the return-area districts are {', '.join(known)}")
+    known = return_area_districts(districts)
+    if district_id is not None and district_id not in set(known["district_id"]):
+        named = ", ".join(f"{code} ({name})" for code, name in zip(known["district_id"], known["name_en"]))
+        raise UnknownDistrict(f"unknown district {district_id!r}; the return-area districts are {named}")
     return district_id
 
 
@@ -220,7 +222,8 @@ def export_figures(
         planned_households=float(chosen["settlements"]["planned_households"].sum()),
         works=works_over_time(totals.exact_by_district, ids, day),
         settlements=public_settlements(chosen["settlements"], day, totals, threshold),
-        sources=published_sources(*counted, target),
+        # the headline figures' targets and reported values first (what the slides cite), then the records'
+        sources=published_sources(pd.DataFrame({"source": figure_sources(kpis)}), *counted, target),
         demonstration=bool(demonstration),
         totals=totals,
     )

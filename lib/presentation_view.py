@@ -25,7 +25,8 @@ from lib.timelapse import CHART_CONFIG
 from lib.widgets import linked_choice, show_link_notes
 
 # No sidebar, no Streamlit header or toolbar; type read from the back of a hall (the cards'
-# values, the titles, the captions), black on white.
+# values, the titles, the captions), black on white: captions without Streamlit's 60 % opacity, and
+# no focus ring left on the menu's button once the menu is closed (it would stay on the projection).
 _FULL_SCREEN_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none; }
@@ -35,7 +36,9 @@ h1 { font-size: 2.8rem !important; }
 [data-testid="stMetricValue"] { font-size: 4.2rem; font-weight: 700; }
 [data-testid="stMetricLabel"] p { font-size: 1.5rem; }
 [data-testid="stMetricDelta"] { font-size: 1.3rem; }
-[data-testid="stCaptionContainer"] { font-size: 1.2rem; color: #222; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1.2rem; color: #222 !important; }
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stPopover"] button:focus { box-shadow: none !important; outline: none !important; }
 [data-testid="stButtonGroup"] button p { font-size: 1.05rem; }
 @media (max-width: 1500px) { [data-testid="stButtonGroup"] button p { font-size: 0.875rem; } }
 .st-key-slide_clicker { display: none; }
@@ -45,7 +48,7 @@ h1 { font-size: 2.8rem !important; }
   [data-testid="stMetricValue"] { font-size: 3rem; }
   [data-testid="stMetricLabel"] p { font-size: 1.25rem; }
   .st-key-slide_text p { font-size: 1.3rem; }
-  [data-testid="stCaptionContainer"] { font-size: 1rem; }
+  [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { font-size: 1rem; }
   h1 { padding: 0.25rem 0 0.5rem !important; }
   [data-testid="stMainBlockContainer"] { padding-top: 0.5rem; }
 }

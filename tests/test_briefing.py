@@ -85,6 +85,18 @@ def test_a_briefing_given_the_daily_totals_uses_them_instead_of_building_them_ag
     assert _text(pdf) == _text(briefings("AZ-LAC", "en"))
 
 
+def test_the_programme_briefing_cites_the_reports_behind_its_headline_targets_and_reported_values(export_layers):
+    from lib.export_figures import export_figures
+
+    layers, data_date = export_layers
+    figures = export_figures(layers, data_date, None, None, 5)
+    cited = [kpi.base.source for kpi in figures.kpis if kpi.base is not None and kpi.base.source]
+    cited += [kpi.reported.source for kpi in figures.kpis if kpi.reported is not None]
+    urls = {url.strip() for cell in cited for url in cell.split(" | ") if url.strip().startswith("http")}
+    assert urls, "the headline figures cite no report"
+    assert urls <= set(figures.sources), urls - set(figures.sources)
+
+
 def test_a_public_briefing_marks_counts_below_the_threshold_instead_of_showing_them(briefings):
     text = _text(briefings("AZ-LAC", "en", threshold=10**6))
     assert "<1,000,000" in text or "<1000000" in text

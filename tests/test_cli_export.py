@@ -33,9 +33,11 @@ def test_export_briefing_writes_the_programme_pdf_as_of_a_day(store, tmp_path):
 @pytest.mark.parametrize(
     ("option", "value", "named"),
     [
-        ("--district", "AZ-NOPE", ["'AZ-NOPE'", "AZ-LAC", "AZ-ZAN"]),
+        ("--district", "AZ-NOPE", ["'AZ-NOPE'", "AZ-LAC (Lachin)", "AZ-ZAN"]),
         ("--lang", "de", ["'de'", "az, en, ru"]),
         ("--as-of", "2025-13-45", ["'2025-13-45'", "YYYY-MM-DD"]),
+        # 1 February to a reader of az or ru, 2 January to a US reader: only ISO is taken
+        ("--as-of", "01/02/2025", ["'01/02/2025'", "YYYY-MM-DD"]),
     ],
 )
 @pytest.mark.parametrize("what", ["briefing", "map"])

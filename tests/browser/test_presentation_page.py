@@ -19,6 +19,9 @@ def _wait_for_slide(page, t: Translator, slide: str, timeout: int = 90_000) -> N
     # the footer, with the data date, is the last thing a slide writes
     footer = t("presentation.data_date", date="{}").split("{}")[0].strip()
     page.get_by_test_id("stCaptionContainer").filter(has_text=footer).last.wait_for(timeout=timeout)
+    # and the full-screen style has arrived (Streamlit loads st.html's code when first used, so in
+    # a fresh browser it may come a moment after the slide's text)
+    page.get_by_test_id("stSidebar").wait_for(state="hidden", timeout=timeout)
 
 
 def _words_on_screen(page) -> str:
@@ -91,6 +94,23 @@ def test_after_choosing_a_district_in_the_spotlight_the_arrow_keys_move_on(app_u
     page.get_by_test_id("stImage").first.wait_for()
     _press_until(page, "ArrowRight", t, "target")  # the story goes round
     assert offline_page.blocked == []
+
+
+def test_captions_and_footer_are_dark_enough_for_the_back_of_a_hall(app_url, offline_page):
+    page = _open_slide(offline_page, app_url, "target")
+    # each caption's colour as drawn on white (its opacity and its parents' mixed in), then its
+    # contrast with the white page (WCAG: 7:1 is the enhanced level, for text read from afar)
+    ratios = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stCaptionContainer"] p')].map(p => {
+            let alpha = 1;
+            for (let n = p; n; n = n.parentElement) alpha *= parseFloat(getComputedStyle(n).opacity);
+            const [r, g, b] = getComputedStyle(p).color.match(/\\d+/g).map(Number)
+                .map(c => (255 - alpha * (255 - c)) / 255)
+                .map(c => c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+            return 1.05 / (0.2126 * r + 0.7152 * g + 0.0722 * b + 0.05);
+        })"""
+    )
+    assert ratios and min(ratios) >= 7, ratios
 
 
 def _open_menu(page):
