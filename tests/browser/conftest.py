@@ -362,13 +362,7 @@ def sign_in(page: Any, username: str, language: str = "az", password: str | None
     t = Translator(language)
     sidebar = page.get_by_test_id("stSidebar")
     field = sidebar.get_by_label(t("sign_in.username"))
-    for _ in range(3):  # a click during the first run's redraw can miss the expander
-        sidebar.get_by_text(t("sign_in.title"), exact=True).first.click()
-        try:
-            field.wait_for(timeout=5000)
-            break
-        except Exception:
-            continue
+    click_until_shown(sidebar.get_by_text(t("sign_in.title"), exact=True).first, field)
     field.fill(username)
     sidebar.get_by_label(t("sign_in.password"), exact=True).fill(password or TEST_PASSWORD)
     sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
@@ -385,18 +379,23 @@ def sign_out(page: Any, language: str = "az") -> None:
     sidebar.get_by_text(t("sign_in.title"), exact=True).first.wait_for()
 
 
-def choose(opener: Any, option: Any, attempts: int = 3) -> None:
-    """Open a list (``opener``: the locator of a select box or combo box) and click ``option`` (a
-    locator of its entries); open it again when it did not open: a click while the page redraws
-    is lost, as a user clicking again would find."""
+def click_until_shown(target: Any, shown: Any, attempts: int = 3) -> None:
+    """Click ``target`` (a locator) until ``shown`` (another) appears, clicking again when it did
+    not: a click while the page redraws is lost, as a user clicking again would find."""
     for attempt in range(attempts):
-        opener.click()
+        target.click()
         try:
-            option.wait_for(timeout=5000)
-            break
+            shown.wait_for(timeout=5000)
+            return
         except Exception:
             if attempt == attempts - 1:
                 raise
+
+
+def choose(opener: Any, option: Any) -> None:
+    """Open a list (``opener``: the locator of a select box or combo box) and click ``option`` (a
+    locator of its entries), opening it again when it did not open."""
+    click_until_shown(opener, option)
     option.click()
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from lib import accounts
 from lib.access import ADMIN, COORDINATOR, LEADERSHIP
+from tests.browser.conftest import click_until_shown
 
 PASSWORD = "Şəhər2026!"
 ACCOUNTS = {
@@ -30,13 +31,7 @@ def test_each_role_signs_in_sees_who_it_is_and_signs_out(start_app, app_env, acc
     page.get_by_role("heading", name="Böyük Qayıdışın gedişi").wait_for()
     sidebar = page.get_by_test_id("stSidebar")
     username_field = sidebar.get_by_label("İstifadəçi adı")
-    for _ in range(3):  # a click during the first run's redraw can miss the expander
-        sidebar.get_by_text("Daxil ol", exact=True).first.click()
-        try:
-            username_field.wait_for(timeout=5000)
-            break
-        except Exception:
-            continue
+    click_until_shown(sidebar.get_by_text("Daxil ol", exact=True).first, username_field)
     username_field.fill(username)
     sidebar.get_by_label("Parol", exact=True).fill(PASSWORD)
     sidebar.get_by_test_id("stFormSubmitButton").get_by_role("button").click()
